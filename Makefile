@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a machine with python3 and make:
+#   make verify   create .venv, install, run every claim, write the report
+#   make test     create .venv, install, lint, type-check and run the test suite
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-stamp
+REPORTS := reports
+
+.PHONY: verify test test-slow check docs bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+verify: $(STAMP)
+	$(VENV)/bin/kronconv verify proofs --json $(REPORTS)/claims.json --markdown $(REPORTS)/claims.md
+
+check: $(STAMP)
+	$(VENV)/bin/ruff check kronconv tests proofs benchmarks
+	$(VENV)/bin/mypy
+
+test: check
+	$(PY) -m pytest -q -m "not slow"
+
+test-slow: $(STAMP)
+	$(PY) -m pytest -q -m slow
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_identity.py
+
+clean:
+	rm -rf $(VENV) $(REPORTS) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
