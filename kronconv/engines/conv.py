@@ -1,0 +1,115 @@
+"""The one fast dilated convolution, generic over the element type.
+
+Every boundary handling is "pad, then a valid correlation" (PyTorch's definition), and the
+convolution convention is the correlation with the flipped kernel:
+
+    correlation   out_t = sum_tau k_tau  xpad_{t + d tau}
+    convolution   out_t = sum_tau k_tau  xpad_{t + d (A - 1 - tau)}
+
+with D = d (A - 1) zeros split per axis as: full (D, D), valid (0, 0), same and circular
+(D // 2, D - D // 2); circular pads by wrapping. The loop runs over kernel offsets only and adds
+whole shifted slices, so it works for int64, float64, Python-int and polynomial object arrays
+alike. ``reduce`` (e.g. ``x % p``) is applied after each accumulation for modular arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from kronconv.errors import check_choice, check_per_axis, invalid
+from kronconv.specs import BOUNDARIES, CONVENTIONS
+
+Array = np.ndarray
+Reducer = Callable[[Array], Array]
+
+
+def zero_like(array: Array) -> Any:
+    """The additive zero of the array's element ring (0 for numbers, the zero polynomial...)."""
+    if array.dtype != object:
+        return array.dtype.type(0)
+    zero = array.flat[0] * 0 if array.size else 0
+    return zero.item() if isinstance(zero, np.generic) else zero  # Python int, never int64
+
+
+def one_like(array: Array) -> Any:
+    """The multiplicative one of the array's element ring."""
+    if array.dtype != object:
+        return array.dtype.type(1)
+    one = array.flat[0] ** 0 if array.size else 1
+    return one.item() if isinstance(one, np.generic) else one
+
+
+def padding(boundary: str, total: int) -> tuple[int, int]:
+    """(before, after) padding of one axis for a dilated kernel spanning ``total + 1`` taps."""
+    if boundary == "full":
+        return total, total
+    if boundary == "valid":
+        return 0, 0
+    return total // 2, total - total // 2  # same, circular: smaller half first (PyTorch)
+
+
+def output_length(boundary: str, n: int, total: int) -> int:
+    """Length of the output along an axis of length n for a dilated kernel of span total + 1."""
+    before, after = padding(boundary, total)
+    return n + before + after - total
+
+
+def check_operands(x: Array, kernel: Array, dilation: int | Sequence[int], boundary: str,
+                   convention: str) -> tuple[int, ...]:
+    """Validate the operands of a dilated convolution; return the per-axis dilation."""
+    check_choice("boundary", boundary, BOUNDARIES)
+    check_choice("convention", convention, CONVENTIONS)
+    if kernel.ndim != x.ndim:
+        raise invalid("kernel.ndim", kernel.ndim, f"the input's number of dimensions ({x.ndim}); "
+                      f"input shape {x.shape}, kernel shape {kernel.shape}")
+    if x.ndim < 1:
+        raise invalid("x.ndim", x.ndim, "at least 1 dimension")
+    if 0 in kernel.shape:
+        raise invalid("kernel.shape", kernel.shape, "at least one tap per axis")
+    if 0 in x.shape:
+        raise invalid("x.shape", x.shape, "at least one entry per axis")
+    dilations = check_per_axis("dilation", dilation, x.ndim, minimum=1)
+    for axis, (n, a, d) in enumerate(zip(x.shape, kernel.shape, dilations, strict=True)):
+        if output_length(boundary, n, d * (a - 1)) < 1:
+            raise invalid("x.shape", x.shape, f"at least {d * (a - 1) + 1} entries on axis "
+                          f"{axis} for a '{boundary}' convolution with kernel size {a} and "
+                          f"dilation {d}")
+    return dilations
+
+
+def pad(x: Array, widths: Sequence[tuple[int, int]], boundary: str) -> Array:
+    """Zero padding (in the element ring of x), or wrap-around padding for ``circular``."""
+    if boundary == "circular":
+        return np.pad(x, widths, mode="wrap")
+    # Not np.pad: on object arrays it inserts numpy int64 zeros, which would overflow later.
+    shape = tuple(n + before + after for n, (before, after) in zip(x.shape, widths, strict=True))
+    out = np.full(shape, zero_like(x), dtype=x.dtype)
+    out[tuple(slice(before, before + n) for n, (before, _) in zip(x.shape, widths,
+                                                                  strict=True))] = x
+    return out
+
+
+def dilated_correlate(x: Array, kernel: Array, dilations: tuple[int, ...], boundary: str,
+                      convention: str, reduce: Reducer | None = None) -> Array:
+    """The fast dilated convolution or correlation of validated operands (see module doc)."""
+    # 1. Pad once for the whole kernel.
+    spans = [d * (a - 1) for a, d in zip(kernel.shape, dilations, strict=True)]
+    padded = pad(x, [padding(boundary, s) for s in spans], boundary)
+    out_shape = tuple(p - s for p, s in zip(padded.shape, spans, strict=True))
+    # 2. The convolution convention reads the kernel backwards.
+    taps = kernel if convention == "correlation" else kernel[(slice(None, None, -1),) * kernel.ndim]
+    # 3. Accumulate one shifted slice of the padded input per kernel offset.
+    out = np.full(out_shape, zero_like(padded), dtype=np.result_type(padded, taps))
+    for offset in np.ndindex(*taps.shape):
+        weight = taps[offset]
+        if isinstance(weight, (int, float, np.number)) and weight == 0:
+            continue
+        window = tuple(slice(d * o, d * o + n)
+                       for o, d, n in zip(offset, dilations, out_shape, strict=True))
+        out += padded[window] * weight  # array first: polynomial elements multiply elementwise
+        if reduce is not None:
+            out = reduce(out)
+    return out

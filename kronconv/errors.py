@@ -1,0 +1,97 @@
+"""One exception root and the central validators every layer uses.
+
+Every message names the parameter, echoes its value as ``name=value`` and says what is allowed,
+so that the CLI can print it as one line (hypothesis-style ``check_*`` validators).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+class KronconvError(Exception):
+    """Root of every error kronconv raises on purpose."""
+
+
+class InvalidParameterError(KronconvError, ValueError):
+    """A parameter has a value outside what is allowed."""
+
+
+class ResourceLimitError(KronconvError):
+    """A computation would need more memory (or time) than the configured limit."""
+
+
+class ArchitectureError(KronconvError, ValueError):
+    """An architecture description is malformed."""
+
+
+class SolverError(KronconvError):
+    """An external solver (z3) failed, timed out, or answered ``unknown``."""
+
+
+def invalid(name: str, value: Any, allowed: str) -> InvalidParameterError:
+    """Build the standard message: ``name=value is not allowed; expected <allowed>``."""
+    return InvalidParameterError(f"{name}={value!r} is invalid: expected {allowed}")
+
+
+def check_int(name: str, value: Any, *, minimum: int | None = None,
+              maximum: int | None = None) -> int:
+    """Return ``value`` as an int, or raise naming ``name`` and the allowed range."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            import numpy as np
+
+            if isinstance(value, np.integer):
+                value = int(value)
+            else:
+                raise TypeError
+        except TypeError:
+            raise invalid(name, value, _range_text(minimum, maximum)) from None
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise invalid(name, value, _range_text(minimum, maximum))
+    return int(value)
+
+
+def _range_text(minimum: int | None, maximum: int | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f"an integer from {minimum} to {maximum}"
+    if minimum is not None:
+        return f"an integer >= {minimum}"
+    if maximum is not None:
+        return f"an integer <= {maximum}"
+    return "an integer"
+
+
+def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
+    """Return ``value`` if it is one of ``choices``; otherwise name the valid options."""
+    options = list(choices)
+    if value not in options:
+        raise invalid(name, value, "one of " + ", ".join(repr(c) for c in options))
+    return str(value)
+
+
+def check_per_axis(name: str, value: Any, dims: int, *, minimum: int | None = None,
+                   maximum: int | None = None) -> tuple[int, ...]:
+    """An int (broadcast to every axis) or one int per axis, returned as a tuple of ``dims``."""
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        if len(value) != dims:
+            raise invalid(name, value, f"an integer or {dims} integers (one per axis)")
+        return tuple(check_int(f"{name}[{i}]", v, minimum=minimum, maximum=maximum)
+                     for i, v in enumerate(value))
+    return (check_int(name, value, minimum=minimum, maximum=maximum),) * dims
+
+
+# Default memory budget for one array: large enough for the 2187x2187 (and bigger) composites the
+# issues ask for, small enough that a typo like ``--layers 40`` is refused before allocation.
+DEFAULT_MEMORY_LIMIT_BYTES = 8 * 2**30
+
+
+def check_memory(what: str, entries: int, bytes_per_entry: int,
+                 limit: int = DEFAULT_MEMORY_LIMIT_BYTES) -> None:
+    """Refuse an allocation of ``entries`` items before it is attempted."""
+    needed = entries * bytes_per_entry
+    if needed > limit:
+        raise ResourceLimitError(
+            f"{what} needs {entries:.3g} entries (~{needed / 2**30:.3g} GiB), over the "
+            f"memory limit of {limit / 2**30:.3g} GiB; choose smaller sizes or fewer layers")
