@@ -1,0 +1,56 @@
+"""kronconv: machine-checked mathematics of dilated convolutions.
+
+The public API:
+
+- specs: :class:`Layer`, :class:`Cascade`;
+- array operations: :func:`dilated_conv`, :func:`composite_kernel`, :func:`kron`,
+  and the naive :func:`reference_dilated_conv` they are tested against;
+- engines: :func:`get_engine` ('symbolic', 'exact', 'modular', 'float');
+- analyses: :func:`check_identity`, :func:`cascade_identity_proof`;
+- claims: :func:`claim`, :class:`Evidence`, :func:`load_claims`, :func:`run_claims`;
+- errors: :class:`KronconvError` and its subclasses.
+"""
+
+from kronconv.analysis.identity import IdentityResult, check_identity, kronecker_prediction
+from kronconv.analysis.induction import InductionProof, Variant, cascade_identity_proof
+from kronconv.claims import Claim, Evidence, claim, load_claims, run_claims
+from kronconv.engines import Engine, get_engine, reference_dilated_conv
+from kronconv.errors import (
+    ArchitectureError,
+    InvalidParameterError,
+    KronconvError,
+    ResourceLimitError,
+    SolverError,
+)
+from kronconv.ops import composite_kernel, dilated_conv, kron
+from kronconv.specs import Cascade, Layer
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ArchitectureError",
+    "Cascade",
+    "Claim",
+    "Engine",
+    "Evidence",
+    "IdentityResult",
+    "InductionProof",
+    "InvalidParameterError",
+    "KronconvError",
+    "Layer",
+    "ResourceLimitError",
+    "SolverError",
+    "Variant",
+    "__version__",
+    "cascade_identity_proof",
+    "check_identity",
+    "claim",
+    "composite_kernel",
+    "dilated_conv",
+    "get_engine",
+    "kron",
+    "kronecker_prediction",
+    "load_claims",
+    "reference_dilated_conv",
+    "run_claims",
+]

@@ -117,6 +117,11 @@ class Cascade:
         count = len(kernel_sizes)
         layers = []
         for index, (a, d) in enumerate(zip(kernel_sizes, dilations, strict=True)):
+            # Validate here too, so that messages name the list entry the user typed.
+            check_per_axis(f"kernel_sizes[{index}]", a, dims if isinstance(dims, int) else 1,
+                           minimum=1)
+            check_per_axis(f"dilations[{index}]", d, dims if isinstance(dims, int) else 1,
+                           minimum=1)
             # The last layer's nonlinearity would act on the output, not between layers.
             layers.append(Layer(dims=dims, kernel_size=a, dilation=d, in_channels=channels,
                                 out_channels=channels,

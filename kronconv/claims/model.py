@@ -1,0 +1,163 @@
+"""Claims and evidence, with the evidence labels enforced at construction.
+
+A claim has a stable id (from CLAIMS.md), a statement in LaTeX, an expected outcome and checks at
+the tiers symbolic / smt / exhaustive / numeric. Each check returns :class:`Evidence` with a
+verdict: ``supports`` the statement, ``refutes`` it (only with a counterexample re-checked by a
+second engine) or ``qualifies`` it (it holds only under conditions the claim states).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kronconv.errors import check_choice, invalid
+
+TIERS = ("symbolic", "smt", "exhaustive", "numeric")
+KINDS = ("proof", "exhaustive", "randomized", "counterexample")
+VERDICTS = ("supports", "refutes", "qualifies")
+OUTCOMES = ("confirmed", "refuted", "qualified")
+STATUSES = (*OUTCOMES, "failed", "error")
+CLAIM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence, labelled honestly.
+
+    - ``proof``: holds for all values (symbolic identity, z3 unsat, or a checked induction);
+    - ``exhaustive``: every case of ``domain`` was checked;
+    - ``randomized``: ``count`` samples from ``seed``, with ``error_bound`` (a probability, or a
+      sentence such as a float tolerance);
+    - ``counterexample``: an explicit instance, ``rechecked_by`` a second, independent engine.
+    """
+
+    tier: str
+    kind: str
+    detail: str
+    verdict: str = "supports"
+    domain: str = ""
+    count: int | None = None
+    seed: int | None = None
+    error_bound: str = ""
+    rechecked_by: str = ""
+    seconds: float = 0.0
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_choice("tier", self.tier, TIERS)
+        check_choice("kind", self.kind, KINDS)
+        check_choice("verdict", self.verdict, VERDICTS)
+        if self.kind == "exhaustive" and not self.domain:
+            raise invalid("domain", self.domain, "the finite domain checked, for exhaustive "
+                          "evidence")
+        if self.kind == "randomized" and (self.count is None or self.seed is None
+                                          or not self.error_bound):
+            raise invalid("randomized evidence", (self.count, self.seed, self.error_bound),
+                          "a sample count, a seed and an error bound")
+        if self.kind == "counterexample" and not self.rechecked_by:
+            raise invalid("rechecked_by", self.rechecked_by,
+                          "the independent engine that re-checked the counterexample")
+        if self.verdict == "refutes" and self.kind != "counterexample":
+            raise invalid("kind", self.kind, "'counterexample' for evidence that refutes")
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"tier": self.tier, "kind": self.kind, "detail": self.detail,
+                               "verdict": self.verdict, "seconds": round(self.seconds, 4)}
+        for key in ("domain", "count", "seed", "error_bound", "rechecked_by"):
+            value = getattr(self, key)
+            if value not in ("", None):
+                out[key] = value
+        if self.data:
+            out["data"] = dict(self.data)
+        return out
+
+
+CheckFunction = Callable[[], "Evidence | Iterable[Evidence]"]
+
+
+@dataclass(frozen=True)
+class Check:
+    tier: str
+    name: str
+    function: CheckFunction
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    title: str
+    source: str
+    statement: str  # LaTeX
+    expected: str = "confirmed"
+    group: str = ""
+    conditions: str = ""  # for qualified claims: the precise statement that holds
+    checks: tuple[Check, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not CLAIM_ID.match(self.id):
+            raise invalid("id", self.id, "lower-case words joined by '-'")
+        check_choice("expected", self.expected, OUTCOMES)
+        for check in self.checks:
+            check_choice("tier", check.tier, TIERS)
+
+
+class ClaimDeclaration:
+    """What a proof script builds with :func:`claim`; ``@decl.check(tier)`` adds checks."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.fields = fields
+        self.checks: list[Check] = []
+        Claim(**fields)  # validate the fields now, where the script author sees the error
+
+    @property
+    def id(self) -> str:
+        return str(self.fields["id"])
+
+    def check(self, tier: str) -> Callable[[CheckFunction], CheckFunction]:
+        check_choice("tier", tier, TIERS)
+
+        def register(function: CheckFunction) -> CheckFunction:
+            self.checks.append(Check(tier, function.__name__, function))
+            return function
+
+        return register
+
+    def freeze(self) -> Claim:
+        return Claim(**self.fields, checks=tuple(self.checks))
+
+
+class Collector:
+    """Collects the declarations a proof script makes while it is being loaded."""
+
+    def __init__(self) -> None:
+        self.declarations: list[ClaimDeclaration] = []
+
+
+_collectors: list[Collector] = [Collector()]
+
+
+def current_collector() -> Collector:
+    return _collectors[-1]
+
+
+def push_collector() -> Collector:
+    collector = Collector()
+    _collectors.append(collector)
+    return collector
+
+
+def pop_collector() -> None:
+    if len(_collectors) > 1:
+        _collectors.pop()
+
+
+def claim(id: str, *, title: str, source: str, statement: str, expected: str = "confirmed",
+          group: str = "", conditions: str = "") -> ClaimDeclaration:
+    """Declare a claim in a proof script; add checks with ``@decl.check("symbolic")``."""
+    declaration = ClaimDeclaration(id=id, title=title, source=source, statement=statement,
+                                   expected=expected, group=group, conditions=conditions)
+    current_collector().declarations.append(declaration)
+    return declaration
