@@ -16,6 +16,7 @@ import sympy
 
 from kronconv.engines import Engine, ExactEngine, FloatEngine, SymbolicEngine
 from kronconv.engines.conv import check_operands
+from kronconv.engines.conv import dilate_kernel as _dilate_kernel
 from kronconv.errors import DEFAULT_MEMORY_LIMIT_BYTES, check_memory, check_per_axis, invalid
 from kronconv.specs import MAX_DIMS
 
@@ -125,3 +126,13 @@ def kron(*factors: Any) -> Any:
         arrays = _promote_integers(arrays, math.prod(_abs_max(a) for a in arrays))
     symbolic = any(isinstance(f, (sympy.MatrixBase, sympy.NDimArray)) for f in factors)
     return _finish(engine_for(*arrays).kron(*arrays), symbolic)
+
+
+def dilate_kernel(kernel: Any, dilation: int | Sequence[int]) -> Any:
+    """K spread out by ``dilation``: entries K_i at d i, zeros between; extent d (a - 1) + 1."""
+    array = as_array("kernel", kernel)
+    dilations = check_per_axis("dilation", dilation, array.ndim, minimum=1)
+    extent = [d * (a - 1) + 1 for a, d in zip(array.shape, dilations, strict=True)]
+    check_memory(f"a dilated kernel of extent {extent}", math.prod(extent), 8)
+    symbolic = isinstance(kernel, (sympy.MatrixBase, sympy.NDimArray))
+    return _finish(_dilate_kernel(array, dilations), symbolic)

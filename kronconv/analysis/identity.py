@@ -136,14 +136,13 @@ def _compare_on_input(engine: Engine, cascade: Cascade, kernels: Sequence[np.nda
         kernels, x = engine.with_symbolic_input(list(kernels), shape)
         predicted = kronecker_prediction(engine, kernels[::-1], "reversed")
     else:
-        sample = engine.kernels(Cascade.from_schedule([1], [1], dims=cascade.dims),
-                                seed=seed + 1)[0]
-        rng = np.random.default_rng(seed + 1)
-        x = rng.integers(-2**15, 2**15, shape).astype(sample.dtype) if sample.dtype != float \
-            else rng.standard_normal(shape)
         if isinstance(engine, FloatEngine):
             raise invalid("engine", "float", "an exact engine for boundary "
                           f"'{boundary}' (symbolic, exact or modular)")
+        # Input entries in [0, 2^15): residues for the modular engine, small integers otherwise;
+        # same dtype as the kernels (Python ints when int64 could overflow).
+        rng = np.random.default_rng(seed + 1)
+        x = rng.integers(0, 2**15, shape).astype(kernels[0].dtype)
     left = engine.apply_cascade(x, kernels, _dilations(cascade), boundary, convention)
     right = engine.dilated_conv(x, predicted, 1, boundary, convention)
     return engine.compare(left, right), shape

@@ -18,7 +18,6 @@ tests can check that each breaks the proof.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import z3
@@ -83,7 +82,7 @@ def _axes(prefix: str, dims: int) -> list[z3.ArithRef]:
 
 
 def _in_box(values: list[z3.ArithRef], bounds: list[z3.ArithRef]) -> z3.BoolRef:
-    return z3.And(*[z3.And(0 <= v, v < b) for v, b in zip(values, bounds, strict=True)])
+    return z3.And(*[z3.And(v >= 0, v < b) for v, b in zip(values, bounds, strict=True)])
 
 
 def index_lemma_obligations(dims: int = 1, inner_slack: int = 0) -> dict[str, Formula]:
@@ -97,7 +96,7 @@ def index_lemma_obligations(dims: int = 1, inner_slack: int = 0) -> dict[str, Fo
 
     def domain(i: list[z3.ArithRef], j: list[z3.ArithRef], a: list[z3.ArithRef],
                m: list[z3.ArithRef]) -> z3.BoolRef:
-        return z3.And(_in_box(i, a), *[z3.And(0 <= y, y < n + inner_slack)
+        return z3.And(_in_box(i, a), *[z3.And(y >= 0, y < n + inner_slack)
                                        for y, n in zip(j, m, strict=True)])
 
     def into() -> tuple[list[z3.BoolRef], z3.BoolRef]:
@@ -237,8 +236,10 @@ def cascade_identity_proof(dims: int = 2, variant: Variant | None = None, *,
     """Build and check the induction for every a >= 1 and L >= 0 in ``dims`` dimensions."""
     dims = check_int("dims", dims, minimum=1, maximum=3)
     variant = variant or Variant()
-    z: Callable[[str, dict[str, Formula]], tuple[SmtResult, ...]] = (
-        lambda step_id, obligations: _discharge(step_id, obligations, timeout))
+
+    def z(step_id: str, obligations: dict[str, Formula]) -> tuple[SmtResult, ...]:
+        return _discharge(step_id, obligations, timeout)
+
     steps = (
         ProofStep("associativity", r"K_{L+1} *_{d} (C_L * F) = (K_{L+1} *_{d} C_L) * F",
                   "theorem", "convolution of finitely supported arrays is associative "

@@ -113,3 +113,13 @@ def dilated_correlate(x: Array, kernel: Array, dilations: tuple[int, ...], bound
         if reduce is not None:
             out = reduce(out)
     return out
+
+
+def dilate_kernel(kernel: Array, dilations: Sequence[int]) -> Array:
+    """The "diluted" kernel: K spread out with d - 1 zeros between taps, extent d (a - 1) + 1.
+
+    dilate(K, d)_{d i} = K_i and 0 elsewhere, so K *_d f = dilate(K, d) * f."""
+    shape = tuple(d * (a - 1) + 1 for a, d in zip(kernel.shape, dilations, strict=True))
+    out = np.full(shape, zero_like(kernel), dtype=kernel.dtype)
+    out[tuple(slice(None, None, d) for d in dilations)] = kernel
+    return out

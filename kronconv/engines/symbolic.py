@@ -55,6 +55,21 @@ class SymbolicEngine(Engine):
     def element_bytes(self) -> int:
         return 400  # a small dict per entry
 
+    def symbol_arrays(self, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
+        """Arrays of fresh symbols ``name_i_j`` for each (name, shape), all in one ring."""
+        check_memory("symbolic arrays", sum(int(np.prod(s)) for s in shapes.values()),
+                     self.element_bytes())
+        names = [f"{name}_" + "_".join(map(str, index))
+                 for name, shape in shapes.items() for index in np.ndindex(*shape)]
+        generators = iter(PolyRing(names, sympy.ZZ).gens)
+        arrays = {}
+        for name, shape in shapes.items():
+            array = np.empty(shape, dtype=object)
+            for index in np.ndindex(*shape):
+                array[index] = next(generators)
+            arrays[name] = array
+        return arrays
+
     def with_symbolic_input(self, kernels: list[np.ndarray], shape: tuple[int, ...],
                             name: str = "f") -> tuple[list[np.ndarray], np.ndarray]:
         """Kernels re-expressed in a larger ring, and a generic input of fresh symbols f_{i,j}."""
@@ -73,8 +88,8 @@ def lift_to(array: np.ndarray, ring: PolyRing) -> np.ndarray:
     """Re-express polynomial entries in a larger ring (same symbol names)."""
     out = np.empty(array.shape, dtype=object)
     for index in np.ndindex(*array.shape):
-        out[index] = ring.from_expr(array[index].as_expr()) if hasattr(
-            array[index], "as_expr") else ring(array[index])
+        entry = array[index]
+        out[index] = ring.from_expr(entry.as_expr()) if hasattr(entry, "as_expr") else ring(entry)
     return out
 
 

@@ -1,0 +1,45 @@
+"""Shared fixtures: the engines as a table, and a corrupted engine for must-fail tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from kronconv.engines import ENGINES, Engine, ExactEngine, SymbolicEngine
+
+ALL_ENGINES = ENGINES.names()
+
+
+@pytest.fixture(params=ALL_ENGINES)
+def engine(request: pytest.FixtureRequest) -> Engine:
+    return ENGINES[request.param]()
+
+
+class OffByOneDilation(SymbolicEngine):
+    """A corrupted engine: every dilation is one too large."""
+
+    name = "corrupted-dilation"
+
+    def dilated_conv(self, x: np.ndarray, kernel: np.ndarray, dilation: int | Sequence[int],
+                     boundary: str = "full", convention: str = "convolution") -> np.ndarray:
+        d = dilation + 1 if isinstance(dilation, int) else tuple(v + 1 for v in dilation)
+        return super().dilated_conv(x, kernel, d, boundary, convention)
+
+
+class DropsLastTap(ExactEngine):
+    """A corrupted engine: the last kernel tap is ignored."""
+
+    name = "corrupted-tap"
+
+    def dilated_conv(self, x: np.ndarray, kernel: np.ndarray, dilation: int | Sequence[int],
+                     boundary: str = "full", convention: str = "convolution") -> np.ndarray:
+        kernel = kernel.copy()
+        kernel.flat[-1] = 0
+        return super().dilated_conv(x, kernel, dilation, boundary, convention)
+
+
+@pytest.fixture(params=[OffByOneDilation, DropsLastTap])
+def corrupted_engine(request: pytest.FixtureRequest) -> Engine:
+    return request.param()

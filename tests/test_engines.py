@@ -1,0 +1,151 @@
+"""The fast engines against the naive reference, as a table of cases x engines."""
+
+from __future__ import annotations
+
+from itertools import product
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kronconv import InvalidParameterError, reference_dilated_conv
+from kronconv.engines import Engine, FloatEngine, ModularEngine, SymbolicEngine
+from kronconv.specs import BOUNDARIES, CONVENTIONS
+
+CASES = [  # (input shape, kernel shape, dilation)
+    ((7,), (3,), 1), ((9,), (2,), 3), ((5,), (1,), 4), ((6, 5), (3, 2), 2), ((4, 7), (2, 3), (1, 3)),
+    ((3, 4, 5), (2, 2, 3), 1), ((5, 4, 3), (2, 1, 2), (2, 1, 1)),
+]
+
+
+def _operands(engine: Engine, shape_x: tuple[int, ...], shape_k: tuple[int, ...],
+              seed: int) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(engine, SymbolicEngine):
+        arrays = engine.symbol_arrays({"f": shape_x, "k": shape_k})
+        return arrays["f"], arrays["k"]
+    rng = np.random.default_rng(seed)
+    if isinstance(engine, FloatEngine):
+        return rng.standard_normal(shape_x), rng.standard_normal(shape_k)
+    high = engine.prime if isinstance(engine, ModularEngine) else 1000
+    return rng.integers(0, high, shape_x), rng.integers(0, high, shape_k)
+
+
+def _expected(engine: Engine, x: np.ndarray, k: np.ndarray, d: object, boundary: str,
+              convention: str) -> np.ndarray:
+    if isinstance(engine, ModularEngine):  # exact Python integers, reduced at the end
+        x, k = x.astype(object), k.astype(object)
+    out = reference_dilated_conv(x, k, d, boundary, convention)  # type: ignore[arg-type]
+    if isinstance(engine, ModularEngine):
+        out = np.vectorize(lambda v: int(v) % engine.prime, otypes=[object])(out)
+    return out
+
+
+def _assert_same(engine: Engine, fast: np.ndarray, slow: np.ndarray) -> None:
+    assert fast.shape == slow.shape
+    if isinstance(engine, FloatEngine):
+        # 12 products of O(1) normals: rounding differences are below 1e-12 in absolute value.
+        np.testing.assert_allclose(fast.astype(float), slow.astype(float), rtol=0, atol=1e-12)
+    else:
+        assert engine.compare(fast, slow).equal
+
+
+@pytest.mark.parametrize(("shape_x", "shape_k", "dilation"), CASES)
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+@pytest.mark.parametrize("convention", CONVENTIONS)
+def test_engine_matches_naive_reference(engine: Engine, shape_x: tuple[int, ...],
+                                        shape_k: tuple[int, ...], dilation: object,
+                                        boundary: str, convention: str) -> None:
+    x, k = _operands(engine, shape_x, shape_k, seed=len(shape_x))
+    try:
+        fast = engine.dilated_conv(x, k, dilation, boundary, convention)  # type: ignore[arg-type]
+    except InvalidParameterError:
+        pytest.skip("input too short for a valid convolution")
+    _assert_same(engine, fast, _expected(engine, x, k, dilation, boundary, convention))
+
+
+def test_full_convolution_matches_numpy_convolve() -> None:
+    rng = np.random.default_rng(1)
+    x, k = rng.integers(-50, 50, 11), rng.integers(-50, 50, 4)
+    from kronconv.engines import ExactEngine
+
+    assert np.array_equal(ExactEngine().dilated_conv(x, k, 1), np.convolve(x, k))
+    assert np.array_equal(ExactEngine().dilated_conv(x, k, 1, "valid"),
+                          np.convolve(x, k, mode="valid"))
+    assert np.array_equal(ExactEngine().dilated_conv(x, k, 1, "full", "correlation"),
+                          np.correlate(x, k, mode="full"))
+
+
+def test_same_boundary_splits_padding_like_pytorch() -> None:
+    # total padding d(k-1) = 3 for k=4, d=1: left 1, right 2 (PyTorch's padding="same").
+    x = np.arange(1, 6)
+    k = np.array([1, 0, 0, 0])
+    out = reference_dilated_conv(x, k, 1, "same", "correlation")
+    assert list(out) == [0, 1, 2, 3, 4]
+
+
+def test_circular_wraps_around() -> None:
+    x = np.array([1, 2, 3, 4])
+    out = reference_dilated_conv(x, np.array([0, 0, 1]), 1, "circular", "correlation")
+    # left pad = 1: out_t = x_{(t + 2 - 1) mod 4}
+    assert list(out) == [2, 3, 4, 1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 8), a=st.integers(1, 4), d=st.integers(1, 4),
+       boundary=st.sampled_from(BOUNDARIES), convention=st.sampled_from(CONVENTIONS),
+       seed=st.integers(0, 2**16))
+def test_property_exact_engine_equals_reference_2d(n: int, a: int, d: int, boundary: str,
+                                                   convention: str, seed: int) -> None:
+    from kronconv.engines import ExactEngine
+
+    rng = np.random.default_rng(seed)
+    x, k = rng.integers(-9, 10, (n, n + 1)), rng.integers(-9, 10, (a, a))
+    try:
+        fast = ExactEngine().dilated_conv(x, k, d, boundary, convention)
+    except InvalidParameterError:
+        assert boundary == "valid" and n < d * (a - 1) + 1
+        return
+    assert np.array_equal(fast, reference_dilated_conv(x, k, d, boundary, convention))
+
+
+def test_corrupted_engine_is_caught_by_the_reference(corrupted_engine: Engine) -> None:
+    rng = np.random.default_rng(3)
+    x, k = rng.integers(1, 9, (6, 6)), rng.integers(1, 9, (3, 3))
+    if isinstance(corrupted_engine, SymbolicEngine):
+        arrays = corrupted_engine.symbol_arrays({"f": (6, 6), "k": (3, 3)})
+        x, k = arrays["f"], arrays["k"]
+    fast = corrupted_engine.dilated_conv(x, k, 2)
+    slow = reference_dilated_conv(x, k, 2)
+    assert fast.shape != slow.shape or not corrupted_engine.compare(fast, slow).equal
+
+
+def test_modular_engine_never_overflows() -> None:
+    engine = ModularEngine()
+    x = np.full((4, 4), engine.prime - 1, dtype=np.int64)
+    k = np.full((3, 3), engine.prime - 1, dtype=np.int64)
+    out = engine.dilated_conv(x, k, 1)
+    # (p-1)^2 = 1 mod p; the centre sums 9 such products.
+    assert int(out[2, 2]) == 9 % engine.prime
+
+
+@pytest.mark.parametrize("bad", [
+    {"dilation": 0}, {"dilation": (1, 2, 3)}, {"boundary": "reflect"}, {"convention": "xcorr"},
+])
+def test_engine_rejects_bad_operands(engine: Engine, bad: dict) -> None:
+    x, k = _operands(engine, (4, 4), (2, 2), seed=0)
+    args = {"dilation": 1, "boundary": "full", "convention": "convolution", **bad}
+    with pytest.raises(InvalidParameterError):
+        engine.dilated_conv(x, k, args["dilation"], args["boundary"], args["convention"])
+
+
+def test_kron_follows_numpy_order() -> None:
+    from kronconv.engines import ExactEngine
+
+    a, b = np.array([[1, 2], [3, 4]]), np.array([[0, 5], [6, 7]])
+    assert np.array_equal(ExactEngine().kron(a, b), np.kron(a, b))
+    symbolic = SymbolicEngine()
+    arrays = symbolic.symbol_arrays({"a": (2,), "b": (3,)})
+    product_ab = symbolic.kron(arrays["a"], arrays["b"])
+    for i, j in product(range(2), range(3)):
+        assert product_ab[i * 3 + j] == arrays["a"][i] * arrays["b"][j]
