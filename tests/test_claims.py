@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kronconv import Evidence, InvalidParameterError, KronconvError
-from kronconv.claims import Claim, Check, load_claims, run_claim, select
+from kronconv.claims import Check, Claim, load_claims, run_claim, select
 from kronconv.render.report import report_json, report_markdown, table
 
 
@@ -96,9 +96,9 @@ def test_loading_scripts_and_duplicate_ids(tmp_path: Path) -> None:
 
 def test_a_broken_script_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_text("import nonexistent_module_xyz\n")
-    with pytest.raises(KronconvError, match="bad.py failed to load"):
+    with pytest.raises(KronconvError, match=r"bad\.py failed to load"):
         load_claims([tmp_path / "bad.py"])
-    with pytest.raises(InvalidParameterError, match="path="):
+    with pytest.raises(InvalidParameterError, match=r"path="):
         load_claims([tmp_path / "missing.py"])
 
 

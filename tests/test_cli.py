@@ -45,7 +45,7 @@ def test_identity_human_output(capsys: pytest.CaptureFixture[str]) -> None:
 ])
 def test_bad_input_is_one_line_on_stderr(capsys: pytest.CaptureFixture[str], argv: list[str],
                                          needle: str) -> None:
-    code, out, err = _run(capsys, "identity", *argv)
+    code, _, err = _run(capsys, "identity", *argv)
     assert code == 2
     assert needle in err
     assert len(err.strip().splitlines()) == 1

@@ -58,7 +58,7 @@ def test_bad_operands_get_one_clear_error(x: object, kernel: object, dilation: o
 
 
 def test_valid_needs_a_long_enough_input() -> None:
-    with pytest.raises(InvalidParameterError, match="x.shape"):
+    with pytest.raises(InvalidParameterError, match=r"x\.shape"):
         dilated_conv(np.ones(3), np.ones(3), 2, boundary="valid")
 
 
@@ -91,7 +91,7 @@ def test_composite_in_the_correlation_convention() -> None:
 
 def test_composite_refuses_sizes_beyond_memory() -> None:
     with pytest.raises(ResourceLimitError, match="memory limit"):
-        composite_kernel([np.ones((3, 3), dtype=int)] * 40, [3**l for l in range(40)])
+        composite_kernel([np.ones((3, 3), dtype=int)] * 40, [3**level for level in range(40)])
 
 
 def test_composite_rejects_mismatched_lists() -> None:

@@ -39,7 +39,7 @@ def test_exponential_extent_is_a_to_the_layers(a: int, layers: int, dims: int,
                                                extent: tuple[int, ...]) -> None:
     cascade = Cascade.exponential(a, layers, dims=dims)
     assert cascade.extent == extent
-    assert [layer.dilations[0] for layer in cascade.layers] == [a**l for l in range(layers)]
+    assert [layer.dilations[0] for layer in cascade.layers] == [a**level for level in range(layers)]
 
 
 def test_schedule_extent_formula() -> None:
