@@ -27,6 +27,12 @@ test: check
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow
 
+# Generated documentation goes to build/docs (git-ignored; `make clean` removes it): the claims
+# report (JSON, Markdown), every claim's derivation (LaTeX and PDF, needs pdflatex), the figures.
+docs: $(STAMP)
+	$(VENV)/bin/kronconv derive --all -q -o build/docs --pdf --json build/docs/claims.json --markdown build/docs/claims.md
+	$(VENV)/bin/kronconv figures -o build/docs/figures
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench_identity.py
 

@@ -1,0 +1,134 @@
+"""``kronconv derive CLAIM-ID [SIZES...] [-o FILE.tex] [--pdf]`` and
+``kronconv derive --all -o DIR [--pdf]``: claims as LaTeX derivations."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from pathlib import Path
+
+from kronconv.claims import Claim, ClaimResult, load_claims, run_claim, run_claims
+from kronconv.errors import KronconvError, invalid
+from kronconv.render.derivation import check_sizes, claim_document, full_document, registered
+from kronconv.render.latex import compile_pdf
+from kronconv.render.report import write_reports, write_text
+
+ALL_NAME = "derivations.tex"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "derive", help="write a claim (or every claim) as a LaTeX derivation",
+        description="Write a standalone LaTeX document with a claim's statement, assumptions, "
+        "step-by-step derivation, an expanded small instance and its evidence (the claim's "
+        "checks are run). With --all, one document with every claim, a section per group.",
+        epilog="examples: kronconv derive cascade-kronecker-identity 2 2 -o identity.tex --pdf; "
+        "kronconv derive --all -o build/docs --pdf; kronconv derive --list")
+    parser.add_argument("claim_id", nargs="?", metavar="CLAIM-ID", help="the claim to derive")
+    parser.add_argument("sizes", nargs="*", type=int, metavar="SIZE",
+                        help="sizes of the small instance to expand (e.g. a and layers for "
+                        "cascade-kronecker-identity); --list shows what each claim takes")
+    parser.add_argument("--all", action="store_true", help="every claim, into DIR/" + ALL_NAME)
+    parser.add_argument("--list", action="store_true", help="list the claim ids and what "
+                        "sizes each derivation takes")
+    parser.add_argument("-o", "--output", help="FILE.tex (one claim; default: stdout) or DIR "
+                        "(with --all)")
+    parser.add_argument("--pdf", action="store_true", help="also compile the PDF with pdflatex")
+    parser.add_argument("--proofs", action="append", metavar="PATH",
+                        help="proof scripts or directories (repeatable; default: proofs)")
+    parser.add_argument("--no-run", action="store_true", help="do not run the checks: no "
+                        "evidence section (fast)")
+    parser.add_argument("--json", dest="json_path", help="with --all: also write the JSON "
+                        "claims report here")
+    parser.add_argument("--markdown", dest="markdown_path", help="with --all: also write the "
+                        "Markdown claims report here")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    parser.set_defaults(run=run)
+
+
+def _claims(args: argparse.Namespace) -> list[Claim]:
+    paths = args.proofs or ["proofs"]
+    if paths == ["proofs"] and not Path("proofs").is_dir():
+        raise KronconvError("--proofs='proofs' not found: run from the project root or name "
+                            "proof scripts with --proofs")
+    return load_claims(paths)
+
+
+def find_claim(claims: list[Claim], claim_id: str) -> Claim:
+    """The claim with this id; an unknown id says how to list the valid ones."""
+    for item in claims:
+        if item.id == claim_id:
+            return item
+    close = difflib.get_close_matches(claim_id, [c.id for c in claims], n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise invalid("CLAIM-ID", claim_id, f"the id of a declared claim (run `kronconv derive "
+                  f"--list` to see all {len(claims)}){hint}")
+
+
+def _progress(index: int, total: int, claim: Claim, result: ClaimResult | None) -> None:
+    if result is None:
+        sys.stderr.write(f"[{index}/{total}] {claim.id} ...")
+    else:
+        sys.stderr.write(f" {result.status} ({result.seconds:.2f} s)\n")
+    sys.stderr.flush()
+
+
+def _list(claims: list[Claim]) -> int:
+    derivations = registered()
+    for item in claims:
+        derivation = derivations.get(item.id)
+        if derivation is None:
+            takes = "generic derivation"
+        elif derivation.sizes is None:
+            takes = "derivation"
+        else:
+            spec = derivation.sizes
+            takes = (f"derivation; sizes {' '.join(spec.names)} ({spec.help}; default "
+                     f"{' '.join(map(str, spec.defaults))})")
+        print(f"{item.id:32s} [{item.group or '-'}] {takes}")
+    return 0
+
+
+def _derive_all(args: argparse.Namespace, claims: list[Claim]) -> int:
+    if args.claim_id or args.sizes:
+        raise invalid("CLAIM-ID", args.claim_id, "none with --all (sizes use defaults)")
+    if not args.output:
+        raise invalid("-o", None, "an output directory with --all")
+    results: dict[str, ClaimResult] = {}
+    if not args.no_run:
+        ran = run_claims(claims, None if args.quiet else _progress)
+        results = {r.claim.id: r for r in ran}
+        write_reports(ran, args.json_path, args.markdown_path)
+    target = write_text(Path(args.output) / ALL_NAME, full_document(claims, results).source)
+    print(f"wrote {target}")
+    if args.pdf:
+        print(f"wrote {compile_pdf(target)}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    claims = _claims(args)
+    if args.list:
+        return _list(claims)
+    if args.all:
+        return _derive_all(args, claims)
+    if not args.claim_id:
+        raise invalid("CLAIM-ID", None, "a claim id, or --all, or --list")
+    if args.json_path or args.markdown_path:
+        raise invalid("--json/--markdown", args.json_path or args.markdown_path,
+                      "only with --all (use `kronconv verify` for one claim's report)")
+    if args.pdf and not args.output:
+        raise invalid("--pdf", True, "an output file given with -o FILE.tex")
+    claim = find_claim(claims, args.claim_id)
+    sizes = check_sizes(claim.id, args.sizes)  # fail fast, before the checks run
+    result = None if args.no_run else run_claim(claim)
+    source = claim_document(claim, result, sizes).source
+    if not args.output:
+        sys.stdout.write(source)
+        return 0
+    target = write_text(args.output, source)
+    print(f"wrote {target}")
+    if args.pdf:
+        print(f"wrote {compile_pdf(target)}")
+    return 0

@@ -1,0 +1,334 @@
+"""Every claim as a derivation a reader can follow, in LaTeX.
+
+A claim's section has, in order: where it comes from and its status; the statement; the
+assumptions; the derivation step by step (from the registry, when one is registered for the claim
+id); the expanded entries of a small instance (when the derivation has one); the evidence table;
+and, for a refuted or qualified claim, the counterexample data. Any claim renders: without a
+registered derivation the section says so and lets the evidence speak.
+
+Registered derivations live in modules listed in :data:`DERIVATION_MODULES` (group A in
+``kronconv.render.derivation_a``); each calls :func:`register` at import.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+
+from kronconv.claims import Claim, ClaimResult, Evidence
+from kronconv.errors import check_int, invalid
+from kronconv.render import latex as tex
+from kronconv.render.latex import Latex
+
+GROUP_TITLES = {
+    "A": "The Kronecker identity",
+    "B": "When the identity fails, and what holds instead",
+    "C": "Receptive field and parameters",
+    "D": "Translation equivariance",
+}
+DEFAULT_ASSUMPTIONS = (  # CLAIMS.md's conventions, as prose with $...$ mathematics
+    "one channel, no nonlinearity, no bias;",
+    "'full' linear convolution of finitely supported signals on the infinite grid "
+    "$\\mathbb{Z}^n$;",
+    "the convolution convention $(k *_d f)_t = \\sum_\\tau k_\\tau f_{t - d\\tau}$;",
+    "numpy.kron's index order: $(A \\otimes B)_{im + j} = A_i B_j$ for $B$ of length $m$;",
+    "layers numbered $l = 0, \\dots, L$, layer 0 applied first; the exponential schedule is "
+    "$a_l = a$, $d_l = a^l$.",
+)
+CONVENTIONS_KEY = "conventions"
+DERIVATION_MODULES = ("kronconv.render.derivation_a",)
+
+
+def claim_key(claim_id: str) -> str:
+    """The LaTeX label of a claim's section: cross-references use it."""
+    return f"claim:{claim_id}"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a derivation may refer to: the claim ids present in the same document."""
+
+    known_ids: frozenset[str] = frozenset()
+    level: int = 1  # the claim's own section level (1 alone, 2 inside a group)
+    shared_conventions: bool = False  # the document states the conventions once, up front
+
+    def ref(self, claim_id: str) -> Latex:
+        """``id (§n)`` when the claim is in this document, else just the id."""
+        name = tex.texttt(claim_id)
+        if claim_id in self.known_ids:
+            return name + tex.raw(f"~(\\S\\ref{{{claim_key(claim_id)}}})")
+        return name
+
+    def heading(self, title: str, body: Latex) -> Latex:
+        """A part of the claim's section, one level below it."""
+        return tex.section(tex.text(title), body, level=min(self.level + 1, 4))
+
+
+@dataclass(frozen=True)
+class SizeSpec:
+    """What the sizes of a small instance mean, their defaults and their upper limits."""
+
+    names: tuple[str, ...]
+    defaults: tuple[int, ...]
+    maxima: tuple[int, ...]
+    minima: tuple[int, ...] = ()
+    help: str = ""
+    validate: Callable[[tuple[int, ...]], None] | None = None  # joint limits, raises invalid
+
+    def check(self, sizes: Sequence[int]) -> tuple[int, ...]:
+        """The sizes given (missing trailing ones take defaults), each within its range."""
+        if len(sizes) > len(self.names):
+            raise invalid("sizes", list(sizes), f"at most {len(self.names)} integers: "
+                          f"{' '.join(self.names)} ({self.help})")
+        full = [*sizes, *self.defaults[len(sizes):]]
+        minima = self.minima or (1,) * len(self.names)
+        checked = tuple(check_int(name, value, minimum=low, maximum=high)
+                        for name, value, low, high in zip(self.names, full, minima,
+                                                          self.maxima, strict=True))
+        if self.validate is not None:
+            self.validate(checked)
+        return checked
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How one claim is derived, and optionally the expanded entries of a small instance."""
+
+    steps: Callable[[Context], Latex]
+    instance: Callable[[tuple[int, ...]], Latex] | None = None
+    sizes: SizeSpec | None = None
+    related: tuple[str, ...] = field(default_factory=tuple)
+
+
+_REGISTRY: dict[str, Derivation] = {}
+
+
+def register(claim_id: str, derivation: Derivation) -> Derivation:
+    if claim_id in _REGISTRY:
+        raise ValueError(f"a derivation for {claim_id!r} is registered twice")
+    _REGISTRY[claim_id] = derivation
+    return derivation
+
+
+def registered() -> Mapping[str, Derivation]:
+    """Every registered derivation (the modules that register them load on first use)."""
+    for module in DERIVATION_MODULES:
+        importlib.import_module(module)
+    return _REGISTRY
+
+
+def check_sizes(claim_id: str, sizes: Sequence[int]) -> tuple[int, ...]:
+    """Validate instance sizes for a claim; a claim without an instance accepts none."""
+    derivation = registered().get(claim_id)
+    if derivation is None or derivation.sizes is None:
+        if sizes:
+            with_sizes = sorted(k for k, d in registered().items() if d.sizes is not None)
+            raise invalid("sizes", list(sizes), f"none: claim {claim_id!r} has no small "
+                          f"instance to expand (claims with one: {', '.join(with_sizes)})")
+        return ()
+    return derivation.sizes.check(sizes)
+
+
+# -- the parts of a claim's section --------------------------------------------------------------
+def _header(claim: Claim, result: ClaimResult | None) -> Latex:
+    parts = [tex.bold(tex.text("Source:")), tex.text(f"{claim.source}."),
+             tex.bold(tex.text("Group:")), tex.text(f"{claim.group or '-'}.")]
+    if result is None:
+        parts += [tex.bold(tex.text("Status:")), tex.text(f"not run (expected {claim.expected}).")]
+    else:
+        parts += [tex.bold(tex.text("Status:")), tex.texttt(result.status),
+                  tex.text(f"(expected {claim.expected}; checks took {result.seconds:.2f} s).")]
+    return tex.paragraph(*parts)
+
+
+def _statement(claim: Claim) -> Latex:
+    # Inline display style lets TeX break a long statement at its relations and operators.
+    return tex.environment("center", tex.raw(f"$\\displaystyle {tex.math_source(claim.statement)}$"
+                                             )) + tex.BLANK
+
+
+def conventions() -> Latex:
+    """The conventions every claim assumes unless its statement says otherwise."""
+    body = tex.paragraph(tex.text("Unless the statement says otherwise (CLAIMS.md):"))
+    return body + tex.itemize(tex.prose(item) for item in DEFAULT_ASSUMPTIONS)
+
+
+def _assumptions(claim: Claim, context: Context) -> Latex:
+    if context.shared_conventions:
+        body = tex.paragraph(tex.raw(f"The conventions of \\S\\ref{{{CONVENTIONS_KEY}}} "
+                                     "apply unless the statement says otherwise."))
+    else:
+        body = conventions()
+    if claim.conditions:
+        body = body + tex.paragraph(tex.bold(tex.text("Conditions and precise statement.")),
+                                    tex.prose(claim.conditions))
+    return body
+
+
+def _evidence_detail(evidence: Evidence) -> Latex:
+    parts = [tex.prose(evidence.detail)]
+    for key in ("domain", "count", "seed", "error_bound", "rechecked_by"):
+        value = getattr(evidence, key)
+        if value not in ("", None):
+            parts.append(tex.emph(tex.text(key.replace("_", " ") + ":")) + tex.raw(" ")
+                         + tex.prose(value))
+    return tex.join(parts, tex.raw("; "))
+
+
+def evidence_table(evidence: Sequence[Evidence]) -> Latex:
+    """Engine tier, evidence kind, verdict and detail of every piece of evidence."""
+    if not evidence:
+        return tex.paragraph(tex.text("No evidence was produced."))
+    column = r">{\raggedright\arraybackslash}p"
+    rows = [[tex.texttt(e.tier), tex.texttt(e.kind), tex.texttt(e.verdict), _evidence_detail(e)]
+            for e in evidence]
+    header = [tex.bold(tex.text(name)) for name in ("tier", "kind", "verdict", "detail")]
+    return tex.table(header, rows, f"{column}{{0.1\\linewidth}}{column}{{0.17\\linewidth}}"
+                     f"{column}{{0.1\\linewidth}}{column}{{0.53\\linewidth}}")
+
+
+_NUMBER_TEXT = re.compile(r"^-?\d+(/\d+)?$")  # exact values that checks store as text
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(_NUMBER_TEXT.match(value.strip()))
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _as_numbers(value: Any) -> Any:
+    """Lists of numbers, with '1/2'-style strings read as exact rationals."""
+    if isinstance(value, (list, tuple)):
+        return [_as_numbers(v) for v in value]
+    return sympy.Rational(value.strip()) if isinstance(value, str) else value
+
+
+def _numeric_array(value: Any) -> bool:
+    """A list of numbers, or a list of equal-length lists of numbers (shown as a matrix)."""
+    if not isinstance(value, (list, tuple)) or not value or len(value) > 40:
+        return False
+    if all(_is_number(v) for v in value):
+        return True
+    rows = [v for v in value if isinstance(v, (list, tuple))]
+    return (len(rows) == len(value) and len({len(r) for r in rows}) == 1 and len(rows[0]) <= 40
+            and all(_is_number(v) for r in rows for v in r))
+
+
+def data_value(value: Any) -> Latex:
+    """Counterexample data: arrays as matrices, mappings as lists, the rest as text."""
+    if _numeric_array(value):
+        numbers = _as_numbers(value)
+        columns = len(numbers[0]) if isinstance(numbers[0], list) else len(numbers)
+        return tex.display(tex.matrix(numbers), fit=columns > 12)
+    if isinstance(value, Mapping):
+        return tex.itemize(tex.texttt(key) + tex.text(": ") + data_value(item)
+                           for key, item in value.items())
+    shown = repr(value) if not isinstance(value, str) else value
+    if len(shown) > 400:
+        shown = shown[:400] + " ..."
+    return tex.texttt(shown)
+
+
+def counterexamples(evidence: Sequence[Evidence]) -> Latex:
+    """Each counterexample (or qualifying evidence) with the data that exhibits it."""
+    parts = []
+    for item in evidence:
+        if item.kind != "counterexample" and item.verdict == "supports":
+            continue
+        parts.append(tex.paragraph(tex.bold(tex.text(f"{item.kind}, {item.verdict}:")),
+                                   tex.prose(item.detail)))
+        if item.rechecked_by:
+            parts.append(tex.paragraph(tex.text(f"Re-checked by: {item.rechecked_by}.")))
+        if item.data:
+            parts.append(data_value(dict(item.data)) + tex.BLANK)
+    return tex.join(parts)
+
+
+def _derivation_part(claim: Claim, context: Context) -> Latex:
+    derivation = registered().get(claim.id)
+    if derivation is None:
+        return tex.paragraph(tex.text("No step-by-step derivation is registered for this claim; "
+                                      "its checks below are the argument: each row says which "
+                                      "engine produced the evidence and of which kind it is."))
+    return derivation.steps(context)
+
+
+def claim_section(claim: Claim, result: ClaimResult | None, context: Context,
+                  sizes: Sequence[int] = ()) -> Latex:
+    """The whole section of one claim, labelled ``claim:ID``."""
+    body = _header(claim, result) + _statement(claim)
+    body = body + context.heading("Assumptions", _assumptions(claim, context))
+    body = body + context.heading("Derivation", _derivation_part(claim, context))
+    derivation = registered().get(claim.id)
+    if derivation is not None and derivation.instance is not None and derivation.sizes:
+        chosen = check_sizes(claim.id, sizes)
+        named = ", ".join(f"{n} = {v}" for n, v in zip(derivation.sizes.names, chosen,
+                                                      strict=True))
+        body = body + context.heading(f"A small instance ({named})",
+                                      derivation.instance(chosen))
+    if result is not None:
+        body = body + context.heading("Evidence", evidence_table(result.evidence))
+        shown = counterexamples(result.evidence)
+        if shown:
+            body = body + context.heading("Counterexample", shown)
+        if result.error:
+            body = body + context.heading("Error", tex.paragraph(tex.texttt(result.error)))
+    title = tex.texttt(claim.id) + tex.text(f": {claim.title}")
+    return tex.section(title, body, level=context.level, key=claim_key(claim.id))
+
+
+# -- documents -------------------------------------------------------------------------------------
+def claim_document(claim: Claim, result: ClaimResult | None,
+                   sizes: Sequence[int] = ()) -> Latex:
+    """A standalone document for one claim."""
+    context = Context(frozenset({claim.id}), level=1)
+    return tex.document(tex.text(f"kronconv: {claim.id}"),
+                        claim_section(claim, result, context, sizes))
+
+
+def group_title(group: str) -> str:
+    if not group:
+        return "Other claims"
+    return f"Group {group}: {GROUP_TITLES[group]}" if group in GROUP_TITLES else group
+
+
+def _summary(claims: Sequence[Claim], results: Mapping[str, ClaimResult]) -> Latex:
+    rows = []
+    for claim in claims:
+        result = results.get(claim.id)
+        kinds = ", ".join(sorted({e.kind for e in result.evidence})) if result else "-"
+        rows.append([tex.raw(f"\\S\\ref{{{claim_key(claim.id)}}}"), tex.texttt(claim.id),
+                     tex.texttt(result.status if result else "not run"), tex.text(kinds or "-")])
+    header = [tex.bold(tex.text(name)) for name in ("section", "claim", "status", "evidence")]
+    return tex.table(header, rows, r"l>{\raggedright\arraybackslash}p{0.42\linewidth}l"
+                     r">{\raggedright\arraybackslash}p{0.25\linewidth}")
+
+
+def full_document(claims: Sequence[Claim], results: Mapping[str, ClaimResult]) -> Latex:
+    """Every claim, a section per group (in catalogue order), cross-referenced by claim id."""
+    context = Context(frozenset(c.id for c in claims), level=2, shared_conventions=True)
+    groups: dict[str, list[Claim]] = {}
+    for claim in claims:
+        groups.setdefault(claim.group, []).append(claim)
+    order = sorted(groups, key=lambda g: (g not in GROUP_TITLES, g == "", g))
+    body = tex.section(tex.text("Summary"), tex.paragraph(tex.text(
+        "Each claim of the catalogue, its status and the kinds of evidence behind it. Status "
+        "'refuted' or 'qualified' is a finding, not a failure: the source's statement is false, "
+        "or true only under the conditions its section states.")) + _summary(claims, results))
+    body = body + tex.section(tex.text("Conventions"), conventions(), key=CONVENTIONS_KEY)
+    for group in order:
+        sections = [claim_section(claim, results.get(claim.id), context)
+                    for claim in groups[group]]
+        body = body + tex.section(tex.text(group_title(group)), tex.join(sections))
+    abstract = tex.text("The claims kronconv checks about dilated convolutions and Kronecker "
+                        "factors, each with its statement, its assumptions, its derivation, a "
+                        "small expanded instance where one helps, and the machine-checked "
+                        "evidence: which engine, and what kind.")
+    return tex.document(tex.text("kronconv: derivations of the claims"),
+                        tex.raw("\\setcounter{tocdepth}{2}\n\\tableofcontents\n\n") + body,
+                        abstract=abstract)
