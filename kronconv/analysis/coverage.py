@@ -1,0 +1,317 @@
+"""The exact dependency (coverage) set: which input positions can influence an output unit.
+
+Computed backwards from one output unit, node by node in reverse topological order, on boolean
+arrays (a :class:`Support` is a bounding box origin plus a mask). Nothing is added or multiplied,
+so nothing can cancel: a position is in the set iff some path of the dependency graph reaches it.
+Per op, for a set N of needed output positions (PyTorch coordinates, see receptive_field.py):
+
+- conv / maxpool / avgpool (k, s, d, p):  N_in = { s j - p + d t : j in N, 0 <= t < k }
+- upsample (nearest, factor u):           N_in = { floor(j / u) : j in N }
+- maxunpool (pool k, s, d, p):            pooled units M = { m : s m - p + d t in N for some t };
+  N_in = M, and the pool's *input* also gets { s m - p + d t : m in M, all t } (the indices,
+  i.e. where each value lands, depend on the whole pooling window);
+- pointwise ops keep N; add / concat pass N to every input (branches are united).
+
+Each rule is a product over axes, so without merges and unpooling the set is the Cartesian
+product of per-axis sets (:func:`axis_dependency_sets`, linear in the receptive field per axis).
+:func:`naive_dependency_set` is an independent transcription of the same rules with Python sets,
+the reference the fast path is tested against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from kronconv.architecture import MERGE_OPS, POINTWISE_OPS, Architecture, Node
+from kronconv.errors import check_memory, invalid
+
+
+@dataclass(frozen=True, eq=False)
+class Support:
+    """A finite set of grid positions: ``mask[i]`` is True iff position ``offset + i`` is in it.
+
+    The mask is trimmed to the set's bounding box, so ``mask.shape`` is the receptive field and
+    ``offset`` its first position per axis.
+    """
+
+    offset: tuple[int, ...]
+    mask: np.ndarray
+
+    @classmethod
+    def point(cls, position: Sequence[int]) -> Support:
+        return cls(tuple(position), np.ones((1,) * len(position), dtype=bool))
+
+    @property
+    def extent(self) -> tuple[int, ...]:
+        """Receptive field per axis (bounding box size)."""
+        return tuple(int(n) for n in self.mask.shape)
+
+    @property
+    def last(self) -> tuple[int, ...]:
+        return tuple(o + n - 1 for o, n in zip(self.offset, self.mask.shape, strict=True))
+
+    @property
+    def count(self) -> int:
+        return int(self.mask.sum())
+
+    @property
+    def holes(self) -> int:
+        """Positions inside the bounding box that cannot influence the unit (gridding)."""
+        return int(self.mask.size) - self.count
+
+    @property
+    def dense(self) -> bool:
+        return self.holes == 0
+
+    def hole_positions(self, limit: int | None = None) -> list[tuple[int, ...]]:
+        """Input positions of the holes, in lexicographic order (at most ``limit``)."""
+        found = np.argwhere(~self.mask)
+        if limit is not None:
+            found = found[:limit]
+        return [tuple(int(i) + o for i, o in zip(row, self.offset, strict=True)) for row in found]
+
+    def positions(self) -> set[tuple[int, ...]]:
+        return {tuple(int(i) + o for i, o in zip(row, self.offset, strict=True))
+                for row in np.argwhere(self.mask)}
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Support) and self.offset == other.offset
+                and self.mask.shape == other.mask.shape and bool(np.all(self.mask == other.mask)))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _trim(offset: Sequence[int], mask: np.ndarray) -> Support | None:
+    """Cut empty borders; None for the empty set."""
+    if not mask.any():
+        return None
+    lo, hi = [], []
+    for axis in range(mask.ndim):
+        other = tuple(a for a in range(mask.ndim) if a != axis)
+        used = np.flatnonzero(mask.any(axis=other) if other else mask)
+        lo.append(int(used[0]))
+        hi.append(int(used[-1]) + 1)
+    box = tuple(slice(a, b) for a, b in zip(lo, hi, strict=True))
+    return Support(tuple(o + a for o, a in zip(offset, lo, strict=True)), mask[box])
+
+
+def union(a: Support | None, b: Support | None) -> Support | None:
+    if a is None or b is None:
+        return a if b is None else b
+    first = tuple(map(min, a.offset, b.offset))
+    last = tuple(map(max, a.last, b.last))
+    mask = np.zeros([hi - lo + 1 for lo, hi in zip(first, last, strict=True)], dtype=bool)
+    for s in (a, b):
+        box = tuple(slice(o - f, o - f + n)
+                    for o, f, n in zip(s.offset, first, s.mask.shape, strict=True))
+        mask[box] |= s.mask
+    return Support(first, mask)
+
+
+# -- per-axis rules (axis = array axis of the support) ------------------------------------------
+def _along(axis: int, ndim: int, part: slice) -> tuple[slice, ...]:
+    return tuple(part if a == axis else slice(None) for a in range(ndim))
+
+
+def _spread(mask: np.ndarray, axis: int, step: int, count: int) -> np.ndarray:
+    """Minkowski sum with {0, step, ..., step (count - 1)} along ``axis``."""
+    n = mask.shape[axis]
+    shape = list(mask.shape)
+    shape[axis] = n + step * (count - 1)
+    out = np.zeros(shape, dtype=bool)
+    for t in range(count):
+        out[_along(axis, mask.ndim, slice(t * step, t * step + n))] |= mask
+    return out
+
+
+def _window_back(s: Support, axis: int, k: int, stride: int, dilation: int,
+                 pad: int) -> Support:
+    """{ stride j - pad + dilation t } along one axis."""
+    mask = s.mask
+    if stride > 1:
+        shape = list(mask.shape)
+        shape[axis] = (shape[axis] - 1) * stride + 1
+        placed = np.zeros(shape, dtype=bool)
+        placed[_along(axis, mask.ndim, slice(None, None, stride))] = mask
+        mask = placed
+    offset = list(s.offset)
+    offset[axis] = stride * offset[axis] - pad
+    return Support(tuple(offset), _spread(mask, axis, dilation, k))
+
+
+def _upsample_back(s: Support, axis: int, factor: int) -> Support:
+    """{ floor(j / factor) } along one axis: group positions into blocks of ``factor``."""
+    o, n = s.offset[axis], s.mask.shape[axis]
+    front = o % factor
+    blocks = -(-(front + n) // factor)
+    shape = list(s.mask.shape)
+    shape[axis] = blocks * factor
+    padded = np.zeros(shape, dtype=bool)
+    padded[_along(axis, s.mask.ndim, slice(front, front + n))] = s.mask
+    shape[axis:axis + 1] = [blocks, factor]
+    offset = list(s.offset)
+    offset[axis] = o // factor
+    return Support(tuple(offset), np.asarray(padded.reshape(shape).any(axis=axis + 1)))
+
+
+def _unpool_back(s: Support, axis: int, k: int, stride: int, dilation: int,
+                 pad: int) -> Support | None:
+    """{ m : stride m - pad + dilation t in N for some t } along one axis."""
+    spread = _spread(s.mask, axis, dilation, k)  # q = j - dilation t: offset shifts left
+    origin = s.offset[axis] - dilation * (k - 1) + pad  # position of spread[0] as q + pad
+    start = (-origin) % stride
+    picked = spread[_along(axis, spread.ndim, slice(start, None, stride))]
+    offset = list(s.offset)
+    offset[axis] = (origin + start) // stride
+    return _trim(offset, picked)
+
+
+# -- propagation -----------------------------------------------------------------------------
+def _back(node: Node, s: Support, axes: Sequence[int]) -> Support | None:
+    for i, a in enumerate(axes):
+        if node.op == "upsample":
+            s = _upsample_back(s, i, node.scale_factor[a])
+        elif node.op == "maxunpool":
+            result = _unpool_back(s, i, node.kernel_size[a], node.stride[a], node.dilation[a],
+                                  node.padding[a][0])
+            if result is None:
+                return None
+            s = result
+        else:
+            s = _window_back(s, i, node.kernel_size[a], node.stride[a], node.dilation[a],
+                             node.padding[a][0])
+    return s
+
+
+def _propagate(arch: Architecture, target: str, unit: Sequence[int],
+               axes: Sequence[int]) -> Support | None:
+    needed: dict[str, Support | None] = {target: Support.point(unit)}
+    for node in reversed(arch.nodes):
+        if node.id not in needed or node.op == "input":
+            continue
+        s = needed[node.id]
+        if s is None:
+            continue
+        if node.op in POINTWISE_OPS or node.op in MERGE_OPS:
+            for source in node.inputs:
+                needed[source] = union(needed.get(source), s)
+            continue
+        below = _back(node, s, axes)
+        needed[node.inputs[0]] = union(needed.get(node.inputs[0]), below)
+        if node.op == "maxunpool" and below is not None:
+            pool = arch.node(node.indices or "")
+            window = _back(pool, below, axes)  # the pooling windows of the pooled units used
+            needed[pool.inputs[0]] = union(needed.get(pool.inputs[0]), window)
+    return needed.get(arch.input.id)
+
+
+def is_separable(arch: Architecture) -> bool:
+    """Without merges and unpooling the dependency set is a product of per-axis sets."""
+    return all(n.op not in (*MERGE_OPS, "maxunpool") for n in arch.nodes)
+
+
+def _unit(arch: Architecture, unit: Sequence[int] | None) -> tuple[int, ...]:
+    if unit is None:
+        return (0,) * arch.dims
+    if len(unit) != arch.dims:
+        raise invalid("unit", list(unit), f"{arch.dims} integers (one per axis)")
+    return tuple(int(u) for u in unit)
+
+
+def axis_dependency_sets(arch: Architecture, node: str | None = None,
+                         unit: Sequence[int] | None = None) -> tuple[Support, ...]:
+    """Per-axis exact sets (1D supports) of a separable architecture (see :func:`is_separable`).
+    Their Cartesian product is the full dependency set."""
+    if not is_separable(arch):
+        raise invalid("architecture", "with add/concat/maxunpool", "a separable architecture "
+                      "(no merges, no unpooling) for per-axis sets; use dependency_set")
+    target = arch.output if node is None else arch.node(node).id
+    position = _unit(arch, unit)
+    out = []
+    for axis in range(arch.dims):
+        s = _propagate(arch, target, (position[axis],), (axis,))
+        assert s is not None  # window ops and upsampling never empty a set
+        out.append(s)
+    return tuple(out)
+
+
+def dependency_set(arch: Architecture, node: str | None = None,
+                   unit: Sequence[int] | None = None, *, separable: bool | None = None
+                   ) -> Support:
+    """The exact set of input positions that can influence output ``unit`` (default 0) of
+    ``node`` (default the output), as a :class:`Support` (an N-D boolean mask and its origin).
+
+    ``separable=None`` uses the per-axis product when the architecture allows it (fast), True
+    insists on it, False forces the N-D propagation (the two must agree; tests check it).
+    """
+    target = arch.output if node is None else arch.node(node).id
+    position = _unit(arch, unit)
+    if separable is None:
+        separable = is_separable(arch)
+    if separable:
+        parts = axis_dependency_sets(arch, target, position)
+        check_memory("the coverage mask", int(np.prod([p.mask.size for p in parts])), 1)
+        mask: np.ndarray = parts[0].mask
+        for p in parts[1:]:
+            mask = np.asarray(np.logical_and.outer(mask, p.mask))
+        return Support(tuple(p.offset[0] for p in parts), mask)
+    s = _propagate(arch, target, position, tuple(range(arch.dims)))
+    if s is None:
+        raise invalid("unit", list(position), "a unit that some input position reaches")
+    return s
+
+
+def coverage(arch: Architecture, node: str | None = None) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Coverage map of output unit 0: (boolean array, input position of element [0, ..., 0]).
+    True = the input position influences the unit; False inside the box = a gridding hole."""
+    s = dependency_set(arch, node)
+    return s.mask, s.offset
+
+
+# -- the naive reference ---------------------------------------------------------------------
+def naive_dependency_set(arch: Architecture, node: str | None = None,
+                         unit: Sequence[int] | None = None) -> set[tuple[int, ...]]:
+    """The same rules as :func:`dependency_set`, written as recursion over single positions with
+    Python sets (slow; small architectures only)."""
+    from itertools import product
+
+    dims = arch.dims
+
+    def window(n: Node, j: tuple[int, ...]) -> list[tuple[int, ...]]:
+        taps = product(*(range(k) for k in n.kernel_size))
+        return [tuple(n.stride[a] * j[a] - n.padding[a][0] + n.dilation[a] * t[a]
+                      for a in range(dims)) for t in taps]
+
+    @cache
+    def deps(node_id: str, j: tuple[int, ...]) -> frozenset[tuple[int, ...]]:
+        n = arch.node(node_id)
+        if n.op == "input":
+            return frozenset([j])
+        found: set[tuple[int, ...]] = set()
+        if n.op in POINTWISE_OPS or n.op in MERGE_OPS:
+            for source in n.inputs:
+                found |= deps(source, j)
+        elif n.op == "upsample":
+            found |= deps(n.inputs[0], tuple(j[a] // n.scale_factor[a] for a in range(dims)))
+        elif n.op == "maxunpool":
+            pool = arch.node(n.indices or "")
+            # Pooled units whose window (unpool geometry) contains j: s m - p + d t = j.
+            ranges = [[m for m in range((j[a] + n.padding[a][0]) // n.stride[a] - n.kernel_size[a]
+                                        * n.dilation[a] - 1,
+                                        (j[a] + n.padding[a][0]) // n.stride[a] + 2)
+                       if any(n.stride[a] * m - n.padding[a][0] + n.dilation[a] * t == j[a]
+                              for t in range(n.kernel_size[a]))] for a in range(dims)]
+            for m in product(*ranges):
+                found |= deps(n.inputs[0], m)
+                for q in window(pool, m):
+                    found |= deps(pool.inputs[0], q)
+        else:
+            for q in window(n, j):
+                found |= deps(n.inputs[0], q)
+        return frozenset(found)
+
+    return set(deps(arch.output if node is None else node, _unit(arch, unit)))

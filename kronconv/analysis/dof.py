@@ -1,0 +1,206 @@
+"""Parameters against degrees of freedom of a cascade parametrisation (kernels -> composite).
+
+A single-channel linear cascade with kernels K_0 ... K_L (kernel sizes per axis, dilations per
+axis) computes one convolution with C = dil(K_0, d_0) * ... * dil(K_L, d_L). The degrees of freedom
+(the dimension of the set of reachable composites) is the generic rank of the Jacobian
+J = dC / d(K_0, ..., K_L), whose column for tap tau of layer l is the composite of the other
+layers shifted by d_l tau.
+
+Bounds that make the rank exact:
+- upper: C is linear in each K_l, so sum_tau K_l[tau] dC/dK_l[tau] = C (Euler) and the L vectors
+  (K_0, 0, ..) - (0, .., K_l, ..) lie in the kernel of J at every point: rank <= P - L, and
+  rank <= number of entries of C;
+- lower: the rank of J at any one integer point, and its rank modulo a prime there (an integer
+  matrix's rank mod p never exceeds its rank over Q), is at most the generic rank.
+So when the modular rank at one point meets the upper bound, the generic rank is proved to be
+that number; otherwise the modular rank is only a lower bound, and :class:`RankResult` says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from kronconv.errors import check_int, check_memory, invalid
+
+PRIME = 2**31 - 1  # residues < 2^31: a product < 2^62 fits int64 before reduction
+
+
+@dataclass(frozen=True)
+class CascadeShape:
+    """Kernel sizes and dilations per layer and axis of a single-channel linear cascade."""
+
+    kernel_sizes: tuple[tuple[int, ...], ...]
+    dilations: tuple[tuple[int, ...], ...]
+
+    def __post_init__(self) -> None:
+        if not self.kernel_sizes or len(self.kernel_sizes) != len(self.dilations):
+            raise invalid("dilations", self.dilations, "one per-axis dilation per layer")
+        dims = len(self.kernel_sizes[0])
+        for i, (k, d) in enumerate(zip(self.kernel_sizes, self.dilations, strict=True)):
+            if len(k) != dims or len(d) != dims:
+                raise invalid(f"layer {i}", (k, d), f"{dims} kernel sizes and dilations")
+            for v in (*k, *d):
+                check_int(f"layer {i} size/dilation", v, minimum=1)
+
+    @classmethod
+    def isotropic(cls, kernel_sizes: Sequence[int], dilations: Sequence[int],
+                  dims: int = 2) -> CascadeShape:
+        return cls(tuple((k,) * dims for k in kernel_sizes), tuple((d,) * dims for d in dilations))
+
+    @property
+    def dims(self) -> int:
+        return len(self.kernel_sizes[0])
+
+    @property
+    def parameters(self) -> int:
+        return sum(math.prod(k) for k in self.kernel_sizes)
+
+    @property
+    def extent(self) -> tuple[int, ...]:
+        return tuple(1 + sum(d[a] * (k[a] - 1) for k, d in zip(self.kernel_sizes,
+                                                                self.dilations, strict=True))
+                     for a in range(self.dims))
+
+    @property
+    def upper_bound(self) -> int:
+        """min(P - L, entries of C): the Euler null vectors (see module doc)."""
+        return min(self.parameters - (len(self.kernel_sizes) - 1), math.prod(self.extent))
+
+
+def _dilate(kernel: np.ndarray, dilation: Sequence[int]) -> np.ndarray:
+    shape = [d * (n - 1) + 1 for n, d in zip(kernel.shape, dilation, strict=True)]
+    out = np.zeros(shape, dtype=kernel.dtype)
+    out[tuple(slice(None, None, d) for d in dilation)] = kernel
+    return out
+
+
+def _full_conv(a: np.ndarray, b: np.ndarray, modulus: int | None) -> np.ndarray:
+    """Full N-D convolution (object or int64 arrays), reducing mod ``modulus`` after each tap."""
+    out = np.zeros([x + y - 1 for x, y in zip(a.shape, b.shape, strict=True)], dtype=a.dtype)
+    for index in zip(*np.nonzero(b), strict=True):
+        box = tuple(slice(i, i + n) for i, n in zip(index, a.shape, strict=True))
+        out[box] = out[box] + a * b[index]
+        if modulus is not None:
+            out[box] %= modulus
+    return out
+
+
+def jacobian(shape: CascadeShape, kernels: Sequence[np.ndarray],
+             modulus: int | None = None) -> np.ndarray:
+    """J[entry of C, (layer, tap)] at the given kernels (int64 mod ``modulus`` or objects)."""
+    dilated = [_dilate(k, d) for k, d in zip(kernels, shape.dilations, strict=True)]
+    extent = shape.extent
+    check_memory("the Jacobian", math.prod(extent) * shape.parameters, 8)
+    columns = []
+    for layer, kernel in enumerate(kernels):
+        # 1. The composite of every other layer ...
+        others = np.ones((1,) * shape.dims, dtype=kernel.dtype)
+        for other, dk in enumerate(dilated):
+            if other != layer:
+                others = _full_conv(others, dk, modulus)
+        # 2. ... shifted by d_l tau is the column of tap tau.
+        for tau in np.ndindex(*kernel.shape):
+            column = np.zeros(extent, dtype=kernel.dtype)
+            start = [t * d for t, d in zip(tau, shape.dilations[layer], strict=True)]
+            column[tuple(slice(s, s + n) for s, n in zip(start, others.shape, strict=True))] \
+                = others
+            columns.append(column.reshape(-1))
+    return np.stack(columns, axis=1)
+
+
+def rank_mod_p(matrix: np.ndarray, p: int = PRIME) -> int:
+    """Exact rank over GF(p) by Gaussian elimination on int64 residues."""
+    m = np.array(matrix, dtype=object) % p
+    m = m.astype(np.int64)
+    if m.shape[0] < m.shape[1]:
+        m = m.T.copy()  # eliminate along the shorter side
+    m = m.T.copy()  # rows = the short side
+    rank, rows, cols = 0, m.shape[0], m.shape[1]
+    for col in range(cols):
+        if rank == rows:
+            break
+        pivots = np.flatnonzero(m[rank:, col]) + rank
+        if pivots.size == 0:
+            continue
+        pivot = int(pivots[0])
+        m[[rank, pivot]] = m[[pivot, rank]]
+        inverse = pow(int(m[rank, col]), p - 2, p)
+        m[rank] = (m[rank] * inverse) % p
+        factors = m[:, col].copy()
+        factors[rank] = 0
+        nonzero = np.flatnonzero(factors)
+        if nonzero.size:
+            m[nonzero] = (m[nonzero] - (factors[nonzero, None] * m[rank]) % p) % p
+        rank += 1
+    return rank
+
+
+@dataclass(frozen=True)
+class RankResult:
+    """Degrees of freedom of a cascade: parameters, the rank found, and whether it is proved."""
+
+    shape: CascadeShape
+    rank: int
+    method: str
+    seed: int | None = None
+
+    @property
+    def parameters(self) -> int:
+        return self.shape.parameters
+
+    @property
+    def upper_bound(self) -> int:
+        return self.shape.upper_bound
+
+    @property
+    def proved(self) -> bool:
+        """Lower bound (rank at a point) meets the Euler upper bound: the generic rank is exact."""
+        return self.rank == self.upper_bound
+
+    def to_json(self) -> dict[str, object]:
+        return {"parameters": self.parameters, "degrees_of_freedom": self.rank,
+                "upper_bound": self.upper_bound, "proved": self.proved, "method": self.method,
+                "entries": math.prod(self.shape.extent), "seed": self.seed}
+
+
+def modular_rank(shape: CascadeShape, seed: int = 0, p: int = PRIME) -> RankResult:
+    """Rank of J mod p at one random integer point (a lower bound on the generic rank)."""
+    rng = np.random.default_rng(seed)
+    kernels = [rng.integers(1, p, k, dtype=np.int64) for k in shape.kernel_sizes]
+    return RankResult(shape, rank_mod_p(jacobian(shape, kernels, modulus=p), p),
+                      f"rank mod {p} of the Jacobian at one random point", seed)
+
+
+def symbolic_jacobian(shape: CascadeShape) -> tuple[sympy.Matrix, list[list[sympy.Symbol]]]:
+    """J as a SymPy matrix in symbols k_{l,tau}, with the symbols per layer."""
+    symbols, kernels = [], []
+    for layer, sizes in enumerate(shape.kernel_sizes):
+        names = [sympy.Symbol(f"k_{layer}_" + "_".join(map(str, tau)))
+                 for tau in np.ndindex(*sizes)]
+        symbols.append(names)
+        kernels.append(np.array(names, dtype=object).reshape(sizes))
+    dilated = [_dilate(k, d) for k, d in zip(kernels, shape.dilations, strict=True)]
+    composite = np.ones((1,) * shape.dims, dtype=object) * sympy.Integer(1)
+    for dk in dilated:
+        composite = _full_conv(composite, dk, None)
+    flat = sympy.Matrix([sympy.expand(c) for c in composite.reshape(-1)])
+    return flat.jacobian([s for layer in symbols for s in layer]), symbols
+
+
+def symbolic_rank(shape: CascadeShape) -> tuple[RankResult, bool]:
+    """Generic rank from SymPy (exact): the rank of the symbolic Jacobian, plus a check that
+    the Euler vectors are null vectors as polynomial identities. Small sizes only."""
+    jac, symbols = symbolic_jacobian(shape)
+    flat = [s for layer in symbols for s in layer]
+    euler_ok = True
+    for layer in range(1, len(symbols)):
+        vector = [s if s in symbols[0] else (-s if s in symbols[layer] else 0) for s in flat]
+        product = (jac * sympy.Matrix(vector)).applyfunc(sympy.expand)
+        euler_ok &= all(entry == 0 for entry in product)
+    return RankResult(shape, int(jac.rank(simplify=True)), "SymPy rank of the symbolic "
+                      "Jacobian (generic rank)"), euler_ok

@@ -1,0 +1,127 @@
+"""Group C claims: each reaches its expected outcome, and each check fails on a wrong variant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kronconv.analysis import coverage as cov
+from kronconv.analysis import dof
+from kronconv.analysis import gridding as grid
+from kronconv.analysis import receptive_field as rf
+from kronconv.claims import load_claims, run_claim
+
+PROOFS = Path(__file__).resolve().parent.parent / "proofs" / "group_c.py"
+EXPECTED = {"rf-plain-linear": "confirmed", "rf-dilated-exponential": "confirmed",
+            "rf-general": "confirmed", "rf-coverage": "qualified",
+            "params-log-vs-linear": "confirmed", "rank1-same-parameters": "refuted",
+            "cascade-constraint": "confirmed"}
+FAST = ["rf-plain-linear", "rf-coverage", "rank1-same-parameters"]
+
+
+@pytest.fixture(scope="module")
+def claims() -> dict:
+    return {c.id: c for c in load_claims([PROOFS])}
+
+
+def test_group_c_is_complete(claims: dict) -> None:
+    assert sorted(claims) == sorted(EXPECTED)
+    assert all(c.group == "C" and c.expected == EXPECTED[c.id] for c in claims.values())
+
+
+@pytest.mark.parametrize("claim_id", FAST)
+def test_fast_claims_reach_their_outcome(claims: dict, claim_id: str) -> None:
+    result = run_claim(claims[claim_id])
+    assert result.status == EXPECTED[claim_id], result.error
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("claim_id", sorted(set(EXPECTED) - set(FAST)))
+def test_slow_claims_reach_their_outcome(claims: dict, claim_id: str) -> None:
+    result = run_claim(claims[claim_id])
+    assert result.status == EXPECTED[claim_id], result.error
+
+
+def test_rank1_numbers(claims: dict) -> None:
+    result = run_claim(claims["rank1-same-parameters"])
+    refuting = next(e for e in result.evidence if e.verdict == "refutes")
+    assert refuting.kind == "counterexample" and refuting.rechecked_by
+    assert refuting.data["rank1"] == {"parameters": 54, "dof": 53}
+    assert refuting.data["kronecker"] == {"parameters": 27, "dof": 25}
+
+
+# -- wrong variants: each makes the claim an error (a check raised) ----------------------------
+def test_off_by_one_plain_formula(claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rf, "plain_linear_rf", lambda layer, k: layer * k + 1)
+    assert run_claim(claims["rf-plain-linear"]).status == "error"
+
+
+def test_wrong_exponential_formula(claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rf, "exponential_rf", lambda i: 2 ** (i + 2) + 1)
+    assert run_claim(claims["rf-dilated-exponential"]).status == "error"
+
+
+def test_wrong_dilation_in_propagation(claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = cov._spread
+    monkeypatch.setattr(cov, "_spread", lambda m, axis, step, count: original(
+        m, axis, step + (step > 1), count))  # dilation d > 1 read as d + 1
+    assert run_claim(claims["rf-plain-linear"]).status == "confirmed"  # d = 1 only
+    assert run_claim(claims["rf-coverage"]).status == "error"
+
+
+def test_corrupted_closed_form_step(claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = rf.step
+
+    def padded_wrong(field, node, axis):  # type: ignore[no-untyped-def]
+        f = original(field, node, axis)
+        return rf.AxisField(f.receptive_field, f.effective_stride, f.effective_padding + 1)
+
+    monkeypatch.setattr(rf, "step", padded_wrong)
+    assert run_claim(claims["rf-plain-linear"]).status == "confirmed"  # r only, P unchecked
+    result = run_claim(claims["rf-general"])
+    assert result.status == "error" and "closed form" in result.error
+
+
+def test_hdc_claim_fails_if_hdc_were_exact(claims: dict,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # A wrong "exact" coverage that agrees with HDC everywhere must make the check raise.
+    def agreeing(dilations, kernel_size=3):  # type: ignore[no-untyped-def]
+        rates = tuple(dilations)
+        m2 = grid.wang_m2(rates)
+        ok = m2 <= kernel_size and rates[0] == 1
+        return grid.HdcVerdict(rates, m2, True, rates[0] == 1, ok, 0 if ok else 1)
+
+    monkeypatch.setattr(grid, "hdc_condition", agreeing)
+    assert run_claim(claims["rf-coverage"]).status == "error"
+
+
+def test_dof_claims_catch_a_wrong_rank(claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = dof.rank_mod_p
+    monkeypatch.setattr(dof, "rank_mod_p", lambda m, p=dof.PRIME: original(m, p) - 1)
+    assert run_claim(claims["rank1-same-parameters"]).status == "error"
+
+
+def test_jacobian_columns_are_derivatives() -> None:
+    # Finite check of J against the composite itself: C(K + e_tau) - C(K) = J e_tau for the
+    # multilinear map (exact, integers).
+    shape = dof.CascadeShape.isotropic([2, 3], [1, 2], 1)
+    rng = np.random.default_rng(0)
+    kernels = [rng.integers(-5, 6, k).astype(object) for k in shape.kernel_sizes]
+    jac = dof.jacobian(shape, kernels)
+
+    def composite(ks):  # type: ignore[no-untyped-def]
+        out = np.ones(1, dtype=object)
+        for k, d in zip(ks, shape.dilations, strict=True):
+            out = dof._full_conv(out, dof._dilate(k, d), None)
+        return out
+
+    base = composite(kernels)
+    column = 0
+    for layer, k in enumerate(kernels):
+        for tau in range(k.size):
+            bumped = [x.copy() for x in kernels]
+            bumped[layer][tau] += 1
+            assert list(composite(bumped) - base) == list(jac[:, column])
+            column += 1
