@@ -6,13 +6,25 @@ The public API:
 - array operations: :func:`dilated_conv`, :func:`composite_kernel`, :func:`kron`,
   and the naive :func:`reference_dilated_conv` they are tested against;
 - engines: :func:`get_engine` ('symbolic', 'exact', 'modular', 'float');
-- analyses: :func:`check_identity`, :func:`cascade_identity_proof`;
+- architectures: :class:`Architecture`, :func:`load_architecture`, :func:`parse_architecture`,
+  :func:`plain_stack`;
+- analyses: :func:`check_identity`, :func:`cascade_identity_proof`, :func:`receptive_field`,
+  :func:`closed_forms`, :func:`coverage`, :func:`dependency_set`;
 - claims: :func:`claim`, :class:`Evidence`, :func:`load_claims`, :func:`run_claims`;
 - errors: :class:`KronconvError` and its subclasses.
 """
 
+from kronconv.analysis.coverage import coverage, dependency_set
 from kronconv.analysis.identity import IdentityResult, check_identity, kronecker_prediction
 from kronconv.analysis.induction import InductionProof, Variant, cascade_identity_proof
+from kronconv.analysis.receptive_field import closed_forms, receptive_field
+from kronconv.architecture import (
+    Architecture,
+    Node,
+    load_architecture,
+    parse_architecture,
+    plain_stack,
+)
 from kronconv.claims import Claim, Evidence, claim, load_claims, run_claims
 from kronconv.engines import Engine, get_engine, reference_dilated_conv
 from kronconv.errors import (
@@ -28,6 +40,7 @@ from kronconv.specs import Cascade, Layer
 __version__ = "0.1.0"
 
 __all__ = [
+    "Architecture",
     "ArchitectureError",
     "Cascade",
     "Claim",
@@ -38,6 +51,7 @@ __all__ = [
     "InvalidParameterError",
     "KronconvError",
     "Layer",
+    "Node",
     "ResourceLimitError",
     "SolverError",
     "Variant",
@@ -45,12 +59,19 @@ __all__ = [
     "cascade_identity_proof",
     "check_identity",
     "claim",
+    "closed_forms",
     "composite_kernel",
+    "coverage",
+    "dependency_set",
     "dilated_conv",
     "get_engine",
     "kron",
     "kronecker_prediction",
+    "load_architecture",
     "load_claims",
+    "parse_architecture",
+    "plain_stack",
+    "receptive_field",
     "reference_dilated_conv",
     "run_claims",
 ]
