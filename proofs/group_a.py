@@ -109,7 +109,7 @@ def definition_matches_numpy_and_reference() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 dilated_filter = claim(
     "dilated-filter-kronecker", group="A", source="essay",
-    title="A dilated convolution is an ordinary one with the diluted filter K kron E_d",
+    title="A dilated convolution is an ordinary one with a diluted (Kronecker) filter",
     statement=r"K *_d F = \hat K_d * F,\quad \hat K_d = (K \otimes E_d)"
               r"[0{:}d(a-1){+}1,\ 0{:}d(a-1){+}1],\quad E_d = e_0 e_0^\top \in \{0,1\}^{d\times d}",
     conditions="K kron E_d is ad x ad; its last d - 1 rows and columns are zero. Dropping them "
@@ -238,7 +238,7 @@ def index_lemma_enumerated() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 identity = claim(
     "cascade-kronecker-identity", group="A", source="essay",
-    title="Exponentially dilated cascade = one convolution with K_L kron ... kron K_0",
+    title="An exponentially dilated cascade is one convolution with a Kronecker product",
     statement=r"K_L *_{a^L} \bigl( \cdots \bigl(K_1 *_{a} (K_0 * F)\bigr) \cdots \bigr) = "
               r"(K_L \otimes K_{L-1} \otimes \cdots \otimes K_0) * F")
 
@@ -296,7 +296,7 @@ def identity_at_a_large_size() -> list[Evidence]:
 # ---------------------------------------------------------------------------------------------
 extent = claim(
     "cascade-extent", group="A", source="derived",
-    title="The cascade's kernel has extent 1 + sum_l (a_l - 1) d_l per axis",
+    title="The extent of the cascade kernel is one plus the sum of the dilated spans",
     statement=r"\operatorname{ext}(C) = 1 + \sum_{l=0}^{L} (a_l - 1) d_l;\quad "
               r"a_l = a,\ d_l = a^l \implies \operatorname{ext}(C) = a^{L+1}")
 

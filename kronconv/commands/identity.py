@@ -7,8 +7,8 @@ import argparse
 from kronconv.analysis.identity import check_identity
 from kronconv.commands.common import int_list, print_json
 from kronconv.engines import ENGINES
-from kronconv.errors import invalid
-from kronconv.specs import BOUNDARIES, CONVENTIONS, Cascade
+from kronconv.errors import check_choice, check_int, invalid
+from kronconv.specs import BOUNDARIES, CONVENTIONS, NONLINEARITIES, Cascade
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     schedule.add_argument("--dilations", type=int_list, help="one dilation per layer: d0,d1,...")
     parser.add_argument("--dims", type=int, choices=(1, 2, 3), default=2)
     parser.add_argument("--convention", choices=CONVENTIONS, default="convolution")
-    parser.add_argument("--boundary", choices=BOUNDARIES, default="full")
+    parser.add_argument("--boundary", default="full", help="one of " + ", ".join(BOUNDARIES))
+    parser.add_argument("--channels", type=int, default=1,
+                        help="channels C of every layer (C > 1: the generalised identity)")
+    parser.add_argument("--nonlinearity", default="none",
+                        help="pointwise nonlinearity between layers: " + ", ".join(NONLINEARITIES))
     parser.add_argument("--engine", choices=ENGINES.names(), default="symbolic")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random kernels")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -34,7 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def cascade_from_args(args: argparse.Namespace) -> Cascade:
     """The cascade the flags describe (kernel sizes and a schedule)."""
-    common = {"dims": args.dims, "convention": args.convention, "boundary": args.boundary}
+    check_int("channels", args.channels, minimum=1)
+    check_choice("nonlinearity", args.nonlinearity, NONLINEARITIES)
+    check_choice("boundary", args.boundary, BOUNDARIES)
+    common = {"dims": args.dims, "convention": args.convention, "boundary": args.boundary,
+              "channels": args.channels, "nonlinearity": args.nonlinearity}
     if args.kernel_sizes is not None:
         if args.layers is not None:
             raise invalid("--layers", args.layers, "to be omitted with --kernel-sizes (give "
@@ -70,4 +78,7 @@ def run(args: argparse.Namespace) -> int:
               f"{list(result.predicted_extent)}")
         print(f"  {result.comparison}")
         print(f"  evidence: {data['evidence']['detail']}")
+        for key in ("structure", "kronecker_rank", "tt_ranks", "boundary", "counterexample"):
+            if key in data:
+                print(f"  {key}: {data[key]}")
     return 0

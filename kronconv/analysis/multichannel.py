@@ -1,0 +1,191 @@
+"""Cascades with C channels: kernels of shape (out, in, *spatial).
+
+A layer computes y_o = sum_i K[o, i] *_d x_i. The composite W (shape (out, in, *extent)) is the
+cascade's impulse response per input channel, and (index notation, t = sum_l d_l tau_l)
+
+    W[t] = sum_{tau : sum_l d_l tau_l = t}  K_L[tau_L] K_{L-1}[tau_{L-1}] ... K_0[tau_0]
+
+with K_l[tau] the (out x in) channel matrix at offset tau. For the exponential (or mixed-radix)
+schedule the map tau -> t is a bijection (index lemma), so W[sum_l tau_l a^l] is ONE matrix
+product: the generalised identity. Read as a tensor T[o, tau_L, ..., tau_0, i] it is a tensor
+train with cores K_l, so its TT ranks (unfolding ranks, Oseledets) are at most
+min(C, prod of the mode sizes on either side); generic kernels reach the bound.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import reduce
+from itertools import product
+from typing import Any
+
+import numpy as np
+import sympy
+from sympy.polys.rings import PolyRing
+
+from kronconv.analysis.structure import exact_rank, unfolding_ranks
+from kronconv.engines import Engine, ExactEngine, SymbolicEngine
+from kronconv.errors import check_choice, check_int, invalid
+from kronconv.specs import Cascade
+
+
+def symbolic_kernels(cascade: Cascade) -> list[np.ndarray]:
+    """Kernel l has entries k_{l,o,i,taps...} in one SymPy sparse polynomial ring over ZZ."""
+    shapes = [(layer.out_channels, layer.in_channels, *layer.sizes) for layer in cascade.layers]
+    names = [f"k_{level}_" + "_".join(map(str, index))
+             for level, shape in enumerate(shapes) for index in np.ndindex(*shape)]
+    generators = iter(PolyRing(names, sympy.ZZ).gens)
+    kernels = []
+    for shape in shapes:
+        kernel = np.empty(shape, dtype=object)
+        for index in np.ndindex(*shape):
+            kernel[index] = next(generators)
+        kernels.append(kernel)
+    return kernels
+
+
+def integer_kernels(cascade: Cascade, *, seed: int = 0, magnitude: int = 2**15) -> list[
+        np.ndarray]:
+    """Seeded random integer kernels (Python ints: no overflow in long products)."""
+    rng = np.random.default_rng(seed)
+    return [rng.integers(-magnitude, magnitude, (layer.out_channels, layer.in_channels,
+                                                 *layer.sizes)).astype(object)
+            for layer in cascade.layers]
+
+
+def apply_layer(engine: Engine, x: np.ndarray, kernel: np.ndarray, dilation: Sequence[int],
+                boundary: str = "full", convention: str = "convolution") -> np.ndarray:
+    """y_o = sum_i K[o, i] *_d x_i; ``x`` has shape (in, *spatial)."""
+    if kernel.shape[1] != x.shape[0]:
+        raise invalid("kernel.shape", kernel.shape, f"{x.shape[0]} input channels")
+    outputs = []
+    for o in range(kernel.shape[0]):
+        terms = [engine.dilated_conv(x[i], kernel[o, i], dilation, boundary, convention)
+                 for i in range(kernel.shape[1])]
+        outputs.append(reduce(lambda left, right: left + right, terms))
+    return np.stack(outputs)
+
+
+def apply_cascade(engine: Engine, x: np.ndarray, kernels: Sequence[np.ndarray],
+                  cascade: Cascade) -> np.ndarray:
+    for kernel, layer in zip(kernels, cascade.layers, strict=True):
+        x = apply_layer(engine, x, kernel, layer.dilations, layer.boundary, layer.convention)
+    return x
+
+
+def composite(engine: Engine, kernels: Sequence[np.ndarray], cascade: Cascade) -> np.ndarray:
+    """W of shape (out, in, *extent): the full-boundary impulse response per input channel."""
+    channels_in, dims = kernels[0].shape[1], cascade.dims
+    zero, one = kernels[0].flat[0] * 0, kernels[0].flat[0] ** 0
+    columns = []
+    for j in range(channels_in):
+        x = np.full((channels_in,) + (1,) * dims, zero, dtype=object)
+        x[(j,) + (0,) * dims] = one
+        full = Cascade(tuple(_full(layer) for layer in cascade.layers))
+        response = apply_cascade(engine, x, kernels, full)
+        if cascade.layers[0].convention == "correlation":
+            response = response[(slice(None),) + (slice(None, None, -1),) * dims]
+        columns.append(response)
+    return np.stack(columns, axis=1)
+
+
+def _full(layer: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(layer, boundary="full")
+
+
+PRODUCT_ORDERS = ("last-layer-left", "reversed")
+
+
+def matrix_product_prediction(kernels: Sequence[np.ndarray], cascade: Cascade,
+                              order: str = "last-layer-left") -> np.ndarray:
+    """W[sum_l d_l tau_l] = sum of K_L[tau_L] ... K_0[tau_0] (the generalised identity, summed
+    over colliding offsets when the schedule is not mixed-radix). ``order="reversed"`` is the
+    deliberately wrong twin K_0[tau_0] ... K_L[tau_L]."""
+    check_choice("order", order, PRODUCT_ORDERS)
+    extent = cascade.extent
+    zero = kernels[0].flat[0] * 0
+    out_c, in_c = kernels[-1].shape[0], kernels[0].shape[1]
+    result = np.full((out_c, in_c, *extent), zero, dtype=object)
+    for taps in product(*(list(np.ndindex(*k.shape[2:])) for k in kernels)):
+        offset = tuple(sum(d[axis] * tau[axis] for tau, d in
+                           zip(taps, (layer.dilations for layer in cascade.layers), strict=True))
+                       for axis in range(cascade.dims))
+        matrices = [k[(slice(None), slice(None), *tau)] for k, tau in zip(kernels, taps,
+                                                                         strict=True)]
+        chain = reduce(lambda left, right: left.dot(right),
+                       matrices[::-1] if order == "last-layer-left" else matrices)
+        index = (slice(None), slice(None), *offset)
+        result[index] = result[index] + chain
+    return result
+
+
+def check_generalised_identity(cascade: Cascade, engine: str = "symbolic", *, seed: int = 0,
+                               order: str = "last-layer-left") -> tuple[bool, str]:
+    """Compare the composite with the matrix-product prediction, entry by entry."""
+    kernels = symbolic_kernels(cascade) if engine == "symbolic" else integer_kernels(
+        cascade, seed=seed)
+    impl: Engine = SymbolicEngine() if engine == "symbolic" else ExactEngine()
+    left = composite(impl, kernels, cascade)
+    right = matrix_product_prediction(kernels, cascade, order)
+    comparison = impl.compare(left, right)
+    return comparison.equal, comparison.detail
+
+
+def naive_channel_kronecker(kernels: Sequence[np.ndarray]) -> np.ndarray:
+    """The deliberately wrong scalar analogue: W[o, i] = K_L[o, i] kron ... kron K_0[o, i]
+    (each channel pair on its own, no mixing through intermediate channels)."""
+    out_c, in_c = kernels[-1].shape[0], kernels[0].shape[1]
+    blocks = [[reduce(np.kron, [k[o, i] for k in kernels[::-1]]) for i in range(in_c)]
+              for o in range(out_c)]
+    return np.array([[np.asarray(b, dtype=object) for b in row] for row in blocks], dtype=object)
+
+
+# -- TT ranks --------------------------------------------------------------------------------
+def tt_tensor(composite_w: np.ndarray, cascade: Cascade) -> np.ndarray:
+    """T[o, tau_L, ..., tau_0, i] = W[o, i, sum_l tau_l d_l] for a mixed-radix schedule (d_l =
+    prod_{j<l} a_j); in 2D and 3D the spatial index of each layer is one quantized mode of size
+    prod(a_l) (quantized TT)."""
+    radix = 1
+    for layer in cascade.layers:
+        if len(set(layer.sizes)) != 1 or len(set(layer.dilations)) != 1 \
+                or layer.dilations[0] != radix:
+            raise invalid("schedule", [layer.dilations for layer in cascade.layers],
+                          "a mixed-radix schedule d_l = a_0 ... a_(l-1), isotropic, for TT ranks")
+        radix *= layer.sizes[0]
+    out_c, in_c = composite_w.shape[:2]
+    dims, sizes = cascade.dims, [layer.sizes[0] for layer in cascade.layers]
+    # Spatial axis p has digits (tau_L, ..., tau_0) most significant first.
+    digits = sizes[::-1]
+    split = composite_w.reshape((out_c, in_c, *[s for _ in range(dims) for s in digits]))
+    layers = len(sizes)
+    # Order: o, then for each layer (outermost first) its digit on every axis, then i.
+    axes = [0] + [2 + p * layers + k for k in range(layers) for p in range(dims)] + [1]
+    moved = split.transpose(axes)
+    return moved.reshape((out_c, *[s**dims for s in digits], in_c))
+
+
+def tt_bound(tensor_shape: Sequence[int], channels: int) -> list[int]:
+    """min(C, prod of mode sizes left of the cut, prod right of it) at every cut."""
+    shape = list(tensor_shape)
+    return [min(channels, math.prod(shape[:k]), math.prod(shape[k:]))
+            for k in range(1, len(shape))]
+
+
+def tt_ranks(cascade: Cascade, *, seed: int = 0) -> dict[str, Any]:
+    """TT ranks of one seeded integer instance (exact ranks over Q) and the bound.
+
+    A rank computed at one integer point is a lower bound on the generic rank (a nonzero minor at
+    a point is a nonzero polynomial); the TT structure gives the upper bound; when the two meet
+    the generic TT ranks are proved."""
+    channels = check_int("channels", cascade.layers[0].in_channels, minimum=1)
+    kernels = integer_kernels(cascade, seed=seed)
+    w = composite(ExactEngine(), kernels, cascade)
+    tensor = tt_tensor(w, cascade)
+    ranks = unfolding_ranks(tensor, exact_rank)
+    bound = tt_bound(tensor.shape, channels)
+    return {"ranks": ranks, "bound": bound, "reaches_bound": ranks == bound,
+            "mode_sizes": list(tensor.shape), "seed": seed,
+            "method": "exact ranks over Q of the unfoldings of one seeded integer instance"}
