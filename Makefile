@@ -1,6 +1,8 @@
 # Two commands do all the set-up on a machine with python3 and make:
-#   make verify   create .venv, install, run every claim, write the report
+#   make verify   create .venv, install, run every claim and the characterisation sweep,
+#                 write reports/claims.{json,md} and reports/characterisation.md
 #   make test     create .venv, install, lint, type-check and run the test suite
+#   make docs     claims report, derivations (LaTeX + PDF) and figures into build/docs
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
@@ -16,6 +18,7 @@ $(STAMP): pyproject.toml
 
 verify: $(STAMP)
 	$(VENV)/bin/kronconv verify proofs --json $(REPORTS)/claims.json --markdown $(REPORTS)/claims.md
+	$(VENV)/bin/kronconv sweep --markdown $(REPORTS)/characterisation.md
 
 check: $(STAMP)
 	$(VENV)/bin/ruff check kronconv tests proofs benchmarks
