@@ -19,26 +19,13 @@ from kronconv.analysis.induction import (
     index_lemma_obligations,
     schedule_obligations,
 )
+from kronconv.claims.evidence import smt_proof
 from kronconv.engines import ExactEngine, SymbolicEngine, reference_dilated_conv
 from kronconv.engines.conv import dilate_kernel
-from kronconv.engines.smt import prove
 
 SYMBOLIC = SymbolicEngine()
 BOUNDARIES = ("full", "valid", "same", "circular")
 CONVENTIONS = ("convolution", "correlation")
-
-
-def _smt_evidence(name: str, obligations: dict, statement: str) -> Evidence:
-    """All obligations proved (unsat of each negation) -> proof; else a z3 counterexample."""
-    results = [prove(f"{name}/{key}", formula) for key, formula in obligations.items()]
-    failed = [r for r in results if not r.proved]
-    detail = (f"z3: {len(results)} obligations ({', '.join(obligations)}) proved by unsat of "
-              f"the negation, for {statement}")
-    if failed:
-        raise AssertionError(f"z3 did not prove {failed[0].name}: {failed[0].status} "
-                             f"{failed[0].model or failed[0].reason}")
-    return Evidence("smt", "proof", detail,
-                    data={"obligations": [r.query for r in results]})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,7 +150,7 @@ def diluted_filter_index_proof() -> Evidence:
         return [a >= 1, d >= 1, i >= 0, i < a], z3.And(
             (d * i) % d == 0, (d * i) / d == i, d * i < a * d)
 
-    return _smt_evidence("dilated-filter", {"support": support, "every-tap": every_tap},
+    return smt_proof("dilated-filter", {"support": support, "every-tap": every_tap},
                          "symbolic a, d >= 1 (per axis)")
 
 
@@ -178,7 +165,7 @@ block_lemma = claim(
 
 @block_lemma.check("smt")
 def block_lemma_z3() -> Evidence:
-    evidence = [_smt_evidence(f"block-lemma-{dims}d", block_lemma_obligations(dims,
+    evidence = [smt_proof(f"block-lemma-{dims}d", block_lemma_obligations(dims,
                               "most-dilated-first"), f"symbolic a, m >= 1 in {dims}D")
                 for dims in (1, 2, 3)]
     return Evidence("smt", "proof", "; ".join(e.detail for e in evidence) +
@@ -221,7 +208,7 @@ index_lemma = claim(
 
 @index_lemma.check("smt")
 def index_lemma_z3() -> Evidence:
-    return _smt_evidence("index-lemma", index_lemma_obligations(1),
+    return smt_proof("index-lemma", index_lemma_obligations(1),
                          "symbolic integers a, m >= 1 (into, injective, onto)")
 
 
@@ -303,7 +290,7 @@ extent = claim(
 
 @extent.check("smt")
 def exponential_extent_z3() -> Evidence:
-    return _smt_evidence("cascade-extent", schedule_obligations(Variant()),
+    return smt_proof("cascade-extent", schedule_obligations(Variant()),
                          "every a >= 1 by induction on L (base, step, and d_{L+1} = ext(C_L))")
 
 
@@ -367,7 +354,7 @@ def correlation_reduces_to_convolution() -> Evidence:
             a * m - 1 - (i * m + j) == (a - 1 - i) * m + (m - 1 - j),
             a - 1 - i >= 0, a - 1 - i < a, m - 1 - j >= 0, m - 1 - j < m)
 
-    return _smt_evidence("convention", {"flip-kron": flip_kron},
+    return smt_proof("convention", {"flip-kron": flip_kron},
                          "symbolic a, m: flipping a Kronecker product flips each factor, so "
                          "the correlation cascade (= convolution cascade of flipped kernels) "
                          "is the correlation with K_L kron ... kron K_0, for every a and L, in "

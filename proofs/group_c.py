@@ -23,22 +23,12 @@ from kronconv.analysis import dof
 from kronconv.analysis import gridding as grid
 from kronconv.analysis import receptive_field as rf
 from kronconv.architecture import Architecture, load_architecture, plain_stack
-from kronconv.engines.smt import prove
+from kronconv.claims.evidence import smt_proof
 from kronconv.ops import composite_kernel
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "architectures"
 NO_SAMPLING_ERROR = ("none: every comparison is exact (integer or boolean supports); the seed "
                      "only chooses which stacks are compared")
-
-
-def _smt(name: str, formulas: dict, statement: str) -> Evidence:
-    results = [prove(f"{name}/{key}", formula) for key, formula in formulas.items()]
-    for r in results:
-        if not r.proved:
-            raise AssertionError(f"z3 did not prove {r.name}: {r.status} {r.model or r.reason}")
-    return Evidence("smt", "proof", f"z3: {len(results)} obligations ({', '.join(formulas)}) "
-                    f"proved by unsat of the negation, for {statement}",
-                    data={"obligations": [r.query for r in results]})
 
 
 def _exact_extent(arch: Architecture, separable: bool | None = None) -> tuple[int, ...]:
@@ -90,7 +80,7 @@ def plain_linear_induction() -> Evidence:
         k, layer = z3.Ints("k l")
         return [k >= 1, layer >= 0], (layer * (k - 1) + k) + (k - 1) == (layer + 1) * (k - 1) + k
 
-    evidence = _smt("rf-plain-linear", {"base": base, "step": step},
+    evidence = smt_proof("rf-plain-linear", {"base": base, "step": step},
                     "symbolic k >= 1 and every layer l >= 0 (induction on l)")
     for layer, k in product(range(6), range(1, 6)):  # the formula under test is the one proved
         if rf.plain_linear_rf(layer, k) != layer * (k - 1) + k:
@@ -217,7 +207,7 @@ def general_step_proof() -> Evidence:
         hyps, (_r, S, P, _k, s, _d, p, _t) = variables()
         return hyps, (-P + S * (s - p)) - (-P + S * (-p)) == S * s
 
-    return _smt("rf-general", {"box": box, "size": size, "stride": stride},
+    return smt_proof("rf-general", {"box": box, "size": size, "stride": stride},
                 "symbolic r, S, k, s, d >= 1, p >= 0 (one layer; the sums follow by induction)")
 
 

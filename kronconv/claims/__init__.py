@@ -1,5 +1,6 @@
 """Claims: declarations in proof scripts, evidence with honest labels, and the runner."""
 
+from kronconv.claims.evidence import smt_proof
 from kronconv.claims.model import (
     KINDS,
     STATUSES,
@@ -26,4 +27,5 @@ __all__ = [
     "run_claim",
     "run_claims",
     "select",
+    "smt_proof",
 ]
