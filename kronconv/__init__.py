@@ -9,12 +9,13 @@ The public API:
 - architectures: :class:`Architecture`, :func:`load_architecture`, :func:`parse_architecture`,
   :func:`plain_stack`;
 - analyses: :func:`check_identity`, :func:`cascade_identity_proof`, :func:`receptive_field`,
-  :func:`closed_forms`, :func:`coverage`, :func:`dependency_set`;
+  :func:`closed_forms`, :func:`coverage`, :func:`dependency_set`, :func:`analyze_equivariance`;
 - claims: :func:`claim`, :class:`Evidence`, :func:`load_claims`, :func:`run_claims`;
 - errors: :class:`KronconvError` and its subclasses.
 """
 
 from kronconv.analysis.coverage import coverage, dependency_set
+from kronconv.analysis.equivariance import EquivarianceResult, analyze_equivariance
 from kronconv.analysis.identity import IdentityResult, check_identity, kronecker_prediction
 from kronconv.analysis.induction import InductionProof, Variant, cascade_identity_proof
 from kronconv.analysis.receptive_field import closed_forms, receptive_field
@@ -45,6 +46,7 @@ __all__ = [
     "Cascade",
     "Claim",
     "Engine",
+    "EquivarianceResult",
     "Evidence",
     "IdentityResult",
     "InductionProof",
@@ -56,6 +58,7 @@ __all__ = [
     "SolverError",
     "Variant",
     "__version__",
+    "analyze_equivariance",
     "cascade_identity_proof",
     "check_identity",
     "claim",

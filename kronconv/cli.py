@@ -11,7 +11,7 @@ from typing import NoReturn
 
 from kronconv.errors import KronconvError
 
-COMMANDS = ("verify", "identity")
+COMMANDS = ("verify", "identity", "rf", "derive", "figures", "sweep", "equivariance")
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
 

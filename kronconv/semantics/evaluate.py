@@ -1,0 +1,214 @@
+"""Executable semantics of every op of an architecture description, over any backend.
+
+Arrays are (B, C, *spatial): a batch of B inputs with C channels. The ops (PyTorch's
+definitions unless said otherwise; index notation per axis, window offsets t in [0, k)):
+
+- conv: pad (zeros, or wrap-around for ``circular``), then the valid cross-correlation
+  y[b, o, i] = sum_{c in group(o), t} W[o, c, t] xpad[b, c, s i + d t] + bias[o]; the strided
+  conv is the full-resolution (stride-1) conv subsampled at s i (PyTorch's convention);
+- maxpool: max over the window xpad[s i + d t], padding never chosen (PyTorch pads with -inf);
+  ties go to the FIRST maximum in row-major order of t (strict > against earlier offsets), and
+  the one-hot choice is kept as the pooling indices;
+- maxunpool: the decoder value of window i is written at the position its pooling node chose,
+  every other position is 0; the output has the pooling node's input size (PyTorch's
+  ``output_size``); windows must not overlap (k <= s), so no position is written twice;
+- avgpool: sum of the zero-padded window / prod(k) (PyTorch's ``count_include_pad=True``);
+- upsample: nearest, each entry repeated ``scale_factor`` times per axis;
+- relu, leaky_relu, tanh, sigmoid: pointwise; batchnorm: y_c = scale_c x_c + shift_c;
+- add: elementwise sum; concat: along channels, in the order of ``inputs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+import numpy as np
+
+from kronconv.architecture import Architecture, Node
+from kronconv.engines.conv import dilated_correlate
+from kronconv.errors import invalid
+from kronconv.semantics.backends import Array, Backend, to_object
+from kronconv.semantics.shapes import node_sizes
+from kronconv.semantics.weights import Weights
+
+
+@dataclass(frozen=True)
+class PoolIndices:
+    """The one-hot choice of a maxpool: ``chosen[t][b, c, i]`` iff offset t won window i."""
+
+    chosen: tuple[Array, ...]
+
+
+def evaluate(arch: Architecture, x: Array, weights: Weights, backend: Backend,
+             *, keep: bool = False) -> Any:
+    """The architecture's output for the batch ``x`` (B, C, *N); all node values if ``keep``."""
+    # 1. Check the input against the architecture (and the sizes every node gets).
+    if x.ndim != arch.dims + 2 or x.shape[1] != arch.in_channels:
+        raise invalid("x.shape", x.shape, f"(batch, {arch.in_channels} channels, "
+                      f"{arch.dims} spatial axes)")
+    node_sizes(arch, x.shape[2:])
+    # 2. Evaluate the nodes in topological order.
+    values: dict[str, Array] = {arch.input.id: x}
+    indices: dict[str, PoolIndices] = {}
+    for node in arch.nodes[1:]:
+        args = [values[i] for i in node.inputs]
+        if node.op == "maxpool":
+            values[node.id], indices[node.id] = maxpool(node, args[0], backend)
+        elif node.op == "maxunpool":
+            assert node.indices is not None
+            pool = arch.node(node.indices)
+            values[node.id] = maxunpool(pool, args[0], indices[pool.id],
+                                        values[pool.inputs[0]].shape[2:], backend)
+        else:
+            values[node.id] = apply(node, args, weights.get(node.id, {}), backend)
+    return values if keep else values[arch.output]
+
+
+def apply(node: Node, args: Sequence[Array], params: Any, backend: Backend) -> Array:
+    """Every op without pooling indices."""
+    x = args[0]
+    if node.op == "conv":
+        return conv(node, x, params["weight"], params.get("bias"), backend)
+    if node.op == "avgpool":
+        return avgpool(node, x, backend)
+    if node.op == "upsample":
+        for axis, factor in enumerate(node.scale_factor):
+            x = np.repeat(x, factor, axis=axis + 2)
+        return x
+    if node.op == "relu":
+        return backend.relu(x)
+    if node.op == "leaky_relu":
+        return backend.leaky_relu(x, node.negative_slope)
+    if node.op == "tanh":
+        return backend.tanh(x)
+    if node.op == "sigmoid":
+        return backend.sigmoid(x)
+    if node.op == "batchnorm":
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        return x * np.reshape(params["scale"], shape) + np.reshape(params["shift"], shape)
+    if node.op == "add":
+        total = args[0]
+        for other in args[1:]:
+            total = total + other
+        return total
+    if node.op == "concat":
+        if any(a.dtype == object for a in args):
+            args = [to_object(a) for a in args]
+        return np.concatenate(args, axis=1)
+    raise invalid("op", node.op, "an op with semantics")  # pragma: no cover
+
+
+def pad(x: Array, widths: Sequence[tuple[int, int]], mode: str, fill: Any) -> Array:
+    """Pad the spatial axes of (B, C, *N): wrap-around for ``circular``, else ``fill``."""
+    full = [(0, 0), (0, 0), *widths]
+    if mode == "circular":
+        return np.pad(x, full, mode="wrap")
+    shape = tuple(n + a + b for n, (a, b) in zip(x.shape, full, strict=True))
+    out = np.full(shape, fill, dtype=x.dtype)
+    out[tuple(slice(a, a + n) for n, (a, _) in zip(x.shape, full, strict=True))] = x
+    return out
+
+
+def conv(node: Node, x: Array, weight: Array, bias: Array | None, backend: Backend) -> Array:
+    # 1. Exactness: int64 stays int64 only if no sum can overflow.
+    bound = _magnitude(x) * _magnitude(weight) * int(np.prod(weight.shape[1:])) \
+        + (_magnitude(bias) if bias is not None else 0)
+    x = backend.guard(x, bound)
+    if x.dtype == object or weight.dtype == object:
+        x, weight = to_object(x), to_object(weight)
+    # 2. Pad once, then a valid correlation per (output, input) channel pair, batch axis kept
+    #    as a kernel axis of size 1.
+    padded = pad(x, node.padding, node.padding_mode, backend.zero())
+    c_out, c_group = weight.shape[:2]
+    per_group = c_out // node.groups
+    outputs = []
+    for o in range(c_out):
+        first = (o // per_group) * c_group
+        total: Array | None = None
+        for c in range(c_group):
+            term = dilated_correlate(padded[:, first + c], weight[o, c][None],
+                                     (1, *node.dilation), "valid", "correlation")
+            total = term if total is None else total + term
+        assert total is not None
+        if bias is not None:
+            total = total + bias[o]
+        outputs.append(total)
+    full = np.stack(outputs, axis=1)
+    # 3. Stride: the full-resolution output subsampled at s i.
+    return full[(slice(None), slice(None), *(slice(None, None, s) for s in node.stride))]
+
+
+def _magnitude(a: Array | None) -> int:
+    if a is None or a.dtype != np.int64 or a.size == 0:
+        return 0 if a is None or a.dtype != object else 2**63
+    return int(np.abs(a).max())
+
+
+def _windows(node: Node) -> list[tuple[int, ...]]:
+    """Kernel offsets t in row-major order (the tie-breaking order of maxpool)."""
+    return list(product(*(range(k) for k in node.kernel_size)))
+
+
+def _window(node: Node, padded: Array, t: Sequence[int], out: Sequence[int]) -> Array:
+    """padded[..., s i + d t] for every output position i."""
+    return padded[(slice(None), slice(None), *(slice(d * o, d * o + s * (m - 1) + 1, s)
+                                              for o, d, s, m in zip(t, node.dilation, node.stride,
+                                                                    out, strict=True)))]
+
+
+def _out_size(node: Node, n: Sequence[int]) -> tuple[int, ...]:
+    return tuple((length + a + b - d * (k - 1) - 1) // s + 1 for length, (a, b), k, s, d in zip(
+        n, node.padding, node.kernel_size, node.stride, node.dilation, strict=True))
+
+
+def maxpool(node: Node, x: Array, backend: Backend) -> tuple[Array, PoolIndices]:
+    out = _out_size(node, x.shape[2:])
+    padded = pad(x, node.padding, "zeros", backend.zero())
+    valid = pad(np.ones((1, 1, *x.shape[2:]), dtype=bool), node.padding, "zeros", False)
+    best: Array | None = None
+    best_ok: Array | None = None
+    chosen: list[Array] = []
+    for t in _windows(node):
+        value, ok = _window(node, padded, t, out), _window(node, valid, t, out)
+        if best is None or best_ok is None:
+            take = np.broadcast_to(ok, value.shape)
+            best, best_ok = value, ok
+        else:
+            # First maximum: a later offset wins only if strictly greater (or the best so far
+            # is padding).
+            beats = backend.logical_and(ok, backend.gt(value, best))
+            take = backend.where(best_ok, beats, ok)
+            best, best_ok = backend.where(take, value, best), best_ok | ok
+        chosen = [backend.logical_and(c, backend.logical_not(take)) for c in chosen]
+        chosen.append(take)
+    assert best is not None
+    return best, PoolIndices(tuple(chosen))
+
+
+def maxunpool(pool: Node, y: Array, indices: PoolIndices, size: Sequence[int],
+              backend: Backend) -> Array:
+    out = y.shape[2:]
+    full = tuple(n + a + b for n, (a, b) in zip(size, pool.padding, strict=True))
+    result = np.full((*y.shape[:2], *full), backend.zero(), dtype=object if y.dtype == object
+                     else y.dtype)
+    for t, chosen in zip(_windows(pool), indices.chosen, strict=True):
+        where = (slice(None), slice(None), *(slice(d * o, d * o + s * (m - 1) + 1, s)
+                                            for o, d, s, m in zip(t, pool.dilation, pool.stride,
+                                                                  out, strict=True)))
+        result[where] = backend.where(chosen, y, result[where])
+    crop = tuple(slice(a, a + n) for n, (a, _) in zip(size, pool.padding, strict=True))
+    return result[(slice(None), slice(None), *crop)]
+
+
+def avgpool(node: Node, x: Array, backend: Backend) -> Array:
+    out = _out_size(node, x.shape[2:])
+    padded = pad(x, node.padding, "zeros", backend.zero())
+    total: Array | None = None
+    for t in _windows(node):
+        value = _window(node, padded, t, out)
+        total = value if total is None else total + value
+    assert total is not None
+    return backend.divide(total, int(np.prod(node.kernel_size)))

@@ -1,0 +1,84 @@
+"""Spatial sizes of every node for an input of N entries per axis, with one clear error each.
+
+Rules (PyTorch's): conv and pooling give floor((n + before + after - span) / s) + 1 entries
+(span = d (k - 1) + 1); maxunpool restores the size of its pooling node's input; upsample
+multiplies by ``scale_factor``; add and concat need equal sizes. For the shift analysis a
+strided op must see a size its stride divides (else the strided grid is not a subgroup of the
+circular domain), and circular padding may wrap at most once (PyTorch's limit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kronconv.architecture import Architecture, Node
+from kronconv.errors import check_per_axis, invalid
+
+Size = tuple[int, ...]
+
+
+def node_sizes(arch: Architecture, size: int | Sequence[int]) -> dict[str, Size]:
+    """Spatial size of every node's output for an input of ``size`` (an int or one per axis)."""
+    sizes: dict[str, Size] = {arch.input.id: check_per_axis("size", size, arch.dims, minimum=1)}
+    for node in arch.nodes[1:]:
+        inputs = [sizes[i] for i in node.inputs]
+        if node.op in ("add", "concat") and len(set(inputs)) > 1:
+            raise invalid("size", _first(sizes), f"a size for which the inputs of node "
+                          f"{node.id!r} ({node.op}) agree; they get spatial sizes "
+                          + ", ".join(f"{i}={list(s)}" for i, s in zip(node.inputs, inputs,
+                                                                        strict=True)))
+        if node.op in ("conv", "maxpool", "avgpool"):
+            sizes[node.id] = _window_size(node, inputs[0], _first(sizes))
+        elif node.op == "maxunpool":
+            sizes[node.id] = _unpool_size(arch, node, inputs[0], sizes)
+        elif node.op == "upsample":
+            sizes[node.id] = tuple(n * f for n, f in zip(inputs[0], node.scale_factor,
+                                                         strict=True))
+        else:
+            sizes[node.id] = inputs[0]
+    return sizes
+
+
+def _first(sizes: dict[str, Size]) -> list[int]:
+    return list(next(iter(sizes.values())))
+
+
+def _window_size(node: Node, n: Size, size: list[int]) -> Size:
+    out = []
+    for axis, (length, k, s, d, (before, after)) in enumerate(zip(
+            n, node.kernel_size, node.stride, node.dilation, node.padding, strict=True)):
+        span = d * (k - 1) + 1
+        where = f"node {node.id!r} ({node.op}) gets {length} entries on axis {axis}"
+        if length + before + after < span:
+            raise invalid("size", size, f"a larger input: {where}, fewer than its window span "
+                          f"{span} minus its padding {before + after}")
+        if node.op == "conv" and node.padding_mode == "circular" and max(before, after) > length:
+            raise invalid("size", size, f"a larger input: {where}, fewer than its circular "
+                          f"padding {max(before, after)}")
+        if node.op != "conv" and max(before, after) > span // 2:
+            raise invalid("size", size, f"pooling padding at most half the window: node "
+                          f"{node.id!r} pads {max(before, after)} with window span {span}")
+        if length % s:
+            raise invalid("size", size, f"a size the strides divide: {where}, not a multiple "
+                          f"of its stride {s}")
+        out.append((length + before + after - span) // s + 1)
+    return tuple(out)
+
+
+def _unpool_size(arch: Architecture, node: Node, n: Size, sizes: dict[str, Size]) -> Size:
+    assert node.indices is not None  # validated by the architecture
+    pool = arch.node(node.indices)
+    if (node.kernel_size, node.stride, node.padding) != (pool.kernel_size, pool.stride,
+                                                         pool.padding):
+        raise invalid(f"node {node.id!r} kernel_size/stride/padding",
+                      (node.kernel_size, node.stride, node.padding),
+                      f"those of its pooling node {pool.id!r} (the indices refer to its windows)")
+    if any(k > s for k, s in zip(pool.kernel_size, pool.stride, strict=True)):
+        raise invalid(f"node {pool.id!r} kernel_size", list(pool.kernel_size),
+                      f"at most the stride {list(pool.stride)} when node {node.id!r} unpools "
+                      "its indices (overlapping windows could choose one position twice)")
+    if n != sizes[pool.id]:
+        raise invalid("size", _first(sizes), f"a size for which node {node.id!r} (maxunpool) "
+                      f"gets the size of its pooling node {pool.id!r}'s output "
+                      f"{list(sizes[pool.id])}; it gets {list(n)}")
+    return sizes[pool.inputs[0]]
