@@ -238,7 +238,7 @@ POOLING_CONDITIONS = (
 pooling = claim(
     "pooling-breaks-equivariance", group="D", source="essay", expected="qualified",
     title="Pooling/unpooling encoder-decoders respect only multiples of the total stride",
-    statement=r"\{v : f(T_v x) = T_u f(x)\ orall x\} = S\,\mathbb{Z}_N^d,\ u = v",
+    statement=r"\{v : f(T_v x) = T_u f(x)\ \forall x\} = S\,\mathbb{Z}_N^d,\ u = v",
     conditions=POOLING_CONDITIONS)
 
 

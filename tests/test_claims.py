@@ -112,3 +112,8 @@ def test_reports_have_the_documented_shape() -> None:
     assert claim["evidence"][0]["rechecked_by"] == "reference"
     assert "demo-claim" in table(results)
     assert "| `demo-claim` |" in report_markdown(results)
+
+
+def test_statements_with_control_characters_are_refused() -> None:
+    with pytest.raises(InvalidParameterError, match="control characters"):
+        Claim("ok-id", "t", "s", "\forall x")  # a form feed: the raw-string mistake

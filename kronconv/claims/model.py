@@ -100,6 +100,12 @@ class Claim:
         if not CLAIM_ID.match(self.id):
             raise invalid("id", self.id, "lower-case words joined by '-'")
         check_choice("expected", self.expected, OUTCOMES)
+        for name in ("title", "statement", "conditions"):
+            text = getattr(self, name)
+            control = [c for c in text if ord(c) < 32 and c not in "\n"]
+            if control:  # e.g. "\forall" in a non-raw string is a form feed plus "orall"
+                raise invalid(name, text[:60], f"text without control characters (found "
+                              f"{control[0]!r}; write LaTeX in raw strings)")
         for check in self.checks:
             check_choice("tier", check.tier, TIERS)
 
