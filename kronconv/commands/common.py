@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from kronconv.claims import Claim, ClaimResult
+
 
 def int_list(text: str) -> list[int]:
     """'1,2,4' -> [1, 2, 4]."""
@@ -20,3 +22,12 @@ def int_list(text: str) -> list[int]:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, indent=2)
     sys.stdout.write("\n")
+
+
+def claim_progress(index: int, total: int, claim: Claim, result: ClaimResult | None) -> None:
+    """The progress display of commands that run claims: one stderr line per claim."""
+    if result is None:
+        sys.stderr.write(f"[{index}/{total}] {claim.id} ...")
+    else:
+        sys.stderr.write(f" {result.status} ({result.seconds:.2f} s)\n")
+    sys.stderr.flush()

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from kronconv.claims import Claim, ClaimResult, load_claims, run_claim, run_claims
+from kronconv.commands.common import claim_progress
 from kronconv.errors import KronconvError, invalid
 from kronconv.render.derivation import check_sizes, claim_document, full_document, registered
 from kronconv.render.latex import compile_pdf
@@ -66,14 +67,6 @@ def find_claim(claims: list[Claim], claim_id: str) -> Claim:
                   f"--list` to see all {len(claims)}){hint}")
 
 
-def _progress(index: int, total: int, claim: Claim, result: ClaimResult | None) -> None:
-    if result is None:
-        sys.stderr.write(f"[{index}/{total}] {claim.id} ...")
-    else:
-        sys.stderr.write(f" {result.status} ({result.seconds:.2f} s)\n")
-    sys.stderr.flush()
-
-
 def _list(claims: list[Claim]) -> int:
     derivations = registered()
     for item in claims:
@@ -97,7 +90,7 @@ def _derive_all(args: argparse.Namespace, claims: list[Claim]) -> int:
         raise invalid("-o", None, "an output directory with --all")
     results: dict[str, ClaimResult] = {}
     if not args.no_run:
-        ran = run_claims(claims, None if args.quiet else _progress)
+        ran = run_claims(claims, None if args.quiet else claim_progress)
         results = {r.claim.id: r for r in ran}
         write_reports(ran, args.json_path, args.markdown_path)
     target = write_text(Path(args.output) / ALL_NAME, full_document(claims, results).source)

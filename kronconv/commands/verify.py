@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from kronconv.claims import Claim, ClaimResult, load_claims, run_claims, select
+from kronconv.claims import load_claims, run_claims, select
+from kronconv.commands.common import claim_progress
 from kronconv.errors import KronconvError
 from kronconv.render.report import table, write_reports
 
@@ -27,14 +27,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _progress(index: int, total: int, claim: Claim, result: ClaimResult | None) -> None:
-    if result is None:
-        sys.stderr.write(f"[{index}/{total}] {claim.id} ...")
-    else:
-        sys.stderr.write(f" {result.status} ({result.seconds:.2f} s)\n")
-    sys.stderr.flush()
-
-
 def run(args: argparse.Namespace) -> int:
     if args.paths == ["proofs"] and not Path("proofs").is_dir():
         raise KronconvError("paths=['proofs'] not found: run from the project root or name "
@@ -42,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     claims = select(load_claims(args.paths), args.pattern)
     if not claims:
         raise KronconvError(f"-k {args.pattern!r} matches no claim")
-    results = run_claims(claims, None if args.quiet else _progress)
+    results = run_claims(claims, None if args.quiet else claim_progress)
     print(table(results))
     for result in results:
         if result.error:
