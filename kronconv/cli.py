@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -48,6 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"kronconv {args.command}: error: out of memory; choose smaller "
                          "sizes\n")
         return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `kronconv rf ... --json | head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except KeyboardInterrupt:
         sys.stderr.write(f"kronconv {args.command}: interrupted\n")
         return 130
