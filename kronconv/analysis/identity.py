@@ -47,12 +47,15 @@ class IdentityResult:
     seconds: float
     comparison: str
     extra: dict[str, Any] = field(default_factory=dict)
+    error_bound: str = ""  # randomized evidence: its probability (or tolerance) bound
 
     def to_json(self) -> dict[str, Any]:
         # A failed equality at a point is not a randomized "proof" of anything: it refutes.
         kind = self.kind if self.holds else "counterexample"
         return {"holds": self.holds, "engine": self.engine,
-                "evidence": {"kind": kind, "detail": self.detail},
+                "evidence": {"kind": kind, "detail": self.detail,
+                             **({"error_bound": self.error_bound} if self.error_bound
+                                and self.holds else {})},
                 "kernel_extent": list(self.kernel_extent),
                 "predicted_extent": list(self.predicted_extent),
                 "comparison": self.comparison, "seconds": round(self.seconds, 4), **self.extra}
@@ -161,7 +164,7 @@ def check_identity(cascade: Cascade, engine: str | Engine = "symbolic", *, seed:
             e + 1 for e in extent]).to_json()
     return IdentityResult(comparison.equal, engine.name, note.kind, detail, extent,
                           predicted_extent, time.perf_counter() - start, comparison.detail,
-                          extra)
+                          extra, note.error_bound)
 
 
 def _compare_on_input(engine: Engine, cascade: Cascade, kernels: Sequence[np.ndarray],

@@ -40,6 +40,7 @@ class EvidenceNote:
 
     kind: str  # proof | randomized
     detail: str
+    error_bound: str = ""  # for randomized evidence: the probability (or tolerance) bound
 
 
 class Engine(ABC):

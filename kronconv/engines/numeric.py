@@ -54,10 +54,10 @@ class ExactEngine(Engine):
         return 96  # a Python int object of a few hundred bits plus its pointer
 
     def evidence(self, cascade: Cascade) -> EvidenceNote:
-        size = 2 * self.magnitude
+        bound = f"{_sz_bound(cascade, 2 * self.magnitude, 1):.3g}"
         return EvidenceNote("randomized", "exact integer arithmetic at 1 random point "
-                            f"(entries uniform in [-2^31, 2^31), seed in detail); "
-                            f"Schwartz-Zippel error bound {_sz_bound(cascade, size, 1):.3g}")
+                            f"(entries uniform in [-2^31, 2^31)); Schwartz-Zippel error bound "
+                            f"{bound}", bound)
 
 
 class ModularEngine(Engine):
@@ -83,10 +83,10 @@ class ModularEngine(Engine):
         return lambda array: np.remainder(array, prime)
 
     def evidence(self, cascade: Cascade) -> EvidenceNote:
+        bound = f"{_sz_bound(cascade, self.prime, self.trials):.3g}"
         return EvidenceNote("randomized", f"{self.trials} random point(s) modulo p = 2^31 - 1; "
                             f"Schwartz-Zippel error bound (deg/p)^trials = "
-                            f"({_degree(cascade)}/{self.prime})^{self.trials} = "
-                            f"{_sz_bound(cascade, self.prime, self.trials):.3g}")
+                            f"({_degree(cascade)}/{self.prime})^{self.trials} = {bound}", bound)
 
 
 class FloatEngine(Engine):
@@ -107,7 +107,9 @@ class FloatEngine(Engine):
     def evidence(self, cascade: Cascade) -> EvidenceNote:
         return EvidenceNote("randomized", "float64 at 1 random point (standard normal kernels); "
                             "entrywise tolerance 2 gamma_n (|K_L| * ... * |K_0|), "
-                            "not an exact check")
+                            "not an exact check",
+                            "a float check proves nothing exact: agreement within the a-priori "
+                            "rounding tolerance 2 gamma_n (|K_L| * ... * |K_0|)")
 
     def tolerance(self, magnitude: np.ndarray, operations: int) -> np.ndarray:
         unit = 2.0**-53
