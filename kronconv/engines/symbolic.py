@@ -48,7 +48,7 @@ class SymbolicEngine(Engine):
         return kernels
 
     def evidence(self, cascade: Cascade) -> EvidenceNote:
-        count = sum(k.size for k in self.kernels(cascade))
+        count = sum(int(np.prod(layer.sizes)) for layer in cascade.layers)
         return EvidenceNote("proof", f"polynomial identity in the {count} kernel symbols "
                             "(SymPy sparse polynomial ring over ZZ): holds for every kernel")
 
