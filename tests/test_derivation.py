@@ -217,3 +217,20 @@ def test_run_claim_evidence_reaches_the_document() -> None:
     assert result.status == "confirmed"
     for evidence in result.evidence:
         assert rf"\texttt{{{evidence.kind}}}" in source
+
+
+# -- long data in evidence stays readable (and honest about what it leaves out) ----------------
+def test_long_inline_literals_are_elided_with_a_note() -> None:
+    from kronconv.render.derivation import data_value, elide_literals
+
+    array = str([[0] * 9 for _ in range(9)])
+    shown, count = elide_literals(f"fails ({{'out': {array}}}) for x = [1, 2]")
+    assert count == 1 and "[1, 2]" in shown and "characters elided" in shown
+    assert "(" in shown and ")" in shown  # parenthesised prose is kept
+    assert elide_literals("$x \\in [" + "1, " * 60 + "]$")[1] == 0  # mathematics is kept
+    source = data_value({"big": [[i * j for i in range(30)] for j in range(20)],
+                         "exprs": [["1/(1 + E)", "tanh(2)"]], "words": ["same", "valid"]}).source
+    assert r"\cdots" in source and r"\vdots" in source
+    assert "20x30 array, first 12 x 12 entries shown" in source
+    assert r"\tanh" in source and r"\frac{1}{1 + e}" in source
+    assert r"\texttt{['same', 'valid']}" in source

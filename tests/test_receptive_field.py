@@ -241,6 +241,19 @@ def test_cli_vgg_text(capsys: pytest.CaptureFixture) -> None:
     assert "receptive field 212x212, effective stride 32x32, effective padding 90x90" in out
 
 
+@pytest.mark.parametrize(("name", "expected"), [
+    ("residual.json", "the branches of b1_add, b2_add are aligned on every axis"),
+    ("residual_misaligned.json", "'b2_add' axis 0: branches disagree"),
+    ("segnet_like.json", "not checked for skip"),  # closed forms stop after unpooling
+])
+def test_cli_alignment_lines(name: str, expected: str, capsys: pytest.CaptureFixture) -> None:
+    assert main(["rf", str(EXAMPLES / name)]) == 0
+    out = capsys.readouterr().out
+    assert expected in out
+    if name == "segnet_like.json":
+        assert "aligned on every axis" not in out
+
+
 @pytest.mark.parametrize("argv", [
     ["rf"],
     ["rf", "--kernel-sizes", "3,3", "--dilations", "1"],

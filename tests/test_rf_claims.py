@@ -125,3 +125,72 @@ def test_jacobian_columns_are_derivatives() -> None:
             bumped[layer][tau] += 1
             assert list(composite(bumped) - base) == list(jac[:, column])
             column += 1
+
+
+def _check(claims: dict, claim_id: str, name: str):  # type: ignore[no-untyped-def]
+    """One check function of a claim, to run it alone (fast) against a wrong variant."""
+    return next(c.function for c in claims[claim_id].checks if c.function.__name__ == name)
+
+
+def test_rank1_refutation_needs_different_counts(claims: dict,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # If rank-1 27x27 kernels really had 27 parameters (and as many dof) the check must not
+    # produce a refutation.
+    monkeypatch.setattr(dof.CascadeShape, "parameters", property(lambda self: 27))
+    monkeypatch.setattr(dof.CascadeShape, "upper_bound", property(lambda self: 27))
+    monkeypatch.setattr(dof, "rank_mod_p", lambda m, p=dof.PRIME: 27)
+    with pytest.raises(AssertionError):
+        _check(claims, "rank1-same-parameters", "rank1_counterexample")()
+
+
+def test_rank1_second_engine_is_independent_of_the_jacobian(
+        claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A wrong Jacobian (one column zeroed) fools the modular rank but not the re-check, which
+    # builds its columns through the convolution engine.
+    original = dof.jacobian
+
+    def broken(shape, kernels, modulus=None):  # type: ignore[no-untyped-def]
+        jac = original(shape, kernels, modulus)
+        jac[:, 0] = 0
+        return jac
+
+    monkeypatch.setattr(dof, "jacobian", broken)
+    monkeypatch.setattr(dof.CascadeShape, "upper_bound",
+                        property(lambda self: self.parameters - len(self.kernel_sizes)))
+    with pytest.raises(AssertionError, match="disagree"):
+        _check(claims, "rank1-same-parameters", "rank1_counterexample")()
+
+
+@pytest.mark.parametrize("wrong", ["kron_linear", "low_log"])
+def test_params_asymptotics_reject_wrong_counts(claims: dict, monkeypatch: pytest.MonkeyPatch,
+                                                wrong: str) -> None:
+    import sympy
+
+    if wrong == "kron_linear":  # a Kronecker count linear in n
+        monkeypatch.setattr(dof, "kronecker_parameters", lambda a, n: a**2 * n)
+    else:  # a low-rank count logarithmic in n
+        monkeypatch.setattr(dof, "low_rank_parameters", lambda r, n: 2 * r * sympy.log(n))
+    with pytest.raises(AssertionError):
+        _check(claims, "params-log-vs-linear", "params_asymptotics")()
+
+
+def test_cascade_constraint_rejects_a_wrong_bound(claims: dict,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Forgetting the L scale ambiguities (bound P instead of P - L) must be caught.
+    monkeypatch.setattr(dof.CascadeShape, "upper_bound", property(
+        lambda self: min(self.parameters, int(np.prod(self.extent)))))
+    with pytest.raises(AssertionError):
+        _check(claims, "cascade-constraint", "constraint_symbolic")()
+    with pytest.raises(AssertionError):
+        _check(claims, "cascade-constraint", "constraint_large")()
+
+
+def test_exponential_impulse_rejects_a_wrong_composite(claims: dict,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # The impulse engine loses the last layer: the 1D 20-layer extent no longer matches.
+    check = _check(claims, "rf-dilated-exponential", "exponential_impulse")
+    original = check.__globals__["composite_kernel"]
+    monkeypatch.setitem(check.__globals__, "composite_kernel",
+                        lambda kernels, dilations: original(kernels[:-1], dilations[:-1]))
+    with pytest.raises(AssertionError):
+        check()

@@ -72,6 +72,17 @@ class CascadeShape:
         return min(self.parameters - (len(self.kernel_sizes) - 1), math.prod(self.extent))
 
 
+def kronecker_parameters(a: sympy.Expr, n: sympy.Expr) -> sympy.Expr:
+    """Parameters of an n x n kernel as a Kronecker product of a x a factors: n = a^(L+1)
+    needs L + 1 = log n / log a factors of a^2 entries each."""
+    return a**2 * sympy.log(n) / sympy.log(a)
+
+
+def low_rank_parameters(r: sympy.Expr, n: sympy.Expr) -> sympy.Expr:
+    """Parameters of an n x n kernel of rank r as sum_{i<r} u_i v_i^T: 2 r n."""
+    return 2 * r * n
+
+
 def _dilate(kernel: np.ndarray, dilation: Sequence[int]) -> np.ndarray:
     shape = [d * (n - 1) + 1 for n, d in zip(kernel.shape, dilation, strict=True)]
     out = np.zeros(shape, dtype=kernel.dtype)

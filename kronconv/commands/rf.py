@@ -7,7 +7,7 @@ import argparse
 from typing import Any
 
 from kronconv.analysis.rf_report import rf_report
-from kronconv.architecture import Architecture, load_architecture, plain_stack
+from kronconv.architecture import MERGE_OPS, Architecture, load_architecture, plain_stack
 from kronconv.commands.common import int_list, print_json
 from kronconv.errors import invalid
 
@@ -67,6 +67,14 @@ def run(args: argparse.Namespace) -> int:
           f"{report['parameters']} parameters")
     if report["hole_positions"]:
         print(f"  first holes: {report['hole_positions'][:10]}")
+    merges = [e for e in report["layers"] if e["op"] in MERGE_OPS]
+    checked = [e["id"] for e in merges if e["effective_stride"] is not None]
+    unchecked = [e["id"] for e in merges if e["effective_stride"] is None]
+    if checked and report["aligned"]:
+        print(f"  alignment: the branches of {', '.join(checked)} are aligned on every axis")
+    if unchecked:
+        print(f"  alignment: not checked for {', '.join(unchecked)} (after upsample or "
+              "maxunpool the receptive field depends on the output unit's phase)")
     for message in report["alignment"]:
         print(f"  alignment: {message}")
     return 0

@@ -16,8 +16,10 @@ import importlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from tokenize import TokenError
 from typing import Any
 
+import numpy as np
 import sympy
 
 from kronconv.claims import Claim, ClaimResult, Evidence
@@ -170,13 +172,60 @@ def _assumptions(claim: Claim, context: Context) -> Latex:
     return body
 
 
+LITERAL_LIMIT = 100  # inline [...] / {...} / (...) data longer than this is elided in prose
+_OPENERS = {"[": "]", "{": "}"}  # data literals; parenthesised prose is kept
+
+
+def elide_literals(detail: str, limit: int = LITERAL_LIMIT) -> tuple[str, int]:
+    """Replace each bracketed span (balanced [..] or {..}) longer than ``limit`` characters
+    by its brackets around an ellipsis; returns the text and how many spans were elided. Checks
+    often print whole arrays into their detail; the full values stay in the JSON report."""
+    out, elided, index, in_math = [], 0, 0, False
+    while index < len(detail):
+        char = detail[index]
+        in_math ^= char == "$"  # $...$ mathematics is kept whole
+        end = _closing(detail, index) if char in _OPENERS and not in_math else -1
+        if end > 0 and end - index + 1 > limit and "$" not in detail[index:end]:
+            out.append(f"{char}... {end - index - 1} characters elided ...{_OPENERS[char]}")
+            elided += 1
+            index = end + 1
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out), elided
+
+
+def _closing(text_: str, start: int) -> int:
+    """Index of the bracket closing the one at ``start`` (-1 if unbalanced)."""
+    stack = []
+    for index in range(start, len(text_)):
+        char = text_[index]
+        if char in _OPENERS:
+            stack.append(_OPENERS[char])
+        elif stack and char == stack[-1]:
+            stack.pop()
+            if not stack:
+                return index
+        elif char in _OPENERS.values():
+            return -1  # mismatched: leave the text as it is
+    return -1
+
+
+def _detail_text(detail: str) -> Latex:
+    shown, elided = elide_literals(detail)
+    if elided:
+        shown += (f" [{elided} long value{'s' if elided > 1 else ''} elided here; in full in the "
+                  "JSON report (kronconv verify --json)]")
+    return tex.prose(shown)
+
+
 def _evidence_detail(evidence: Evidence) -> Latex:
-    parts = [tex.prose(evidence.detail)]
+    parts = [_detail_text(evidence.detail)]
     for key in ("domain", "count", "seed", "error_bound", "rechecked_by"):
         value = getattr(evidence, key)
         if value not in ("", None):
             parts.append(tex.emph(tex.text(key.replace("_", " ") + ":")) + tex.raw(" ")
-                         + tex.prose(value))
+                         + _detail_text(str(value)))
     return tex.join(parts, tex.raw("; "))
 
 
@@ -193,45 +242,91 @@ def evidence_table(evidence: Sequence[Evidence]) -> Latex:
 
 
 _NUMBER_TEXT = re.compile(r"^-?\d+(/\d+)?$")  # exact values that checks store as text
+MATRIX_LIMIT = 12  # rows or columns beyond this are cut to a corner with ellipses
+TEXT_LIMIT = 300  # characters of a non-array value shown
 
 
-def _is_number(value: Any) -> bool:
-    if isinstance(value, str):
-        return bool(_NUMBER_TEXT.match(value.strip()))
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _entry(value: Any) -> sympy.Basic | None:
+    """A number, or a string SymPy reads as a constant ('1/2', 'tanh(2)'); None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return sympy.sympify(value)
+    if isinstance(value, str) and len(value) <= 60:
+        try:
+            parsed = sympy.sympify(value.strip(), rational=True)
+        except (sympy.SympifyError, SyntaxError, TypeError, AttributeError, ValueError,
+                TokenError):
+            return None
+        # Constants only: a word such as 'same' must stay text, not become a symbol.
+        return parsed if isinstance(parsed, sympy.Expr) and not parsed.free_symbols else None
+    return None
 
 
-def _as_numbers(value: Any) -> Any:
-    """Lists of numbers, with '1/2'-style strings read as exact rationals."""
-    if isinstance(value, (list, tuple)):
-        return [_as_numbers(v) for v in value]
-    return sympy.Rational(value.strip()) if isinstance(value, str) else value
+def _array(value: Any) -> np.ndarray | None:
+    """A rectangular (1-3 D) array of numbers or expressions as a SymPy object array."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return None
+    try:
+        raw = np.array(value, dtype=object)
+    except ValueError:  # ragged
+        return None
+    if raw.ndim not in (1, 2, 3) or raw.size == 0 or any(
+            isinstance(v, (list, tuple)) for v in raw.flat):
+        return None
+    entries = [_entry(v) for v in raw.flat]
+    if any(e is None for e in entries):
+        return None
+    return np.array(entries, dtype=object).reshape(raw.shape)
 
 
-def _numeric_array(value: Any) -> bool:
-    """A list of numbers, or a list of equal-length lists of numbers (shown as a matrix)."""
-    if not isinstance(value, (list, tuple)) or not value or len(value) > 40:
-        return False
-    if all(_is_number(v) for v in value):
-        return True
-    rows = [v for v in value if isinstance(v, (list, tuple))]
-    return (len(rows) == len(value) and len({len(r) for r in rows}) == 1 and len(rows[0]) <= 40
-            and all(_is_number(v) for r in rows for v in r))
+def _corner(array: np.ndarray) -> tuple[Latex, str]:
+    """A 1-D or 2-D array as a matrix, cut to MATRIX_LIMIT rows/columns with ellipses."""
+    table = array.reshape(1, -1) if array.ndim == 1 else array
+    rows, columns = table.shape
+    keep_r, keep_c = min(rows, MATRIX_LIMIT), min(columns, MATRIX_LIMIT)
+    if (rows, columns) == (keep_r, keep_c):
+        return tex.matrix(table), ""  # small enough: SymPy prints the whole matrix
+    cells = [[tex.sympy_latex(table[i, j]).source for j in range(keep_c)]
+             + ([r"\cdots"] if columns > keep_c else []) for i in range(keep_r)]
+    if rows > keep_r:
+        cells.append([r"\vdots"] * keep_c + ([r"\ddots"] if columns > keep_c else []))
+    body = " \\\\ ".join(" & ".join(row) for row in cells)
+    shape = "x".join(map(str, array.shape))
+    note = f"{shape} array, first {keep_r} x {keep_c} entries shown; in full in the JSON report"
+    return tex.raw(rf"\left[\begin{{matrix}}{body}\end{{matrix}}\right]"), note
+
+
+def _array_value(array: np.ndarray) -> Latex:
+    """Matrices (a 3-D array as a row of its 2-D slices), scaled to the line when wide."""
+    slices = [array] if array.ndim < 3 else list(array)
+    shown = [_corner(s) for s in slices[:MATRIX_LIMIT]]
+    body = tex.join((m for m, _ in shown), tex.raw(r",\ "))
+    if len(slices) > MATRIX_LIMIT:
+        body = body + tex.raw(r",\ \dots")
+    columns = sum(min(s.shape[-1], MATRIX_LIMIT + 1) for s in slices[:MATRIX_LIMIT])
+    out = tex.display(body, fit=columns > MATRIX_LIMIT)
+    notes = sorted({n for _, n in shown if n})
+    if len(slices) > MATRIX_LIMIT:
+        notes.append(f"first {MATRIX_LIMIT} of {len(slices)} slices shown")
+    return out + (tex.paragraph(tex.emph(tex.text("; ".join(notes) + "."))) if notes else tex.EMPTY)
 
 
 def data_value(value: Any) -> Latex:
-    """Counterexample data: arrays as matrices, mappings as lists, the rest as text."""
-    if _numeric_array(value):
-        numbers = _as_numbers(value)
-        columns = len(numbers[0]) if isinstance(numbers[0], list) else len(numbers)
-        return tex.display(tex.matrix(numbers), fit=columns > 12)
+    """Counterexample data: arrays as matrices (large ones cut to a corner, with a note),
+    mappings as lists, the rest as text (long text elided, with a note)."""
+    array = _array(value)
+    if array is not None:
+        return _array_value(array)
     if isinstance(value, Mapping):
         return tex.itemize(tex.texttt(key) + tex.text(": ") + data_value(item)
                            for key, item in value.items())
     shown = repr(value) if not isinstance(value, str) else value
-    if len(shown) > 400:
-        shown = shown[:400] + " ..."
-    return tex.texttt(shown)
+    shown, elided = elide_literals(shown)
+    if len(shown) > TEXT_LIMIT:
+        shown, elided = shown[:TEXT_LIMIT] + " ...", elided + 1
+    note = " (shortened; in full in the JSON report)" if elided else ""
+    return tex.texttt(shown) + tex.text(note)
 
 
 def counterexamples(evidence: Sequence[Evidence]) -> Latex:
@@ -241,7 +336,7 @@ def counterexamples(evidence: Sequence[Evidence]) -> Latex:
         if item.kind != "counterexample" and item.verdict == "supports":
             continue
         parts.append(tex.paragraph(tex.bold(tex.text(f"{item.kind}, {item.verdict}:")),
-                                   tex.prose(item.detail)))
+                                   _detail_text(item.detail)))
         if item.rechecked_by:
             parts.append(tex.paragraph(tex.text(f"Re-checked by: {item.rechecked_by}.")))
         if item.data:

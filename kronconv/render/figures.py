@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from kronconv.errors import KronconvError, check_choice
 from kronconv.ops import composite_kernel, kron
@@ -82,7 +84,10 @@ def _panels(figure: Figure, kernels: Sequence[np.ndarray], rows: int, columns: i
         axis.set_xticks([])
         axis.set_yticks([])
         if index < len(kernels):
-            axis.imshow(kernels[index], cmap="gray", interpolation="nearest")
+            # Symmetric scale per panel: mid-grey is 0, black/white the largest |entry|.
+            largest = float(np.abs(kernels[index]).max()) or 1.0
+            axis.imshow(kernels[index], cmap="gray", interpolation="nearest", vmin=-largest,
+                        vmax=largest)
             if labels:
                 axis.set_title(labels[index], fontsize=9)
         else:
@@ -130,7 +135,7 @@ def draw_growth(figure: Figure, rng: np.random.Generator) -> None:
                   label="parameters (9 per layer)")
         axis.set_xlabel("layers")
         axis.grid(alpha=0.3)
-    linear.set_ylabel("receptive field side (pixels)")
+    linear.set_ylabel("receptive field side (pixels); parameters (dashed)")
     logarithmic.set_yscale("log")
     logarithmic.set_title("log scale", fontsize=10)
     linear.set_title("linear scale", fontsize=10)
@@ -147,12 +152,21 @@ def draw_coverage(figure: Figure, rng: np.random.Generator) -> None:
     for axis, (size, dilations) in zip(axes.flat, COVERAGE_SCHEDULES, strict=True):
         counts = coverage_map(size, dilations)
         holes = int(np.count_nonzero(counts == 0))
-        axis.imshow(np.ma.masked_equal(counts, 0), cmap=palette, interpolation="nearest")
+        top = max(2, int(counts.max()))  # one scale from 1 path (dark) upwards, integer ticks
+        image = axis.imshow(np.ma.masked_equal(counts, 0), cmap=palette,
+                            interpolation="nearest", vmin=1, vmax=top)
+        bar = figure.colorbar(image, ax=axis, shrink=0.85, pad=0.02)
+        bar.set_ticks([t for t in MaxNLocator(nbins=5, integer=True).tick_values(1, top)
+                       if 1 <= t <= top])
+        bar.set_label("paths", fontsize=8)
+        bar.ax.tick_params(labelsize=7)
         side = counts.shape[0]
         axis.set_title(f"{size}x{size}, d = {dilations}: {side}x{side}, {holes} holes",
                        fontsize=9)
         axis.set_xticks([])
         axis.set_yticks([])
+    hole = Patch(facecolor="red", label="hole: no path reaches this input offset")
+    figure.legend(handles=[hole], loc="outside lower center", fontsize=9, frameon=False)
 
 
 FIGURES = (
@@ -160,14 +174,16 @@ FIGURES = (
                "27x27 kernels K_2 ⊗ K_1 ⊗ K_0 of three random integer 3x3 kernels, each "
                "computed as the composite kernel of the cascade with dilations 1, 3, 9 and "
                "checked to equal the Kronecker product exactly (claim "
-               "cascade-kronecker-identity).", draw_kronecker),
+               "cascade-kronecker-identity). Grey scale per panel: mid-grey is 0, black and "
+               "white are -m and +m for m the largest |entry| of that kernel.", draw_kronecker),
     FigureSpec("self-similar", "Self-similar kernels K ⊗ K ⊗ K",
                "27x27 'fractal' kernels K ⊗ K ⊗ K: the same random 3x3 kernel at every layer "
                "of the dilated cascade (dilations 1, 3, 9).", draw_self_similar),
     FigureSpec("rank-one", "Kronecker samples beside random rank-1 kernels",
                "Top: 27x27 Kronecker products of three 3x3 kernels (27 parameters). Bottom: "
-               "random rank-1 27x27 kernels u v^T (27 + 27 = 54 parameters; the essay says 27, "
-               "see claim rank1-same-parameters).", draw_rank_one),
+               "random rank-1 27x27 kernels u v^T (27 + 27 = 54 parameters, 53 degrees of "
+               "freedom; the essay says 27, see claim rank1-same-parameters). Grey scale as in "
+               "the first figure: mid-grey is 0.", draw_rank_one),
     FigureSpec("receptive-field-growth", "Receptive field growth, plain against dilated",
                "Side of the receptive field of a 3x3 cascade after each layer, measured as the "
                "extent of the impulse response of all-ones kernels: linear for plain "
@@ -176,7 +192,8 @@ FIGURES = (
                "rf-dilated-exponential).", draw_growth),
     FigureSpec("coverage-holes", "Coverage maps: which input offsets reach one output",
                "Number of paths from each input offset to one output unit (composite of "
-               "all-ones kernels; colour = count); red cells inside the box are holes "
+               "all-ones kernels; colour = number of paths, colour bar per panel); red cells "
+               "inside the box are holes "
                "(gridding). Top row: each dilation is at most the extent reached by the layers "
                "before it, and there are no holes; with d = (1, 3, 9) every offset is reached "
                "by exactly one path (the index lemma). Bottom row: a dilation beyond that "
