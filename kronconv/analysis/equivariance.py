@@ -278,7 +278,7 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
                                          "shift(s) " + str([list(u) for u in candidates[v]])
                                          + " but z3 did not prove one"))
         else:
-            cx = _counterexample(arch, draws, v, m, rule[v], backend.exact, references)
+            cx = _counterexample(arch, draws, v, m, rule[v], backend, references)
             region = _region(draws, v, rule[v]) if rule[v] is not None or m == n else None
             if cx is None:
                 verdicts.append(ShiftVerdict(v, "unknown", None, "no sample matched any output "
@@ -381,16 +381,20 @@ def _region(draws: Sequence[_Draw], v: Shift, u: Shift | None) -> np.ndarray:
 
 
 def _counterexample(arch: Architecture, draws: Sequence[_Draw], v: Shift, m: Shift,
-                    rule: Shift | None, exact: bool,
+                    rule: Shift | None, backend: Backend,
                     cache: dict[bytes, np.ndarray]) -> Counterexample | None:
-    """The first impulse (else the random input) of the first draw for which no u matches."""
+    """The first impulse (else the random input, else one of a few more random inputs) of the
+    first draw for which no u matches. The extra inputs matter when every screened input
+    matches SOME output shift, each a different one (ties of ReLU zeros and maxima)."""
     axes = tuple(range(1, 1 + arch.dims))
+    exact = backend.exact
     for draw in draws:
         shifted = _impulses_shifted(draw, v)
         inputs = np.eye(draw.impulses.shape[0], dtype=np.int64).reshape(-1, *draw.x.shape)
         tries: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]] = (
             *((inputs[p], draw.impulses[p], shifted[p]) for p in range(len(inputs))),
-            (draw.x, draw.rolled[0], draw.rolled[all_shifts(draw.x.shape[1:]).index(v)]))
+            (draw.x, draw.rolled[0], draw.rolled[all_shifts(draw.x.shape[1:]).index(v)]),
+            *_extra_tries(arch, draw, v, backend))
         for x, y, z in tries:
             if _matching(y, z, m, exact):
                 continue
@@ -402,6 +406,18 @@ def _counterexample(arch: Architecture, draws: Sequence[_Draw], v: Shift, m: Shi
             expected = None if rule is None else np.roll(y, rule, axis=axes)
             return Counterexample(v, x, y, z, expected, draw.seed, draw.weights)
     return None
+
+
+def _extra_tries(arch: Architecture, draw: _Draw, v: Shift, backend: Backend,
+                 count: int = 8) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(x, f(x), f(T_v x)) for ``count`` more seeded random integer inputs (lazily)."""
+    rng = np.random.default_rng(1000 + (draw.seed or 0))
+    axes = tuple(range(1, 1 + arch.dims))
+    for _ in range(count):
+        x = rng.integers(-20, 21, draw.x.shape)
+        both = evaluate(arch, backend.asarray(np.stack([x, np.roll(x, v, axis=axes)])),
+                        draw.weights, backend)
+        yield x, both[0], both[1]
 
 
 def _reference(arch: Architecture, x: np.ndarray, weights: Weights,
@@ -450,3 +466,84 @@ def _generate(gens: Sequence[tuple[Shift, Shift]], n: Shift, m: Shift) -> dict[S
                     nxt.append(w)
         frontier = nxt
     return group
+
+
+# -- the shift calculus, refined -------------------------------------------------------------
+def derived_shifts(arch: Architecture, size: int | Sequence[int]) -> dict[Shift, Shift]:
+    """The respected shifts predicted by propagating a cyclic shift node by node (per axis):
+
+    - pointwise ops keep the shift w;
+    - a conv that stays cyclic (circular padding of total d (k - 1), or a 1-tap window) and a
+      pooling without padding map w to w / s when s | w, else nothing (the strided grid moves);
+      a conv that reads zero padding (or shrinks the domain) keeps only w = 0;
+    - a pooling whose single window covers its whole input (n = s = k) maps EVERY w to 0: a
+      max or mean over a whole cyclic domain is invariant (the exception to 'multiples of the
+      total stride'); the maxunpool of such a pooling keeps only s | w (argmax ties break by
+      position, and a rotation reorders them);
+    - maxunpool restores the shift of its pooling node's input; upsample by f gives w f;
+      add and concat need the same shift on every input.
+
+    Returns v -> u for every v the calculus keeps (a prediction, compared with the proofs of
+    :func:`analyze_equivariance` by :func:`kronconv.analysis.shift_consistency.small_sweep`)."""
+    sizes = node_sizes(arch, size)
+    n = sizes[arch.input.id]
+    out = {}
+    for v in all_shifts(n):
+        shifts = _propagate(arch, sizes, v)
+        if shifts is not None:
+            out[v] = shifts
+    return out
+
+
+def _propagate(arch: Architecture, sizes: dict[str, Shift], v: Shift) -> Shift | None:
+    zero = tuple(0 for _ in v)
+    shift: dict[str, Shift | None] = {arch.input.id: v}
+    for node in arch.nodes[1:]:
+        incoming = [shift[i] for i in node.inputs]
+        w = incoming[0] if all(s == incoming[0] for s in incoming) else None
+        if w is not None and node.op in ("conv", "maxpool", "avgpool"):
+            w = _window_shift(node, sizes[node.inputs[0]], w, zero)
+        elif w is not None and node.op == "maxunpool":
+            assert node.indices is not None
+            pool = arch.node(node.indices)
+            before = shift[pool.inputs[0]]
+            kept = before is not None and all(a % s == 0 for a, s in zip(before, pool.stride,
+                                                                          strict=True))
+            w = before if kept and shift[pool.id] == w else None
+        elif w is not None and node.op == "upsample":
+            w = tuple(a * f for a, f in zip(w, node.scale_factor, strict=True))
+        shift[node.id] = None if w is None else tuple(
+            a % m for a, m in zip(w, sizes[node.id], strict=True))
+    return shift[arch.output]
+
+
+def _window_shift(node: Any, n: Shift, w: Shift, zero: Shift) -> Shift | None:
+    pads = [before + after for before, after in node.padding]
+    if node.op == "conv":
+        cyclic = all(p == d * (k - 1) for p, d, k in zip(pads, node.dilation, node.kernel_size,
+                                                         strict=True))
+        if not cyclic or (node.padding_mode != "circular" and _reads_padding(node, n)):
+            return zero if w == zero else None
+    elif any(pads):
+        return zero if w == zero else None
+    out = []
+    for a, length, s, k in zip(w, n, node.stride, node.kernel_size, strict=True):
+        if node.op != "conv" and length == s == k:
+            out.append(0)  # one window over the whole cyclic axis: invariant along it
+        elif a % s:
+            return None
+        else:
+            out.append(a // s)
+    return tuple(out)
+
+
+def _reads_padding(node: Any, n: Shift) -> bool:
+    """Does some tap of some computed (strided) output read a padded position? A zero-padded
+    conv that never does computes what the circular one computes."""
+    for length, s, k, d, (before, _) in zip(n, node.stride, node.kernel_size, node.dilation,
+                                            node.padding, strict=True):
+        count = (length + sum(node.padding[0]) - d * (k - 1) - 1) // s + 1
+        taps = {s * i - before + d * j for i in range(count) for j in range(k)}
+        if min(taps) < 0 or max(taps) >= length:
+            return True
+    return False

@@ -1,4 +1,5 @@
-"""Large sizes: randomized shift checks and the shift-consistency measurement.
+"""Randomized shift checks at large sizes, the shift-consistency measurement, and the
+exhaustive sweep of a small domain of architectures.
 
 - :func:`randomized_equivariance`: one random network (integer weights from ``seed``), one random
   integer input, ``count`` random shifts v uniform on Z_N^d; for each, exact int64 arithmetic
@@ -8,17 +9,29 @@
   often random shifts leave the output consistent -- the fraction of shifts with
   f(T_v x) = T_u f(x) exactly (u = floor(v M / N)), and the mean fraction of output positions
   whose argmax over channels agrees -- for comparing pooling choices.
+- :func:`small_sweep`: every architecture of :data:`SMALL_DOMAIN` at every size of it, every
+  cyclic shift proved respected (z3, symbolic weights) or refuted (counterexample re-checked by
+  the naive reference), the respected set compared with the shift calculus
+  (:func:`~kronconv.analysis.equivariance.derived_shifts`) and with the 'multiples of the total
+  stride' rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import product
 from typing import Any
 
 import numpy as np
 
-from kronconv.analysis.equivariance import numeric_backend, total_stride
+from kronconv.analysis.equivariance import (
+    analyze_equivariance,
+    derived_shifts,
+    numeric_backend,
+    total_stride,
+)
 from kronconv.architecture import Architecture, parse_architecture
+from kronconv.errors import InvalidParameterError
 from kronconv.semantics.evaluate import evaluate
 from kronconv.semantics.shapes import node_sizes
 from kronconv.semantics.weights import random_weights
@@ -90,3 +103,58 @@ def shift_consistency(arch: Architecture, size: int | Sequence[int], *, count: i
 def _argmax(y: np.ndarray) -> np.ndarray:
     """Per output position, the first channel with the largest value."""
     return np.argmax(y[0].astype(float), axis=0)
+
+
+# -- the exhaustive sweep of a small domain ----------------------------------------------------
+SMALL_DOMAIN = ("1D, one channel: conv (kernel 1-3, dilation 1-2 (1 for kernel 1), stride 1-2, "
+                "padding d (k - 1) split PyTorch-style, padding mode zeros or circular), then "
+                "ReLU or not, then maxpool 2, avgpool 2 or no pooling (120 architectures); "
+                "N in {4, 8}; every cyclic shift of each")
+
+
+def small_architectures() -> Iterator[tuple[str, Architecture]]:
+    """The architectures of :data:`SMALL_DOMAIN`, each with a readable name."""
+    for k, d, s, mode, relu, pool in product((1, 2, 3), (1, 2), (1, 2), ("zeros", "circular"),
+                                             (False, True), (None, "maxpool", "avgpool")):
+        if k == 1 and d == 2:
+            continue  # a 1-tap kernel has no dilation
+        span = d * (k - 1)
+        layers: list[dict[str, Any]] = [{"op": "conv", "kernel_size": k, "dilation": d,
+                                         "stride": s, "padding": [[span // 2, span - span // 2]],
+                                         "padding_mode": mode, "out_channels": 1}]
+        layers += [{"op": "relu"}] if relu else []
+        layers += [{"op": pool, "kernel_size": 2, "stride": 2}] if pool else []
+        name = (f"conv k={k} d={d} s={s} {mode}" + (" relu" if relu else "")
+                + (f" {pool} 2" if pool else ""))
+        yield name, parse_architecture({"dims": 1, "layers": layers}, source=name)
+
+
+def small_sweep(sizes: Sequence[int] = (4, 8),
+                rule: Callable[[Architecture, int], dict] = derived_shifts,
+                architectures: Iterable[tuple[str, Architecture]] | None = None,
+                ) -> dict[str, Any]:
+    """Every architecture and size of :data:`SMALL_DOMAIN` (or of ``architectures``): the exact
+    respected set (every shift proved or refuted, none unknown) against ``rule`` (the shift
+    calculus by default); sizes the rule rejects (strides that do not divide) are skipped."""
+    checked, skipped, exceptions = 0, 0, []
+    mismatches: list[dict[str, Any]] = []
+    for name, arch in architectures if architectures is not None else small_architectures():
+        for n in sizes:
+            try:
+                expected = rule(arch, n)
+            except InvalidParameterError:
+                skipped += 1
+                continue
+            result = analyze_equivariance(arch, n, timeout=30)
+            checked += 1
+            if result.with_status("unknown") or result.respected != expected:
+                mismatches.append({"architecture": name, "size": n,
+                                   "respected": sorted(result.respected.items()),
+                                   "expected": sorted(expected.items()),
+                                   "unknown": len(result.with_status("unknown"))})
+            elif set(result.respected) != result.rule_shifts():
+                exceptions.append({"architecture": name, "size": n,
+                                   "respected": sorted(result.respected.items()),
+                                   "total_stride": list(result.total_stride)})
+    return {"domain": SMALL_DOMAIN, "checked": checked, "skipped_sizes": skipped,
+            "mismatches": mismatches, "not_multiples_of_total_stride": exceptions}

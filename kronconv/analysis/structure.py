@@ -327,3 +327,21 @@ def unfolding_ranks(tensor: np.ndarray, rank: Any = exact_rank) -> list[int]:
     shape = tensor.shape
     return [rank(tensor.reshape(math.prod(shape[:k]), math.prod(shape[k:])))
             for k in range(1, len(shape))]
+
+
+def kronecker_rank_bound(cascade: Cascade) -> int:
+    """An upper bound on the Kronecker rank, for EVERY choice of kernels, at the natural block m
+    (the outermost layer's dilation). With C_in the composite of the other layers,
+    C = dilate(K_out, m) * C_in = sum_b (K_out placed at block b) kron block_b(C_in), b running
+    over the blocks of C_in on the m-grid, so rank R_m(C) <= #blocks = prod ceil(ext_in / m),
+    and <= the rearrangement's smaller side. An exact rank at one point that reaches this bound
+    is the generic rank (a lower bound meeting an upper bound)."""
+    order = _effective(cascade)
+    if not order:
+        return 1
+    block = cascade.layers[order[-1]].dilations
+    inner = [1 + sum((cascade.layers[i].sizes[p] - 1) * cascade.layers[i].dilations[p]
+                     for i in order[:-1]) for p in range(cascade.dims)]
+    blocks = math.prod(-(-e // m) for e, m in zip(inner, block, strict=True))
+    rows = math.prod(-(-e // m) for e, m in zip(cascade.extent, block, strict=True))
+    return min(blocks, rows, math.prod(block))
