@@ -103,3 +103,26 @@ def test_same_boundary_counterexample() -> None:
     data = result.to_json()
     assert not result.holds and data["boundary"]["agreeing_outputs"] < data["boundary"]["outputs"]
     assert linear_counterexample(Cascade.exponential(3, 2, dims=1)) is None
+
+
+@pytest.mark.parametrize(("argv", "channels", "layers"), [
+    (["--kernel-size", "2", "--layers", "3"], 2, 3),
+    (["--kernel-size", "2", "--layers", "4"], 3, 4),
+    (["--kernel-size", "3", "--dilations", "1,2,4", "--dims", "2"], 2, 3),
+])
+def test_multichannel_counterexample_for_every_depth(argv: list[str], channels: int, layers: int,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # A cyclic-shift channel matrix M has M^(C+1) = M: its counterexample vanished when
+    # L+1 = 1 mod C. I + N has (I + N)^(L+1) with (0, 1) entry L+1, never 1 for L >= 1.
+    assert main(["identity", *argv, "--channels", str(channels), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    example = data["counterexample"]
+    assert not data["holds"] and example["cascade_output_at_offset_0"][0][1] == layers
+    assert example["naive_kronecker_at_offset_0"][0][1] == 1
+
+
+def test_one_multichannel_layer_is_its_own_kronecker_product(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["identity", "--kernel-size", "2", "--layers", "1", "--channels", "2",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["holds"] is True

@@ -196,10 +196,14 @@ COUNTEREXAMPLE_MAX_ENTRIES = 2_000
 
 def _structure_keys(cascade: Cascade, seed: int) -> dict[str, Any]:
     """``structure`` (derived condition), ``structure_detail`` and ``kronecker_rank`` of one
-    seeded integer instance (exact rank over Q: a lower bound on the generic rank, equal to it
-    unless the point is a common root of all nonzero minors of that size, probability <=
-    r (L+1) / 2^16 by Schwartz-Zippel)."""
-    from kronconv.analysis.structure import kronecker_rank, natural_block, predict_structure
+    seeded integer instance (exact rank over Q: a lower bound on the generic rank), with the
+    upper bound that holds for every kernel; equal bounds prove the generic rank."""
+    from kronconv.analysis.structure import (
+        kronecker_rank,
+        kronecker_rank_bound,
+        natural_block,
+        predict_structure,
+    )
 
     structure = predict_structure(cascade)
     out: dict[str, Any] = {"structure": structure.kind, "structure_detail": structure.to_json()}
@@ -209,11 +213,16 @@ def _structure_keys(cascade: Cascade, seed: int) -> dict[str, Any]:
                    for layer in cascade.layers]
         composite = ExactEngine().composite(kernels, _dilations(cascade))
         rank = kronecker_rank(composite, natural_block(cascade))
+        bound = kronecker_rank_bound(cascade)
         out["kronecker_rank"] = rank.rank
+        # The exact rank at one point is a lower bound on the generic rank; the block count is
+        # an upper bound for every kernel. When they meet, the generic rank is proved.
         out["kronecker_rank_detail"] = {
-            **rank.to_json(), "seed": seed,
-            "generic": "lower bound on the generic rank from one integer point; wrong with "
-                       f"probability <= {rank.rank * len(cascade.layers)}/2^16"}
+            **rank.to_json(), "seed": seed, "upper_bound": bound,
+            "generic": ("the generic rank: the exact rank at one integer point meets the upper "
+                        "bound that holds for every kernel (proof)") if rank.rank == bound else
+                       ("a lower bound on the generic rank from one integer point (the upper "
+                        f"bound for every kernel is {bound})")}
     return out
 
 
@@ -411,6 +420,12 @@ def _multichannel_result(cascade: Cascade, engine: Engine, seed: int,
 
     exact = "symbolic" if isinstance(engine, SymbolicEngine) else "exact"
     holds_general, general_detail = mc.check_generalised_identity(cascade, exact, seed=seed)
+    if len(cascade.layers) == 1:  # one layer: the composite is its kernel, nothing composes
+        return IdentityResult(holds_general, engine.name, "proof" if exact == "symbolic"
+                              else "randomized", "a single layer: its composite is its own "
+                              "kernel, the (one-factor) Kronecker product", cascade.extent,
+                              _predicted_extent(cascade), time.perf_counter() - start,
+                              general_detail, {"structure": "kronecker"})
     example = _multichannel_counterexample(cascade)
     extra: dict[str, Any] = {
         "structure": "matrix-product",
@@ -431,13 +446,14 @@ def _multichannel_result(cascade: Cascade, engine: Engine, seed: int,
 
 
 def _multichannel_counterexample(cascade: Cascade) -> dict[str, Any]:
-    """Kernels whose only taps are at offset 0 with channel matrices 'swap' (C x C cyclic
-    shift): the composite's channel matrix is the product of the shifts, while the naive
-    channel-by-channel Kronecker product multiplies entries K_L[o, i] ... K_0[o, i]."""
+    """Kernels whose only taps are at offset 0 with channel matrix M = I + N (ones on the
+    diagonal and just above it): the composite's channel matrix is M^(L+1), whose (0, 1) entry
+    is L + 1, while the naive channel-by-channel Kronecker product multiplies entries
+    K_L[o, i] ... K_0[o, i], giving M itself with (0, 1) entry 1: they differ for L >= 1."""
     from kronconv.analysis import multichannel as mc
 
     channels, dims = cascade.layers[0].in_channels, cascade.dims
-    shift = np.roll(np.eye(channels, dtype=int), 1, axis=0).astype(object)
+    shift = (np.eye(channels, dtype=int) + np.eye(channels, k=1, dtype=int)).astype(object)
     kernels = []
     for layer in cascade.layers:
         kernel = np.zeros((channels, channels, *layer.sizes), dtype=object)
@@ -463,7 +479,7 @@ def _multichannel_counterexample(cascade: Cascade) -> dict[str, Any]:
     if [list(col) for col in zip(*rechecked, strict=True)] != cascade_matrix \
             or cascade_matrix == naive_matrix:
         raise AssertionError("the multichannel counterexample was not confirmed")
-    return {"kernels": "every layer: channel matrix at offset 0 = cyclic shift "
+    return {"kernels": "every layer: channel matrix at offset 0 = I + N "
                        f"{shift.tolist()}, zero elsewhere",
             "input": "unit impulse on each input channel",
             "cascade_output_at_offset_0": cascade_matrix,
