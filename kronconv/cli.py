@@ -13,7 +13,7 @@ from typing import NoReturn
 from kronconv.errors import KronconvError
 
 COMMANDS = ("verify", "identity", "rf", "derive", "figures", "sweep", "equivariance")
-EXIT_FAILED, EXIT_USAGE = 1, 2
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -55,6 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(f"kronconv {args.command}: interrupted\n")
         return 130
+    except Exception as exc:  # a bug, not bad input: one line, traceback on request
+        if os.environ.get("KRONCONV_DEBUG"):
+            raise
+        sys.stderr.write(f"kronconv {args.command}: internal error: {type(exc).__name__}: "
+                         f"{exc} (a bug: rerun with KRONCONV_DEBUG=1 for the traceback)\n")
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -95,3 +95,19 @@ def test_verify_report_path_that_cannot_be_written(capsys: pytest.CaptureFixture
     blocker.write_text("")
     code, _, err = _run(capsys, "verify", str(script), "-q", "--json", str(blocker / "x.json"))
     assert code == 2 and "cannot be written" in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_internal_error_is_one_line_unless_debugging(capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import kronconv.commands.identity as identity_command
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise AssertionError("re-check failed")
+
+    monkeypatch.setattr(identity_command, "check_identity", broken)
+    code, _, err = _run(capsys, "identity", "--kernel-size", "2", "--layers", "2")
+    assert code == 3 and "internal error: AssertionError: re-check failed" in err
+    assert len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("KRONCONV_DEBUG", "1")
+    with pytest.raises(AssertionError):
+        main(["identity", "--kernel-size", "2", "--layers", "2"])
