@@ -87,13 +87,14 @@ def test_identity_instance_shows_the_expanded_kronecker_entries() -> None:
 
 
 def test_every_registered_derivation_renders_its_default_instance() -> None:
-    claims = {c.id: c for c in load_claims([GROUP_A])}
+    claims = {c.id: c for c in load_claims([ROOT / "proofs"])}
     for claim_id, derivation in registered().items():
         assert claim_id in claims, f"derivation for an undeclared claim {claim_id}"
         assert derivation.sizes is not None
         source = claim_document(claims[claim_id], None, ()).source
         assert "A small instance" in source
-        assert "differ" not in source  # every engine comparison in the instance agreed
+        if claims[claim_id].group == "A":  # B-D texts say "differs" on purpose (their twins
+            assert "differ" not in source  # are in test_derivation_bcd.py): engines agreed
 
 
 def test_a_wrong_claim_renders_its_counterexample() -> None:

@@ -43,7 +43,8 @@ DEFAULT_ASSUMPTIONS = (  # CLAIMS.md's conventions, as prose with $...$ mathemat
     "$a_l = a$, $d_l = a^l$.",
 )
 CONVENTIONS_KEY = "conventions"
-DERIVATION_MODULES = ("kronconv.render.derivation_a",)
+DERIVATION_MODULES = ("kronconv.render.derivation_a", "kronconv.render.derivation_b",
+                      "kronconv.render.derivation_c", "kronconv.render.derivation_d")
 
 
 def claim_key(claim_id: str) -> str:

@@ -36,7 +36,7 @@ def _step(dims: int, step_id: str) -> ProofStep:
     return next(step for step in induction(dims).steps if step.id == step_id)
 
 
-def _shown(array: np.ndarray) -> Latex:
+def array_latex(array: np.ndarray) -> Latex:
     columns = array.shape[-1]
     return tex.display(tex.matrix(array), fit=columns > WIDE)
 
@@ -61,35 +61,35 @@ def proof_step(step: ProofStep) -> Latex:
     return body + z3_table(step.results)
 
 
-def _steps(*parts: Latex) -> Latex:
+def numbered_steps(*parts: Latex) -> Latex:
     return tex.itemize(parts, numbered=True)
 
 
-def _sentence(*parts: Latex | str) -> Latex:
+def prose(*parts: Latex | str) -> Latex:
     """Text with inline mathematics: a ``str`` is prose, a Latex value is kept."""
     return tex.join([tex.prose(p) if isinstance(p, str) else p for p in parts], tex.raw(" "))
 
 
 # -- dilated-definition ----------------------------------------------------------------------------
 def definition_steps(context: Context) -> Latex:
-    return _steps(
-        _sentence("For a kernel $k$ of extent $a$ and a dilation $d \\ge 1$, the dilated "
+    return numbered_steps(
+        prose("For a kernel $k$ of extent $a$ and a dilation $d \\ge 1$, the dilated "
                   "convolution of a finitely supported signal $f$ is") +
         tex.equation(r"(k *_d f)_t = \sum_{\tau=0}^{a-1} k_\tau\, f_{t - d\tau}"),
-        _sentence("With $d = 1$ it is the ordinary convolution $(k * f)_t = \\sum_\\tau k_\\tau "
+        prose("With $d = 1$ it is the ordinary convolution $(k * f)_t = \\sum_\\tau k_\\tau "
                   "f_{t-\\tau}$: the kernel touches every entry; with $d > 1$ only every "
                   "$d$-th entry."),
-        _sentence("Deep-learning frameworks compute the cross-correlation $(k \\star_d f)_t = "
+        prose("Deep-learning frameworks compute the cross-correlation $(k \\star_d f)_t = "
                   "\\sum_\\tau k_\\tau f_{t + d\\tau}$. With 'full' padding ($d(a-1)$ zeros on "
                   "each side, output index $t$ counted from the first padded position) it is "
                   "the convolution with the flipped kernel "
                   "$\\tilde k_\\sigma = k_{a-1-\\sigma}$:") +
         tex.display(r"(k \star_d f)^{\mathrm{full}}_t = \sum_\tau k_\tau f_{t-d(a-1)+d\tau}"
                     r" = \sum_\sigma k_{a-1-\sigma} f_{t - d\sigma} = (\tilde k *_d f)_t ."),
-        _sentence("In $n$ dimensions $t$ and $\\tau$ are multi-indices, the sum runs over the "
+        prose("In $n$ dimensions $t$ and $\\tau$ are multi-indices, the sum runs over the "
                   "box $[0,a_1)\\times\\cdots\\times[0,a_n)$ and $d\\tau = (d_1\\tau_1, \\dots, "
                   "d_n\\tau_n)$: every statement below holds axis by axis."),
-        _sentence("The 'full' output has extent $n + d(a-1)$ per axis for an input of extent "
+        prose("The 'full' output has extent $n + d(a-1)$ per axis for an input of extent "
                   "$n$; 'valid', 'same' and 'circular' boundaries crop or wrap it as in "
                   "PyTorch (see CLAIMS.md)."),
     )
@@ -105,7 +105,7 @@ def definition_instance(sizes: tuple[int, ...]) -> Latex:
         out = ENGINE.dilated_conv(f, k, d, "full", convention)
         rows += [Row(f"(k {symbol}_{{{d}}} f)_{{{t}}}", tex.sympy_latex(value))
                  for t, value in enumerate(out)]
-    intro = _sentence(f"A 1-D input $f$ of length {n} and a kernel $k$ of extent {a} "
+    intro = prose(f"A 1-D input $f$ of length {n} and a kernel $k$ of extent {a} "
                       f"(symbols $k_{{0,\\tau}}$), dilation {d}, 'full' boundary: every output "
                       "entry of both conventions, expanded by the symbolic engine.")
     return tex.paragraph(intro) + tex.align(rows) + tex.BLANK
@@ -113,22 +113,22 @@ def definition_instance(sizes: tuple[int, ...]) -> Latex:
 
 # -- dilated-filter-kronecker ---------------------------------------------------------------------
 def filter_steps(context: Context) -> Latex:
-    return _steps(
-        _sentence("Let $E_d = e_0 e_0^\\top$ be the $d\\times d$ matrix with a single 1 in the "
+    return numbered_steps(
+        prose("Let $E_d = e_0 e_0^\\top$ be the $d\\times d$ matrix with a single 1 in the "
                   "top-left corner. By the index lemma", context.ref("index-lemma"),
                   "every row index of $K \\otimes E_d$ is $u = i d + p$ for exactly one "
                   "$i \\in [0,a)$, $p \\in [0,d)$ (and columns likewise), so") +
         tex.display(r"(K \otimes E_d)_{id+p,\ jd+q} = K_{ij}\,[p = 0]\,[q = 0]."),
-        _sentence("Hence the entry at $(u, v)$ is non-zero only if $d \\mid u$ and $d \\mid v$, "
+        prose("Hence the entry at $(u, v)$ is non-zero only if $d \\mid u$ and $d \\mid v$, "
                   "where it is $K_{u/d,\\,v/d}$. The largest such $u$ is $d(a-1)$: the last "
                   "$d - 1$ rows and the last $d - 1$ columns of the $ad\\times ad$ matrix are "
                   "zero."),
-        _sentence("Dropping them leaves the diluted filter $\\hat K_d$ of extent $d(a-1)+1$, "
+        prose("Dropping them leaves the diluted filter $\\hat K_d$ of extent $d(a-1)+1$, "
                   "with $(\\hat K_d)_{d\\tau} = K_\\tau$ and zeros between the taps. Then") +
         tex.display(r"(\hat K_d * F)_t = \sum_u (\hat K_d)_u F_{t-u} = \sum_\tau K_\tau "
                     r"F_{t - d\tau} = (K *_d F)_t ,") +
-        _sentence("since only $u = d\\tau$ contributes."),
-        _sentence("Keeping the zero rows and columns, $(K\\otimes E_d) * F$ is the same 'full' "
+        prose("since only $u = d\\tau$ contributes."),
+        prose("Keeping the zero rows and columns, $(K\\otimes E_d) * F$ is the same 'full' "
                   "output followed by $d - 1$ extra rows and columns of zeros; the exact form "
                   "is therefore the cropped one, $\\hat K_d = (K \\otimes E_d)[0{:}d(a-1)+1, "
                   "0{:}d(a-1)+1]$."),
@@ -147,12 +147,12 @@ def filter_instance(sizes: tuple[int, ...]) -> Latex:
     extent = d * (a - 1) + 1
     same = ENGINE.compare(padded[:extent, :extent], diluted)
     trailing = not any(padded[extent:, :].ravel().tolist() + padded[:, extent:].ravel().tolist())
-    return (tex.paragraph(_sentence(f"$K$ ({a}$\\times${a}, symbols $k_{{0,i,j}}$) and "
-                                    f"$E_{{{d}}}$:")) + _shown(kernel) + _shown(corner)
-            + tex.paragraph(_sentence("$K \\otimes E_d$:")) + _shown(padded)
-            + tex.paragraph(_sentence("The impulse response of $K *_d \\cdot$ computed by the "
+    return (tex.paragraph(prose(f"$K$ ({a}$\\times${a}, symbols $k_{{0,i,j}}$) and "
+                                    f"$E_{{{d}}}$:")) + array_latex(kernel) + array_latex(corner)
+            + tex.paragraph(prose("$K \\otimes E_d$:")) + array_latex(padded)
+            + tex.paragraph(prose("The impulse response of $K *_d \\cdot$ computed by the "
                                       "symbolic engine, i.e. the diluted filter $\\hat K_d$:"))
-            + _shown(diluted)
+            + array_latex(diluted)
             + tex.paragraph(tex.text(f"Engine comparison of the top-left {extent}x{extent} "
                                      f"block with the diluted filter: {same.detail}; trailing "
                                      f"rows and columns all zero: {'yes' if trailing else 'no'}"
@@ -161,15 +161,15 @@ def filter_instance(sizes: tuple[int, ...]) -> Latex:
 
 # -- index-lemma -------------------------------------------------------------------------------
 def index_steps(context: Context) -> Latex:
-    return _steps(
-        _sentence("Into: for $0 \\le i < a$ and $0 \\le j < m$, $0 \\le im + j \\le (a-1)m + "
+    return numbered_steps(
+        prose("Into: for $0 \\le i < a$ and $0 \\le j < m$, $0 \\le im + j \\le (a-1)m + "
                   "m - 1 = am - 1$."),
-        _sentence("One-to-one: $im + j = i'm + j'$ gives $m \\mid j - j'$ with $|j - j'| < m$, "
+        prose("One-to-one: $im + j = i'm + j'$ gives $m \\mid j - j'$ with $|j - j'| < m$, "
                   "so $j = j'$ and then $i = i'$."),
-        _sentence("Onto: for $t \\in [0, am)$ division with remainder gives $t = \\lfloor t/m "
+        prose("Onto: for $t \\in [0, am)$ division with remainder gives $t = \\lfloor t/m "
                   "\\rfloor m + (t \\bmod m)$ with $t \\bmod m \\in [0, m)$ and $\\lfloor t/m "
                   "\\rfloor \\in [0, a)$ because $t < am$."),
-        _sentence("The three obligations, for symbolic integers $a, m \\ge 1$ (conjoined over "
+        prose("The three obligations, for symbolic integers $a, m \\ge 1$ (conjoined over "
                   "the axes), are discharged by z3:") + proof_step(_step(1, "index-lemma")),
     )
 
@@ -178,29 +178,29 @@ def index_instance(sizes: tuple[int, ...]) -> Latex:
     a, m = sizes
     images = np.array([[i * m + j for j in range(m)] for i in range(a)], dtype=object)
     bijective = sorted(images.ravel().tolist()) == list(range(a * m))
-    return (tex.paragraph(_sentence(f"The image $i m + j$ of every pair, row $i < {a}$, column "
-                                    f"$j < {m}$:")) + _shown(images)
+    return (tex.paragraph(prose(f"The image $i m + j$ of every pair, row $i < {a}$, column "
+                                    f"$j < {m}$:")) + array_latex(images)
             + tex.paragraph(tex.text(f"Every integer 0 .. {a * m - 1} appears exactly once: "
                                      f"{'yes' if bijective else 'no'}.")))
 
 
 # -- block-lemma -------------------------------------------------------------------------------
 def block_steps(context: Context) -> Latex:
-    return _steps(
-        _sentence("Let $A$ have extent $a$ and $B$ extent exactly $m$ (per axis). By "
+    return numbered_steps(
+        prose("Let $A$ have extent $a$ and $B$ extent exactly $m$ (per axis). By "
                   "definition") + tex.display(r"(A *_m B)_t = \sum_{i=0}^{a-1} A_i\, B_{t - mi}."),
-        _sentence("Term $i$ is non-zero only if $0 \\le t - mi < m$, that is $i = \\lfloor t/m "
+        prose("Term $i$ is non-zero only if $0 \\le t - mi < m$, that is $i = \\lfloor t/m "
                   "\\rfloor$: by the index lemma", context.ref("index-lemma"), "there is "
                   "exactly one such $i \\in [0, a)$ when $t \\in [0, am)$, and none outside."),
-        _sentence("So every output is one product,") +
+        prose("So every output is one product,") +
         tex.display(r"(A *_m B)_t = A_{\lfloor t/m \rfloor}\, B_{t \bmod m} = (A \otimes B)_t ,")
-        + _sentence("which is numpy.kron's order. In $n$ dimensions the argument runs axis by "
+        + prose("which is numpy.kron's order. In $n$ dimensions the argument runs axis by "
                     "axis, since $(A\\otimes B)_{(t_1,\\dots,t_n)}$ factorises the same way."),
-        _sentence("If $\\operatorname{ext}(B) = b < m$, pad $B$ with $m - b$ trailing zeros: "
+        prose("If $\\operatorname{ext}(B) = b < m$, pad $B$ with $m - b$ trailing zeros: "
                   "$A *_m B$ and $A \\otimes \\operatorname{pad}(B, m)$ agree on the output's "
                   "extent $m(a-1) + b$, and the $m - b$ further entries of the Kronecker "
                   "product are zero."),
-        _sentence("z3 checks the index obligations for symbolic $a, m$:")
+        prose("z3 checks the index obligations for symbolic $a, m$:")
         + proof_step(_step(2, "block-lemma")),
     )
 
@@ -210,11 +210,11 @@ def block_instance(sizes: tuple[int, ...]) -> Latex:
     inner, outer = ENGINE.kernels(Cascade.from_schedule([m, a], [1, m], dims=2))
     lhs = ENGINE.dilated_conv(inner, outer, m)
     rhs = ENGINE.kron(outer, inner)
-    return (tex.paragraph(_sentence(f"$A$ ({a}$\\times${a}, symbols $k_{{1,i,j}}$) and $B$ "
+    return (tex.paragraph(prose(f"$A$ ({a}$\\times${a}, symbols $k_{{1,i,j}}$) and $B$ "
                                     f"({m}$\\times${m}, symbols $k_{{0,i,j}}$):"))
-            + _shown(outer) + _shown(inner)
-            + tex.paragraph(_sentence(f"$A *_{{{m}}} B$, expanded by the symbolic engine:"))
-            + _shown(lhs)
+            + array_latex(outer) + array_latex(inner)
+            + tex.paragraph(prose(f"$A *_{{{m}}} B$, expanded by the symbolic engine:"))
+            + array_latex(lhs)
             + tex.paragraph(tex.text(f"Compared with A ⊗ B entry by entry: "
                                      f"{ENGINE.compare(lhs, rhs).detail}.")))
 
@@ -222,7 +222,7 @@ def block_instance(sizes: tuple[int, ...]) -> Latex:
 # -- cascade-kronecker-identity ----------------------------------------------------------------
 def identity_steps(context: Context) -> Latex:
     proof = induction(2)
-    intro = tex.paragraph(_sentence(
+    intro = tex.paragraph(prose(
         "Write $d_l = a^l$ and let $C_L = K_L *_{d_L} ( \\cdots (K_0 *_{d_0} \\delta) \\cdots)$ "
         "be the cascade's impulse response (its composite kernel). By associativity of "
         "convolution, $F_{L+1} = C_L * F_0$, so it suffices to show $C_L = K_L \\otimes "
@@ -230,12 +230,12 @@ def identity_steps(context: Context) -> Latex:
         context.ref("index-lemma"), ",", context.ref("block-lemma"), "and",
         context.ref("cascade-extent"), ". Each step below was checked in 2D; obligations are "
         "proved when z3 finds their negation unsatisfiable."))
-    steps = _steps(*[tex.bold(tex.texttt(step.id)) + tex.raw(" ") + proof_step(step)
+    listed = numbered_steps(*[tex.bold(tex.texttt(step.id)) + tex.raw(" ") + proof_step(step)
                      for step in proof.steps])
     verdict = "holds" if proof.holds else "does NOT hold"
     end = tex.paragraph(tex.text(f"The induction {verdict}: {proof.obligations} z3 obligations, "
                                  f"{len(proof.failures)} not proved."))
-    return intro + steps + end
+    return intro + listed + end
 
 
 def _cascade_instance(sizes: tuple[int, ...], convention: str) -> Latex:
@@ -245,18 +245,18 @@ def _cascade_instance(sizes: tuple[int, ...], convention: str) -> Latex:
     dilations = [layer.dilations for layer in cascade.layers]
     composite = ENGINE.composite(kernels, dilations, convention)
     product_ = ENGINE.kron(*kernels[::-1])
-    parts = [tex.paragraph(_sentence(f"{layers} layers of {a}-tap kernels in {dims}D, dilations "
+    parts = [tex.paragraph(prose(f"{layers} layers of {a}-tap kernels in {dims}D, dilations "
                                      f"{', '.join(str(a**level) for level in range(layers))}, "
                                      f"{convention} convention. The kernels:"))]
     shown = [tex.raw(f"K_{{{level}}} = ") + tex.matrix(kernel)
              for level, kernel in enumerate(kernels)]
     parts.append(tex.display(tex.join(shown, tex.raw(r",\qquad ")), fit=a * layers > 2 * WIDE))
-    parts.append(tex.paragraph(_sentence("The composite kernel $C$, the cascade's impulse "
+    parts.append(tex.paragraph(prose("The composite kernel $C$, the cascade's impulse "
                                          "response, expanded by the symbolic engine:")))
-    parts.append(_shown(composite))
+    parts.append(array_latex(composite))
     factors = " \\otimes ".join(f"K_{{{level}}}" for level in reversed(range(layers)))
     same = ENGINE.compare(composite, product_)
-    parts.append(tex.paragraph(_sentence(f"Compared with ${factors}$ entry by entry (as "
+    parts.append(tex.paragraph(prose(f"Compared with ${factors}$ entry by entry (as "
                                          f"polynomials): {same.detail}.")))
     return tex.join(parts)
 
@@ -267,17 +267,17 @@ def identity_instance(sizes: tuple[int, ...]) -> Latex:
 
 # -- cascade-extent ----------------------------------------------------------------------------
 def extent_steps(context: Context) -> Latex:
-    return _steps(
-        _sentence("The support of $K *_d C$ is the sum of sets $d\\,[0, a-1] + [0, "
+    return numbered_steps(
+        prose("The support of $K *_d C$ is the sum of sets $d\\,[0, a-1] + [0, "
                   "\\operatorname{ext}(C) - 1]$, so $\\operatorname{ext}(K *_d C) = "
                   "\\operatorname{ext}(C) + d(a-1)$ (the end entries are products of the end "
                   "taps, non-zero for generic kernels)."),
-        _sentence("By induction on the layers, starting from $\\operatorname{ext}(\\delta) = 1$:")
+        prose("By induction on the layers, starting from $\\operatorname{ext}(\\delta) = 1$:")
         + tex.display(r"\operatorname{ext}(C_L) = 1 + \sum_{l=0}^{L} (a_l - 1)\, d_l ."),
-        _sentence("For the exponential schedule the sum telescopes:")
+        prose("For the exponential schedule the sum telescopes:")
         + tex.display(r"1 + (a-1)(1 + a + \cdots + a^L) = 1 + (a^{L+1} - 1) = a^{L+1},")
-        + _sentence("which is also the next dilation $d_{L+1}$: the fact the block lemma needs."),
-        _sentence("z3 checks base, step and the match $d_{L+1} = \\operatorname{ext}(C_L)$:")
+        + prose("which is also the next dilation $d_{L+1}$: the fact the block lemma needs."),
+        prose("z3 checks base, step and the match $d_{L+1} = \\operatorname{ext}(C_L)$:")
         + proof_step(_step(1, "extent")),
     )
 
@@ -303,20 +303,20 @@ def extent_instance(sizes: tuple[int, ...]) -> Latex:
 
 # -- convention-independence -------------------------------------------------------------------
 def convention_steps(context: Context) -> Latex:
-    return _steps(
-        _sentence("With 'full' boundaries the correlation is the convolution with the flipped "
+    return numbered_steps(
+        prose("With 'full' boundaries the correlation is the convolution with the flipped "
                   "kernel, $k \\star_d f = \\tilde k *_d f$ (see",
                   context.ref("dilated-definition"), ")."),
-        _sentence("Flipping a Kronecker product flips each factor: reversing the index $im + j$ "
+        prose("Flipping a Kronecker product flips each factor: reversing the index $im + j$ "
                   "over $[0, am)$ gives") +
         tex.display(r"am - 1 - (im + j) = (a-1-i)\,m + (m-1-j), \qquad "
                     r"\widetilde{A \otimes B} = \tilde A \otimes \tilde B ."),
-        _sentence("So the correlation cascade is the convolution cascade of the flipped kernels, "
+        prose("So the correlation cascade is the convolution cascade of the flipped kernels, "
                   "which by", context.ref("cascade-kronecker-identity"), "is the convolution with "
                   "$\\tilde K_L \\otimes \\cdots \\otimes \\tilde K_0 = \\widetilde{K_L \\otimes "
                   "\\cdots \\otimes K_0}$, that is the correlation with $K_L \\otimes \\cdots "
                   "\\otimes K_0$."),
-        _sentence("Every step acts on each axis independently, so the identity holds in 1, 2 "
+        prose("Every step acts on each axis independently, so the identity holds in 1, 2 "
                   "and 3 dimensions alike."),
     )
 
