@@ -54,14 +54,14 @@ dilation_ne = claim(
     title="The Kronecker analogy only holds if the dilation equals the kernel size",
     statement=r"K_L *_{d^L} \cdots K_0 * F = (K_L \otimes \cdots \otimes K_0) * F "
               r"\iff d = a",
-    conditions=r"Schedule d_l = d^l, kernel size a > 1, L >= 1. d = a: the composite is "
-               r"K_L \otimes \cdots \otimes K_0, extent a^{L+1}. d > a: it is the nested "
-               r"zero-padded Kronecker product K_L \otimes pad(K_{L-1} \otimes pad(\cdots), d^{L}),"
-               r" paddings p_l = (d-a)(d^l-1)/(d-1), extent 1 + (a-1)(d^{L+1}-1)/(d-1): the "
-               r"analogy survives with zero padding. d < a: taps overlap, entries are sums of "
-               r"products; no nested zero-padded Kronecker product of the kernels; same extent "
-               r"formula (1 + (a-1)(L+1) for d = 1). Yu & Koltun (a = 3, d = 2): extent "
-               r"2^{L+2} - 1.")
+    conditions=r"Schedule $d_l = d^l$, kernel size $a > 1$, $L \ge 1$. $d = a$: the composite "
+               r"is $K_L \otimes \cdots \otimes K_0$, extent $a^{L+1}$. $d > a$: it is the "
+               r"nested zero-padded Kronecker product $K_L \otimes \mathrm{pad}(K_{L-1} "
+               r"\otimes \mathrm{pad}(\cdots), d^{L})$, paddings $p_l = (d-a)(d^l-1)/(d-1)$, "
+               r"extent $1 + (a-1)(d^{L+1}-1)/(d-1)$: the analogy survives with zero padding. "
+               r"$d < a$: taps overlap, entries are sums of products; no nested zero-padded "
+               r"Kronecker product of the kernels; same extent formula ($1 + (a-1)(L+1)$ for "
+               r"$d = 1$). Yu & Koltun ($a = 3$, $d = 2$): extent $2^{L+2} - 1$.")
 
 
 @dilation_ne.check("symbolic")
@@ -236,9 +236,9 @@ nonlin = claim(
     conditions=r"For SOME kernels (an open set): ReLU, leaky ReLU, tanh and sigmoid cascades "
                r"violate homogeneity, so they are no convolution with any kernel; but for "
                r"others a ReLU cascade is linear (e.g. 1x1 kernels 1, -1, 1 give the zero map). "
-               r"It agrees with the linear cascade on R = {x : every pre-activation >= 0} "
-               r"(ReLU, leaky ReLU; tanh: = 0); with one hidden ReLU and full boundaries R is "
-               r"exactly the agreement set.")
+               r"It agrees with the linear cascade on $R = \{x : \text{every pre-activation} "
+               r"\ge 0\}$ (ReLU, leaky ReLU; tanh: $= 0$); with one hidden ReLU and full "
+               r"boundaries $R$ is exactly the agreement set.")
 
 
 @nonlin.check("numeric")
@@ -356,10 +356,10 @@ boundary = claim(
     statement=r"\text{cascade}_{\mathrm{bnd}}(x) = (K_L \otimes \cdots \otimes K_0) "
               r"*_{\mathrm{bnd}} x",
     conditions=r"full and valid: everywhere. circular: everywhere up to the cyclic shift "
-               r"\delta = \sum_l c_l - c, c_l = D_l - \lfloor D_l/2 \rfloor, D_l = d_l(a_l-1), "
-               r"c = D - \lfloor D/2 \rfloor (\delta = 0 for d_l = a^l). same: only on the "
-               r"region of outputs t (shifted by \delta) whose valid tap paths keep every "
-               r"intermediate index in [0, n).")
+               r"$\delta = \sum_l c_l - c$, $c_l = D_l - \lfloor D_l/2 \rfloor$, "
+               r"$D_l = d_l(a_l-1)$, $c = D - \lfloor D/2 \rfloor$ ($\delta = 0$ for "
+               r"$d_l = a^l$). same: only on the region of outputs $t$ (shifted by $\delta$) "
+               r"whose valid tap paths keep every intermediate index in $[0, n)$.")
 
 
 @boundary.check("symbolic")
