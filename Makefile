@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 verify: $(STAMP)
-	$(VENV)/bin/kronconv verify proofs --json $(REPORTS)/claims.json --markdown $(REPORTS)/claims.md
+	$(VENV)/bin/kronconv verify --json $(REPORTS)/claims.json --markdown $(REPORTS)/claims.md
 	$(VENV)/bin/kronconv sweep --markdown $(REPORTS)/characterisation.md
 
 check: $(STAMP)

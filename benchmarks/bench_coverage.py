@@ -2,7 +2,8 @@
 per axis, with time and peak memory, against a named baseline measured in the same run.
 
 Methods (all exact; the three results are checked equal before the table is printed):
-- separable: per-axis boolean propagation (kronconv.analysis.coverage.axis_dependency_sets),
+- separable: per-axis boolean propagation
+  (kronconv.receptive_field.dependency.axis_dependency_sets),
   then the Cartesian product (valid without merges and unpooling);
 - nd: N-D boolean support propagation (dependency_set(..., separable=False)), the general path
   used for graphs;
@@ -21,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from kronconv.analysis.coverage import axis_dependency_sets, dependency_set
-from kronconv.architecture import Architecture, plain_stack
 from kronconv.ops import composite_kernel
+from kronconv.receptive_field.dependency import axis_dependency_sets, dependency_set
+from kronconv.specs.architecture import Architecture, plain_stack
 
 CASES = {
     "exponential 3x3, d = 1..1024 (dense)": [2**j for j in range(11)],

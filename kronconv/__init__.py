@@ -1,80 +1,77 @@
 """kronconv: machine-checked mathematics of dilated convolutions.
 
-The public API:
+The public API (imported lazily, so that ``import kronconv`` and the CLI start at once):
 
-- specs: :class:`Layer`, :class:`Cascade`;
-- array operations: :func:`dilated_conv`, :func:`composite_kernel`, :func:`kron`,
-  and the naive :func:`reference_dilated_conv` they are tested against;
+- specs: :class:`Layer`, :class:`Cascade`, :class:`Architecture`, :class:`Node`,
+  :func:`load_architecture`, :func:`parse_architecture`, :func:`plain_stack`;
+- array operations: :func:`dilated_conv`, :func:`composite_kernel`, :func:`kron`, and the naive
+  :func:`reference_dilated_conv` they are tested against;
 - engines: :func:`get_engine` ('symbolic', 'exact', 'modular', 'float');
-- architectures: :class:`Architecture`, :func:`load_architecture`, :func:`parse_architecture`,
-  :func:`plain_stack`;
-- analyses: :func:`check_identity`, :func:`cascade_identity_proof`, :func:`receptive_field`,
-  :func:`closed_forms`, :func:`coverage`, :func:`dependency_set`, :func:`analyze_equivariance`;
+- the three subjects, each a package: ``kronconv.kronecker`` (:func:`check_identity`,
+  :func:`cascade_identity_proof`, ...), ``kronconv.receptive_field`` (:func:`closed_forms`,
+  :func:`coverage`, :func:`dependency_set`, ...) and ``kronconv.equivariance``
+  (:func:`analyze_equivariance`, ...);
 - claims: :func:`claim`, :class:`Evidence`, :func:`load_claims`, :func:`run_claims`;
 - errors: :class:`KronconvError` and its subclasses.
 """
 
-from kronconv.analysis.coverage import coverage, dependency_set
-from kronconv.analysis.equivariance import EquivarianceResult, analyze_equivariance
-from kronconv.analysis.identity import IdentityResult, check_identity, kronecker_prediction
-from kronconv.analysis.induction import InductionProof, Variant, cascade_identity_proof
-from kronconv.analysis.receptive_field import closed_forms, receptive_field
-from kronconv.architecture import (
-    Architecture,
-    Node,
-    load_architecture,
-    parse_architecture,
-    plain_stack,
-)
-from kronconv.claims import Claim, Evidence, claim, load_claims, run_claims
-from kronconv.engines import Engine, get_engine, reference_dilated_conv
-from kronconv.errors import (
-    ArchitectureError,
-    InvalidParameterError,
-    KronconvError,
-    ResourceLimitError,
-    SolverError,
-)
-from kronconv.ops import composite_kernel, dilated_conv, kron
-from kronconv.specs import Cascade, Layer
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import Any
 
-__all__ = [
-    "Architecture",
-    "ArchitectureError",
-    "Cascade",
-    "Claim",
-    "Engine",
-    "EquivarianceResult",
-    "Evidence",
-    "IdentityResult",
-    "InductionProof",
-    "InvalidParameterError",
-    "KronconvError",
-    "Layer",
-    "Node",
-    "ResourceLimitError",
-    "SolverError",
-    "Variant",
-    "__version__",
-    "analyze_equivariance",
-    "cascade_identity_proof",
-    "check_identity",
-    "claim",
-    "closed_forms",
-    "composite_kernel",
-    "coverage",
-    "dependency_set",
-    "dilated_conv",
-    "get_engine",
-    "kron",
-    "kronecker_prediction",
-    "load_architecture",
-    "load_claims",
-    "parse_architecture",
-    "plain_stack",
-    "receptive_field",
-    "reference_dilated_conv",
-    "run_claims",
-]
+__version__ = "0.2.0"
+
+_WHERE = {
+    "Architecture": "kronconv.specs",
+    "Cascade": "kronconv.specs",
+    "Layer": "kronconv.specs",
+    "Node": "kronconv.specs",
+    "load_architecture": "kronconv.specs",
+    "parse_architecture": "kronconv.specs",
+    "plain_stack": "kronconv.specs",
+    "load_example": "kronconv.catalogue",
+    "composite_kernel": "kronconv.ops",
+    "dilated_conv": "kronconv.ops",
+    "kron": "kronconv.ops",
+    "Engine": "kronconv.engines",
+    "get_engine": "kronconv.engines",
+    "reference_dilated_conv": "kronconv.engines",
+    "IdentityResult": "kronconv.kronecker",
+    "InductionProof": "kronconv.kronecker",
+    "Variant": "kronconv.kronecker",
+    "cascade_identity_proof": "kronconv.kronecker",
+    "check_identity": "kronconv.kronecker",
+    "kronecker_prediction": "kronconv.kronecker",
+    "closed_forms": "kronconv.receptive_field",
+    "coverage": "kronconv.receptive_field",
+    "dependency_set": "kronconv.receptive_field",
+    "EquivarianceResult": "kronconv.equivariance",
+    "analyze_equivariance": "kronconv.equivariance",
+    "Claim": "kronconv.claims",
+    "Evidence": "kronconv.claims",
+    "claim": "kronconv.claims",
+    "load_claims": "kronconv.claims",
+    "run_claims": "kronconv.claims",
+    "ArchitectureError": "kronconv.errors",
+    "InvalidParameterError": "kronconv.errors",
+    "KronconvError": "kronconv.errors",
+    "ResourceLimitError": "kronconv.errors",
+    "SolverError": "kronconv.errors",
+}
+
+__all__ = ["__version__", *sorted(_WHERE)]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (PEP 562)."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kronconv' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

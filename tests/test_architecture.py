@@ -7,17 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from kronconv.architecture import (
+from kronconv.catalogue import ARCHITECTURES
+from kronconv.cli import main
+from kronconv.errors import ArchitectureError
+from kronconv.specs.architecture import (
     Architecture,
     Node,
     load_architecture,
     parse_architecture,
     plain_stack,
 )
-from kronconv.cli import main
-from kronconv.errors import ArchitectureError
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "architectures"
+EXAMPLES = ARCHITECTURES
 ISSUE_CHAIN = {"dims": 2, "layers": [
     {"op": "conv", "kernel_size": 3, "stride": 1, "padding": 1, "dilation": 1, "out_channels": 64},
     {"op": "relu"}, {"op": "maxpool", "kernel_size": 2, "stride": 2}]}

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from kronconv.analysis.induction import Variant, cascade_identity_proof
+from kronconv.catalogue import PROOFS as CATALOGUE_PROOFS
 from kronconv.claims import Claim, ClaimResult, Evidence, load_claims, run_claim
 from kronconv.cli import main
 from kronconv.errors import InvalidParameterError
+from kronconv.kronecker.induction import Variant, cascade_identity_proof
 from kronconv.render import derivation_a
 from kronconv.render import latex as tex
 from kronconv.render.derivation import (
@@ -30,7 +31,7 @@ from kronconv.render.derivation_a import filter_steps, index_instance
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
-GROUP_A = ROOT / "proofs" / "group_a.py"
+GROUP_A = CATALOGUE_PROOFS / "group_a.py"
 
 
 def require_pdflatex() -> None:
@@ -87,7 +88,7 @@ def test_identity_instance_shows_the_expanded_kronecker_entries() -> None:
 
 
 def test_every_registered_derivation_renders_its_default_instance() -> None:
-    claims = {c.id: c for c in load_claims([ROOT / "proofs"])}
+    claims = {c.id: c for c in load_claims([CATALOGUE_PROOFS])}
     for claim_id, derivation in registered().items():
         assert claim_id in claims, f"derivation for an undeclared claim {claim_id}"
         assert derivation.sizes is not None
@@ -143,7 +144,7 @@ def test_the_document_of_every_claim_compiles(tmp_path) -> None:
     """Every claim of every proof script, plus a refuted one (statements and derivations)."""
     require_pdflatex()
     toy, toy_result = toy_claim()
-    claims = [*load_claims([ROOT / "proofs"]), toy]
+    claims = [*load_claims([CATALOGUE_PROOFS]), toy]
     path = tmp_path / "all.tex"
     path.write_text(full_document(claims, {toy.id: toy_result}).source)
     assert tex.compile_pdf(path, timeout=120).exists()

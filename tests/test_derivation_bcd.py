@@ -8,6 +8,7 @@ import os
 import numpy as np
 import pytest
 
+from kronconv.catalogue import PROOFS as CATALOGUE_PROOFS
 from kronconv.claims import load_claims
 from kronconv.cli import main
 from kronconv.render import derivation_b
@@ -38,7 +39,7 @@ KEY_FORMULAS = {
 
 @pytest.fixture(scope="module")
 def claims() -> dict:
-    found = {c.id: c for c in load_claims(["proofs"]) if c.group in ("B", "C", "D")}
+    found = {c.id: c for c in load_claims([CATALOGUE_PROOFS]) if c.group in ("B", "C", "D")}
     assert set(found) == set(KEY_FORMULAS)
     return found
 

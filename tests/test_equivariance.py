@@ -10,14 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kronconv.analysis import equivariance as eq
-from kronconv.analysis.shift_consistency import dilated_stack
-from kronconv.analysis.shift_smt import prove_shift
-from kronconv.architecture import parse_architecture
+from kronconv.catalogue import ARCHITECTURES
 from kronconv.cli import main
+from kronconv.equivariance import analysis as eq
+from kronconv.equivariance.consistency import dilated_stack
+from kronconv.equivariance.smt import prove_shift
 from kronconv.semantics.weights import random_weights
+from kronconv.specs.architecture import parse_architecture
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "architectures"
+EXAMPLES = ARCHITECTURES
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from kronconv.catalogue import PROOFS as CATALOGUE_PROOFS
 from kronconv.claims import load_claims, run_claim
 from kronconv.engines import SymbolicEngine, conv
 
-PROOFS = Path(__file__).resolve().parent.parent / "proofs" / "group_a.py"
+PROOFS = CATALOGUE_PROOFS / "group_a.py"
 GROUP_A = ["dilated-definition", "dilated-filter-kronecker", "block-lemma", "index-lemma",
            "cascade-kronecker-identity", "cascade-extent", "convention-independence"]
 
@@ -68,7 +67,7 @@ def test_extent_claim_fails_when_composites_are_padded(claims: dict,
 
 
 def test_index_lemma_fails_on_a_wrong_map(claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kronconv.analysis.induction as induction
+    import kronconv.kronecker.induction as induction
 
     original = induction.index_lemma_obligations
     monkeypatch.setattr(induction, "index_lemma_obligations",

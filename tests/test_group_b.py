@@ -3,18 +3,18 @@ wrong variant fed to its check (through the proof script's own names) that must 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 from kronconv import Cascade
-from kronconv.analysis.structure import kronecker_rank, kronecker_rank_bound, natural_block
+from kronconv.catalogue import PROOFS as CATALOGUE_PROOFS
 from kronconv.claims import load_claims, run_claim
 from kronconv.engines import ExactEngine
+from kronconv.kronecker.structure import kronecker_rank, kronecker_rank_bound, natural_block
 
-PROOFS = Path(__file__).resolve().parent.parent / "proofs" / "group_b.py"
+PROOFS = CATALOGUE_PROOFS / "group_b.py"
 EXPECTED = {"dilation-ne-kernel-size": "qualified", "general-schedule": "confirmed",
             "kronecker-rank": "confirmed", "nonlinearity-breaks-identity": "qualified",
             "multichannel-identity": "confirmed", "boundary-handling": "qualified",

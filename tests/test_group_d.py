@@ -4,14 +4,14 @@ semantics underneath are wrong."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from kronconv.catalogue import PROOFS as CATALOGUE_PROOFS
 from kronconv.claims import load_claims, run_claim
 
-PROOFS = Path(__file__).resolve().parent.parent / "proofs" / "group_d.py"
+PROOFS = CATALOGUE_PROOFS / "group_d.py"
 EXPECTED = {"conv-equivariant": "confirmed", "dilated-net-equivariant": "qualified",
             "pooling-breaks-equivariance": "qualified", "strided-conv-equivariance": "qualified"}
 
@@ -63,15 +63,15 @@ def test_strided_claim_fails_when_the_stride_is_dropped(claims: dict,
 
 # -- the small-domain sweep, the shift calculus and the zero-padding region --------------------
 def _named(*names: str) -> list:
-    from kronconv.analysis.shift_consistency import small_architectures
+    from kronconv.equivariance.consistency import small_architectures
 
     every = dict(small_architectures())
     return [(name, every[name]) for name in names]
 
 
 def test_whole_domain_pooling_respects_more_than_multiples_of_the_stride() -> None:
-    from kronconv.analysis.equivariance import derived_shifts, total_stride
-    from kronconv.analysis.shift_consistency import small_sweep
+    from kronconv.equivariance.analysis import derived_shifts, total_stride
+    from kronconv.equivariance.consistency import small_sweep
     from kronconv.semantics.shapes import node_sizes
 
     cases = _named("conv k=1 d=1 s=2 circular relu maxpool 2", "conv k=2 d=1 s=2 zeros",
@@ -88,10 +88,9 @@ def test_whole_domain_pooling_respects_more_than_multiples_of_the_stride() -> No
 
 
 def test_the_shift_calculus_on_examples() -> None:
-    from kronconv.analysis.equivariance import derived_shifts
-    from kronconv.architecture import load_architecture
-
-    examples = Path(__file__).resolve().parent.parent / "examples" / "architectures"
+    from kronconv.catalogue import ARCHITECTURES as examples
+    from kronconv.equivariance.analysis import derived_shifts
+    from kronconv.specs.architecture import load_architecture
     segnet = derived_shifts(load_architecture(examples / "segnet16.json"), 16)
     assert segnet == {(a, b): (a, b) for a in range(0, 16, 4) for b in range(0, 16, 4)}
     ((_, never_padded),) = _named("conv k=2 d=1 s=2 zeros")  # the padding is never read
@@ -101,7 +100,7 @@ def test_the_shift_calculus_on_examples() -> None:
 
 
 def test_a_screening_coincidence_still_gets_a_counterexample() -> None:
-    from kronconv.analysis.equivariance import analyze_equivariance
+    from kronconv.equivariance.analysis import analyze_equivariance
 
     ((_, arch),) = _named("conv k=2 d=1 s=2 circular relu maxpool 2")
     result = analyze_equivariance(arch, 8)
@@ -111,7 +110,7 @@ def test_a_screening_coincidence_still_gets_a_counterexample() -> None:
 
 def test_zero_padding_region_is_rechecked_by_the_reference(claims: dict) -> None:
     names = claims["dilated-net-equivariant"].checks[0].function.__globals__
-    from kronconv.analysis.shift_consistency import dilated_stack
+    from kronconv.equivariance.consistency import dilated_stack
 
     n, clean = 12, set(range(3, 9))
     zeros = dilated_stack([1, 2], dims=1, padding_mode="zeros")

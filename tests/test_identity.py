@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from kronconv import Cascade, InvalidParameterError, ResourceLimitError, check_identity
-from kronconv.analysis.identity import kronecker_prediction
 from kronconv.engines import Engine, get_engine
+from kronconv.kronecker.identity import kronecker_prediction
 
 SIZES = [(1, 2, 4), (1, 3, 3), (2, 2, 3), (2, 3, 3), (3, 2, 2)]  # (dims, a, layers)
 

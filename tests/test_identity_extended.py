@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from kronconv import Cascade, check_identity
-from kronconv.analysis.identity import (
+from kronconv.cli import main
+from kronconv.engines import reference_dilated_conv
+from kronconv.kronecker.identity import (
     boundary_relation,
     direct_boundary_agreement,
     linear_counterexample,
 )
-from kronconv.cli import main
-from kronconv.engines import reference_dilated_conv
 
 
 def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:

@@ -6,8 +6,8 @@ import pytest
 import z3
 
 from kronconv import Variant, cascade_identity_proof
-from kronconv.analysis.induction import block_lemma_obligations, index_lemma_obligations
 from kronconv.engines.smt import prove
+from kronconv.kronecker.induction import block_lemma_obligations, index_lemma_obligations
 
 
 @pytest.mark.parametrize("dims", [1, 2, 3])

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from kronconv import Cascade
-from kronconv.analysis import multichannel as mc
 from kronconv.engines import ExactEngine
+from kronconv.kronecker import multichannel as mc
 
 
 @pytest.mark.parametrize(("dims", "channels", "a", "layers"),
@@ -46,7 +46,7 @@ def test_degenerate_kernels_stay_below_the_bound() -> None:
     kernels = [np.einsum("o,i,t->oit", [1, 2], [3, 1], k).astype(object)
                for k in ([1, 2], [2, -1], [1, 1])]
     tensor = mc.tt_tensor(mc.composite(ExactEngine(), kernels, cascade), cascade)
-    from kronconv.analysis.structure import unfolding_ranks
+    from kronconv.kronecker.structure import unfolding_ranks
 
     assert unfolding_ranks(tensor) != mc.tt_bound(tensor.shape, 2)
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from kronconv import Cascade
-from kronconv.analysis import nonlinear as nl
 from kronconv.errors import InvalidParameterError
+from kronconv.kronecker import nonlinear as nl
 
 
 @pytest.mark.parametrize("sigma", ["relu", "leaky_relu", "tanh", "sigmoid"])

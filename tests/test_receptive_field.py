@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kronconv.analysis import coverage as cov
-from kronconv.analysis import dof
-from kronconv.analysis import gridding as grid
-from kronconv.analysis import receptive_field as rf
-from kronconv.architecture import load_architecture, parse_architecture, plain_stack
+from kronconv.catalogue import ARCHITECTURES
 from kronconv.cli import main
 from kronconv.errors import ArchitectureError, InvalidParameterError
+from kronconv.kronecker import dof
+from kronconv.receptive_field import dependency as cov
+from kronconv.receptive_field import gridding as grid
+from kronconv.receptive_field import recursion as rf
+from kronconv.specs.architecture import load_architecture, parse_architecture, plain_stack
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "architectures"
+EXAMPLES = ARCHITECTURES
 
 # (kernel sizes, dilations, strides, paddings) -> (r, S, P), worked by hand from the sums.
 CLOSED_FORM_CASES = [

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from kronconv.analysis import coverage as cov
-from kronconv.analysis import dof
-from kronconv.analysis import gridding as grid
-from kronconv.analysis import receptive_field as rf
+from kronconv.catalogue import PROOFS as CATALOGUE_PROOFS
 from kronconv.claims import load_claims, run_claim
+from kronconv.kronecker import dof
+from kronconv.receptive_field import dependency as cov
+from kronconv.receptive_field import gridding as grid
+from kronconv.receptive_field import recursion as rf
 
-PROOFS = Path(__file__).resolve().parent.parent / "proofs" / "group_c.py"
+PROOFS = CATALOGUE_PROOFS / "group_c.py"
 EXPECTED = {"rf-plain-linear": "confirmed", "rf-dilated-exponential": "confirmed",
             "rf-general": "confirmed", "rf-coverage": "qualified",
             "params-log-vs-linear": "confirmed", "rank1-same-parameters": "refuted",

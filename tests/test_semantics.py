@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import z3
 
-from kronconv.architecture import parse_architecture
 from kronconv.errors import InvalidParameterError
 from kronconv.semantics import evaluate, get_backend, random_weights, reference_evaluate
 from kronconv.semantics.shapes import node_sizes
+from kronconv.specs.architecture import parse_architecture
 
 MIXED_2D = {"dims": 2, "in_channels": 2, "layers": [
     {"op": "conv", "kernel_size": 3, "padding": 2, "dilation": 2, "padding_mode": "circular",

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from kronconv import Cascade
-from kronconv.analysis.structure import (
+from kronconv.engines import ExactEngine, SymbolicEngine
+from kronconv.kronecker.structure import (
     direct_structure,
     exact_rank,
     exponential_structure,
@@ -18,7 +19,6 @@ from kronconv.analysis.structure import (
     rearrange,
     unfolding_ranks,
 )
-from kronconv.engines import ExactEngine, SymbolicEngine
 
 CASES = [  # sizes, dilations, expected kind
     ((3, 3, 3), (1, 3, 9), "kronecker"),

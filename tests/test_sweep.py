@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kronconv.analysis import sweep
-from kronconv.analysis.structure import Structure
+from kronconv.kronecker import sweep
+from kronconv.kronecker.structure import Structure
 
 
 def test_parts_of_the_default_sweep_pass() -> None:

@@ -8,9 +8,10 @@ import difflib
 import sys
 from pathlib import Path
 
+from kronconv.catalogue import PROOFS
 from kronconv.claims import Claim, ClaimResult, load_claims, run_claim, run_claims
 from kronconv.commands.common import claim_progress
-from kronconv.errors import KronconvError, invalid
+from kronconv.errors import invalid
 from kronconv.render.derivation import check_sizes, claim_document, full_document, registered
 from kronconv.render.latex import compile_pdf
 from kronconv.render.report import write_reports, write_text
@@ -37,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "(with --all)")
     parser.add_argument("--pdf", action="store_true", help="also compile the PDF with pdflatex")
     parser.add_argument("--proofs", action="append", metavar="PATH",
-                        help="proof scripts or directories (repeatable; default: proofs)")
+                        help="proof scripts or directories (repeatable; default: the built-in "
+                        "catalogue)")
     parser.add_argument("--no-run", action="store_true", help="do not run the checks: no "
                         "evidence section (fast)")
     parser.add_argument("--json", dest="json_path", help="with --all: also write the JSON "
@@ -49,11 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _claims(args: argparse.Namespace) -> list[Claim]:
-    paths = args.proofs or ["proofs"]
-    if paths == ["proofs"] and not Path("proofs").is_dir():
-        raise KronconvError("--proofs='proofs' not found: run from the project root or name "
-                            "proof scripts with --proofs")
-    return load_claims(paths)
+    return load_claims(args.proofs or [PROOFS])
 
 
 def find_claim(claims: list[Claim], claim_id: str) -> Claim:

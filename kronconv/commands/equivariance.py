@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from kronconv.analysis.equivariance import METHODS, WEIGHT_MODES, analyze_equivariance
-from kronconv.architecture import load_architecture
 from kronconv.commands.common import int_list, print_json
+from kronconv.equivariance.analysis import METHODS, WEIGHT_MODES, analyze_equivariance
 from kronconv.errors import check_int
+from kronconv.specs.architecture import load_architecture
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

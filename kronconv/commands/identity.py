@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from kronconv.analysis.identity import check_identity
 from kronconv.commands.common import int_list, print_json
 from kronconv.engines import ENGINES
 from kronconv.errors import check_choice, check_int, invalid
+from kronconv.kronecker.identity import check_identity
 from kronconv.specs import BOUNDARIES, CONVENTIONS, NONLINEARITIES, Cascade
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kronconv.analysis.rf_report import rf_report
-from kronconv.architecture import MERGE_OPS, Architecture, load_architecture, plain_stack
 from kronconv.commands.common import int_list, print_json
 from kronconv.errors import invalid
+from kronconv.receptive_field.report import rf_report
+from kronconv.specs.architecture import MERGE_OPS, Architecture, load_architecture, plain_stack
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

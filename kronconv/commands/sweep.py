@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from kronconv.analysis.sweep import exponential_table, markdown, run_sweep
 from kronconv.commands.common import print_json
+from kronconv.kronecker.sweep import exponential_table, markdown, run_sweep
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

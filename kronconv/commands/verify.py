@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from kronconv.catalogue import PROOFS
 from kronconv.claims import load_claims, run_claims, select
 from kronconv.commands.common import claim_progress
 from kronconv.errors import KronconvError
@@ -17,8 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    "and report its status and evidence. Exits 1 only when a "
                                    "claim's outcome differs from the expected one, or a check "
                                    "errors.")
-    parser.add_argument("paths", nargs="*", default=["proofs"],
-                        help="proof scripts or directories of them (default: proofs)")
+    parser.add_argument("paths", nargs="*", help="proof scripts or directories of them "
+                        "(default: the built-in catalogue)")
     parser.add_argument("-k", dest="pattern", help="only claims whose id, title or group "
                         "matches (substring or glob)")
     parser.add_argument("--json", dest="json_path", help="write the JSON report here")
@@ -28,10 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.paths == ["proofs"] and not Path("proofs").is_dir():
-        raise KronconvError("paths=['proofs'] not found: run from the project root or name "
-                            "proof scripts")
-    claims = select(load_claims(args.paths), args.pattern)
+    claims = select(load_claims(args.paths or [PROOFS]), args.pattern)
     if not claims:
         raise KronconvError(f"-k {args.pattern!r} matches no claim")
     results = run_claims(claims, None if args.quiet else claim_progress)

@@ -2,7 +2,7 @@
 the induction that proves the cascade Kronecker identity for every a and L.
 
 The induction steps and their z3 results come from
-:func:`kronconv.analysis.induction.cascade_identity_proof`; the small instances are computed by
+:func:`kronconv.kronecker.induction.cascade_identity_proof`; the small instances are computed by
 the symbolic engine (entries are polynomials in the kernel symbols k_{l,i,j}: layer l, entry
 (i, j)) and printed with SymPy.
 """
@@ -13,10 +13,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from kronconv.analysis.induction import InductionProof, ProofStep, cascade_identity_proof
 from kronconv.engines import ExactEngine, SymbolicEngine
 from kronconv.engines.smt import SmtResult
 from kronconv.errors import invalid
+from kronconv.kronecker.induction import InductionProof, ProofStep, cascade_identity_proof
 from kronconv.render import latex as tex
 from kronconv.render.derivation import Context, Derivation, SizeSpec, register
 from kronconv.render.latex import Latex, Row

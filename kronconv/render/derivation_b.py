@@ -3,9 +3,9 @@ holds instead (zero-padded products, the sorted-dilation condition, Kronecker ra
 agreement region of nonlinear cascades, the matrix-product identity for C channels, boundary
 shifts and regions, layer order).
 
-The formulas are those of :mod:`kronconv.analysis.structure`, :mod:`~kronconv.analysis.identity`
-(:class:`~kronconv.analysis.identity.BoundaryRelation`), :mod:`~kronconv.analysis.multichannel`
-and :mod:`~kronconv.analysis.nonlinear`; the small instances are computed by the engines.
+The formulas are those of :mod:`kronconv.kronecker.structure`, :mod:`~kronconv.kronecker.identity`
+(:class:`~kronconv.kronecker.identity.BoundaryRelation`), :mod:`~kronconv.kronecker.multichannel`
+and :mod:`~kronconv.kronecker.nonlinear`; the small instances are computed by the engines.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from itertools import permutations
 
 import numpy as np
 
-from kronconv.analysis import multichannel as mc
-from kronconv.analysis import nonlinear as nl
-from kronconv.analysis.identity import boundary_relation, direct_boundary_agreement
-from kronconv.analysis.structure import (
+from kronconv.engines import ExactEngine
+from kronconv.kronecker import multichannel as mc
+from kronconv.kronecker import nonlinear as nl
+from kronconv.kronecker.identity import boundary_relation, direct_boundary_agreement
+from kronconv.kronecker.structure import (
     exact_rank,
     exponential_structure,
     kronecker_rank_bound,
@@ -26,7 +27,6 @@ from kronconv.analysis.structure import (
     predict_structure,
     rearrange,
 )
-from kronconv.engines import ExactEngine
 from kronconv.render import latex as tex
 from kronconv.render.derivation import Context, Derivation, SizeSpec, register
 from kronconv.render.derivation_a import ENGINE, array_latex, numbered_steps, prose

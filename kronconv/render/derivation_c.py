@@ -1,25 +1,26 @@
-"""Derivations of group C: receptive fields (the recursion of Araujo et al.), exact coverage
-sets and the HDC condition, parameter counts and degrees of freedom (Jacobian ranks with the
-Euler null vectors).
+"""Derivations of group C: receptive fields (the recursion of Araujo et al.), exact coverage sets
+and the HDC condition, parameter counts and degrees of freedom (Jacobian ranks with the Euler
+null vectors).
 
-Formulas as in :mod:`kronconv.analysis.receptive_field`, :mod:`~kronconv.analysis.coverage`,
-:mod:`~kronconv.analysis.gridding` and :mod:`~kronconv.analysis.dof`; the instances are computed
-by those modules (closed forms, exact dependency sets, modular Jacobian ranks).
+Formulas as in :mod:`kronconv.receptive_field.recursion`,
+:mod:`~kronconv.receptive_field.dependency`, :mod:`~kronconv.receptive_field.gridding` and
+:mod:`~kronconv.kronecker.dof`; the instances are computed by those modules (closed forms, exact
+dependency sets, modular Jacobian ranks).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kronconv.analysis import coverage as cov
-from kronconv.analysis import dof
-from kronconv.analysis import gridding as grid
-from kronconv.analysis import receptive_field as rf
-from kronconv.architecture import plain_stack
+from kronconv.kronecker import dof
+from kronconv.receptive_field import dependency as cov
+from kronconv.receptive_field import gridding as grid
+from kronconv.receptive_field import recursion as rf
 from kronconv.render import latex as tex
 from kronconv.render.derivation import Context, Derivation, SizeSpec, register
 from kronconv.render.derivation_a import array_latex, numbered_steps, prose
 from kronconv.render.latex import Latex
+from kronconv.specs.architecture import plain_stack
 
 RECURSION = (r"r_l = r_{l-1} + (k_l - 1)\, d_l\, S_{l-1},\qquad S_l = S_{l-1}\, s_l,\qquad "
              r"P_l = P_{l-1} + p_l\, S_{l-1}")

@@ -1,7 +1,7 @@
 """Derivations of group D: translation equivariance on the infinite grid and on the cyclic domain
 Z_N^d, the subgroup of respected shifts, its generators, and the total-stride rule.
 
-The shift calculus is :func:`kronconv.analysis.equivariance.derived_shifts` (cheap; the proof
+The shift calculus is :func:`kronconv.equivariance.analysis.derived_shifts` (cheap; the proof
 scripts prove or refute every shift with z3 and the reference engine); the convolution instance
 is expanded by the symbolic engine.
 """
@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from kronconv.analysis.equivariance import derived_shifts, total_stride
-from kronconv.architecture import Architecture, parse_architecture
+from kronconv.equivariance.analysis import derived_shifts, total_stride
 from kronconv.render import latex as tex
 from kronconv.render.derivation import Context, Derivation, SizeSpec, register
 from kronconv.render.derivation_a import ENGINE, array_latex, numbered_steps, prose
 from kronconv.render.latex import Latex
 from kronconv.semantics.shapes import node_sizes
+from kronconv.specs.architecture import Architecture, parse_architecture
 
 SUBGROUP = (prose("The respected pairs form a subgroup: if $f(T_v x) = T_u f(x)$ and "
                       "$f(T_{v'} x) = T_{u'} f(x)$ for every $x$, then $f(T_{v+v'} x) = "

@@ -27,12 +27,12 @@ from typing import Any
 
 import numpy as np
 
-from kronconv.architecture import Architecture, Node
 from kronconv.engines.conv import dilated_correlate
 from kronconv.errors import invalid
 from kronconv.semantics.backends import Array, Backend, to_object
 from kronconv.semantics.shapes import node_sizes
 from kronconv.semantics.weights import Weights
+from kronconv.specs.architecture import Architecture, Node
 
 
 @dataclass(frozen=True)

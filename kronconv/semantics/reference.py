@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from kronconv.architecture import Architecture, Node
 from kronconv.semantics.weights import Weights
+from kronconv.specs.architecture import Architecture, Node
 
 Grid = dict[tuple[int, ...], Any]  # (channel, *position) -> number
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kronconv.architecture import Architecture, Node
 from kronconv.errors import check_per_axis, invalid
+from kronconv.specs.architecture import Architecture, Node
 
 Size = tuple[int, ...]
 

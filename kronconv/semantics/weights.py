@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import z3
 
-from kronconv.architecture import Architecture
+from kronconv.specs.architecture import Architecture
 
 Weights = Mapping[str, Mapping[str, np.ndarray]]
 WEIGHT_RANGE = 3  # random weights are integers in [-3, 3]: exact, and rarely degenerate

@@ -13,14 +13,15 @@ from itertools import permutations, product
 import numpy as np
 
 from kronconv import Cascade, Evidence, check_identity, claim
-from kronconv.analysis import multichannel as mc
-from kronconv.analysis import nonlinear as nl
-from kronconv.analysis.identity import (
+from kronconv.engines import ExactEngine, SymbolicEngine
+from kronconv.kronecker import multichannel as mc
+from kronconv.kronecker import nonlinear as nl
+from kronconv.kronecker.identity import (
     boundary_relation,
     direct_boundary_agreement,
     linear_counterexample,
 )
-from kronconv.analysis.structure import (
+from kronconv.kronecker.structure import (
     direct_structure,
     exponential_structure,
     kronecker_rank,
@@ -30,14 +31,13 @@ from kronconv.analysis.structure import (
     nested_padded_kronecker,
     predict_structure,
 )
-from kronconv.analysis.sweep import (
+from kronconv.kronecker.sweep import (
     DEFAULT,
     SweepResult,
     exponential_table,
     sweep_boundary,
     sweep_structure,
 )
-from kronconv.engines import ExactEngine, SymbolicEngine
 
 SYMBOLIC = SymbolicEngine()
 REFERENCE = "naive reference (kronconv.engines.reference_dilated_conv)"

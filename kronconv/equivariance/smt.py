@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import z3
 
-from kronconv.architecture import Architecture
 from kronconv.engines.smt import SmtResult, prove
 from kronconv.semantics.backends import Z3Backend
 from kronconv.semantics.evaluate import evaluate
 from kronconv.semantics.weights import Weights, symbolic_weights
+from kronconv.specs.architecture import Architecture
 
 Shift = tuple[int, ...]
 

@@ -24,9 +24,9 @@ import numpy as np
 import sympy
 from sympy.polys.rings import PolyRing
 
-from kronconv.analysis.structure import exact_rank, unfolding_ranks
 from kronconv.engines import Engine, ExactEngine, SymbolicEngine
 from kronconv.errors import check_choice, check_int, invalid
+from kronconv.kronecker.structure import exact_rank, unfolding_ranks
 from kronconv.specs import Cascade
 
 

@@ -1,16 +1,15 @@
 """Group C of CLAIMS.md: receptive field, gridding, parameters and degrees of freedom.
 
 Three independent computations meet here: the closed forms (Araujo et al.), the exact dependency
-set (boolean support propagation, kronconv.analysis.coverage, and its naive Python-set twin), and
-impulse responses of non-negative kernels through the numeric convolution engine. Degrees of
-freedom are Jacobian ranks: modular at a point (a lower bound) against the Euler upper bound
-P - L, which together prove the generic rank; SymPy re-checks at small sizes.
+set (boolean support propagation, kronconv.receptive_field.dependency, and its naive Python-set
+twin), and impulse responses of non-negative kernels through the numeric convolution engine.
+Degrees of freedom are Jacobian ranks: modular at a point (a lower bound) against the Euler
+upper bound P - L, which together prove the generic rank; SymPy re-checks at small sizes.
 """
 
 from __future__ import annotations
 
 from itertools import product
-from pathlib import Path
 
 import numpy as np
 import sympy
@@ -18,15 +17,16 @@ import z3
 from sympy.polys.matrices import DomainMatrix
 
 from kronconv import Evidence, claim
-from kronconv.analysis import coverage as cov
-from kronconv.analysis import dof
-from kronconv.analysis import gridding as grid
-from kronconv.analysis import receptive_field as rf
-from kronconv.architecture import Architecture, load_architecture, plain_stack
+from kronconv.catalogue import ARCHITECTURES
 from kronconv.claims.evidence import smt_proof
+from kronconv.kronecker import dof
 from kronconv.ops import composite_kernel
+from kronconv.receptive_field import dependency as cov
+from kronconv.receptive_field import gridding as grid
+from kronconv.receptive_field import recursion as rf
+from kronconv.specs.architecture import Architecture, load_architecture, plain_stack
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "architectures"
+EXAMPLES = ARCHITECTURES
 NO_SAMPLING_ERROR = ("none: every comparison is exact (integer or boolean supports); the seed "
                      "only chooses which stacks are compared")
 
@@ -258,7 +258,7 @@ def general_vgg16_published() -> Evidence:
     return Evidence("numeric", "exhaustive", "VGG-16 up to pool5 (13 conv 3x3 pad 1, 5 maxpool "
                     "2x2/2, from the paper) gives r = 212, S = 32, P = 90 per axis in the closed "
                     "forms and the exact 2D set: the values Araujo et al. publish",
-                    domain="examples/architectures/vgg16.json, both axes")
+                    domain="the shipped example vgg16, both axes")
 
 
 @rf_general.check("numeric")

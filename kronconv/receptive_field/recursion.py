@@ -16,8 +16,8 @@ A merge (add, concat) needs one effective stride across its inputs (else an erro
 branches); its receptive field is the union of the branches' intervals, and the branches are
 *aligned* when their centres coincide (otherwise :attr:`Alignment.message` says where they
 disagree). ``upsample`` and ``maxunpool`` make the receptive field depend on the output unit's
-phase, so the closed forms stop there (``None``); :mod:`kronconv.analysis.coverage` still gives
-the exact set.
+phase, so the closed forms stop there (``None``);
+:mod:`kronconv.receptive_field.dependency` still gives the exact set.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from kronconv.architecture import MERGE_OPS, POINTWISE_OPS, Architecture, Node
 from kronconv.errors import ArchitectureError
+from kronconv.specs.architecture import MERGE_OPS, POINTWISE_OPS, Architecture, Node
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,8 @@ def receptive_field(arch: Architecture, node: str | None = None) -> tuple[AxisFi
     if value is None:
         raise ArchitectureError(f"node {target!r}: the closed forms of Araujo et al. do not apply "
                                 "after upsample or maxunpool (the receptive field depends on the "
-                                "output unit); use kronconv.analysis.coverage for the exact set")
+                                "output unit); use kronconv.receptive_field.dependency for the "
+                                "exact set")
     return value
 
 

@@ -198,7 +198,7 @@ def _structure_keys(cascade: Cascade, seed: int) -> dict[str, Any]:
     """``structure`` (derived condition), ``structure_detail`` and ``kronecker_rank`` of one
     seeded integer instance (exact rank over Q: a lower bound on the generic rank), with the
     upper bound that holds for every kernel; equal bounds prove the generic rank."""
-    from kronconv.analysis.structure import (
+    from kronconv.kronecker.structure import (
         kronecker_rank,
         kronecker_rank_bound,
         natural_block,
@@ -397,7 +397,7 @@ def direct_boundary_agreement(cascade: Cascade, shape: Sequence[int], shift: Seq
 
 # -- nonlinear and multichannel cascades -----------------------------------------------------
 def _nonlinear_result(cascade: Cascade, engine: Engine, start: float) -> IdentityResult:
-    from kronconv.analysis.nonlinear import find_counterexample
+    from kronconv.kronecker.nonlinear import find_counterexample
 
     example = find_counterexample(cascade)
     if example is None:
@@ -416,7 +416,7 @@ def _multichannel_result(cascade: Cascade, engine: Engine, seed: int,
     """C > 1: the scalar identity (channel pair by channel pair Kronecker products) fails; the
     generalised matrix-product identity is checked with the requested engine's arithmetic
     (symbolic: proof; otherwise exact integers at one seeded point)."""
-    from kronconv.analysis import multichannel as mc
+    from kronconv.kronecker import multichannel as mc
 
     exact = "symbolic" if isinstance(engine, SymbolicEngine) else "exact"
     holds_general, general_detail = mc.check_generalised_identity(cascade, exact, seed=seed)
@@ -450,7 +450,7 @@ def _multichannel_counterexample(cascade: Cascade) -> dict[str, Any]:
     diagonal and just above it): the composite's channel matrix is M^(L+1), whose (0, 1) entry
     is L + 1, while the naive channel-by-channel Kronecker product multiplies entries
     K_L[o, i] ... K_0[o, i], giving M itself with (0, 1) entry 1: they differ for L >= 1."""
-    from kronconv.analysis import multichannel as mc
+    from kronconv.kronecker import multichannel as mc
 
     channels, dims = cascade.layers[0].in_channels, cascade.dims
     shift = (np.eye(channels, dtype=int) + np.eye(channels, k=1, dtype=int)).astype(object)

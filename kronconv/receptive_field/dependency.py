@@ -26,8 +26,8 @@ from functools import cache
 
 import numpy as np
 
-from kronconv.architecture import MERGE_OPS, POINTWISE_OPS, Architecture, Node
 from kronconv.errors import check_memory, invalid
+from kronconv.specs.architecture import MERGE_OPS, POINTWISE_OPS, Architecture, Node
 
 
 @dataclass(frozen=True, eq=False)

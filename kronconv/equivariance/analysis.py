@@ -34,15 +34,15 @@ from typing import Any
 
 import numpy as np
 
-from kronconv.analysis.shift_smt import prove_shift
-from kronconv.architecture import Architecture
 from kronconv.engines.smt import SmtResult
+from kronconv.equivariance.smt import prove_shift
 from kronconv.errors import check_choice
 from kronconv.semantics.backends import Backend, get_backend
 from kronconv.semantics.evaluate import evaluate
 from kronconv.semantics.reference import reference_evaluate
 from kronconv.semantics.shapes import node_sizes
 from kronconv.semantics.weights import Weights, random_weights
+from kronconv.specs.architecture import Architecture
 
 Shift = tuple[int, ...]
 WEIGHT_MODES = ("symbolic", "random")
@@ -484,7 +484,7 @@ def derived_shifts(arch: Architecture, size: int | Sequence[int]) -> dict[Shift,
       add and concat need the same shift on every input.
 
     Returns v -> u for every v the calculus keeps (a prediction, compared with the proofs of
-    :func:`analyze_equivariance` by :func:`kronconv.analysis.shift_consistency.small_sweep`)."""
+    :func:`analyze_equivariance` by :func:`kronconv.equivariance.consistency.small_sweep`)."""
     sizes = node_sizes(arch, size)
     n = sizes[arch.input.id]
     out = {}

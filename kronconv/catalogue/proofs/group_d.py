@@ -1,6 +1,6 @@
 """Group D of CLAIMS.md: translation equivariance, exactly.
 
-Setting (kronconv.analysis.equivariance): cyclic shifts (T_v x)[i] = x[i - v] of an N-sized
+Setting (kronconv.equivariance.analysis): cyclic shifts (T_v x)[i] = x[i - v] of an N-sized
 input; v is respected with output shift u when f(T_v x) = T_u f(x) for every input. "For every
 choice of weights" is checked with symbolic weights in z3 (an unsat of the negation for a
 generating set of the respected shift group), every other shift gets a counterexample (one
@@ -15,19 +15,19 @@ from typing import Any
 import numpy as np
 
 from kronconv import Evidence, claim
-from kronconv.analysis.equivariance import EquivarianceResult, analyze_equivariance
-from kronconv.analysis.shift_consistency import (
+from kronconv.engines import SymbolicEngine
+from kronconv.equivariance.analysis import EquivarianceResult, analyze_equivariance
+from kronconv.equivariance.consistency import (
     SMALL_DOMAIN,
     dilated_stack,
     randomized_equivariance,
     shift_consistency,
     small_sweep,
 )
-from kronconv.analysis.shift_smt import prove_shift
-from kronconv.architecture import Architecture, parse_architecture
-from kronconv.engines import SymbolicEngine
+from kronconv.equivariance.smt import prove_shift
 from kronconv.semantics.reference import reference_evaluate
 from kronconv.semantics.weights import random_weights
+from kronconv.specs.architecture import Architecture, parse_architecture
 
 SYMBOLIC = SymbolicEngine()
 REFERENCE = "reference (naive loops, Python numbers)"

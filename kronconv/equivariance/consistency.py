@@ -4,7 +4,7 @@ exhaustive sweep of a small domain of architectures.
 - :func:`randomized_equivariance`: one random network (integer weights from ``seed``), one random
   integer input, ``count`` random shifts v uniform on Z_N^d; for each, exact int64 arithmetic
   decides whether f(T_v x) = T_u f(x) with the rule's u = v M / N (module doc of
-  :mod:`kronconv.analysis.equivariance`). Evidence kind: randomized (a sample, not a proof).
+  :mod:`kronconv.equivariance.analysis`). Evidence kind: randomized (a sample, not a proof).
 - :func:`shift_consistency` (in the spirit of the anti-aliasing literature, Zhang 2019): how
   often random shifts leave the output consistent -- the fraction of shifts with
   f(T_v x) = T_u f(x) exactly (u = floor(v M / N)), and the mean fraction of output positions
@@ -12,7 +12,7 @@ exhaustive sweep of a small domain of architectures.
 - :func:`small_sweep`: every architecture of :data:`SMALL_DOMAIN` at every size of it, every
   cyclic shift proved respected (z3, symbolic weights) or refuted (counterexample re-checked by
   the naive reference), the respected set compared with the shift calculus
-  (:func:`~kronconv.analysis.equivariance.derived_shifts`) and with the 'multiples of the total
+  (:func:`~kronconv.equivariance.analysis.derived_shifts`) and with the 'multiples of the total
   stride' rule.
 """
 
@@ -24,17 +24,17 @@ from typing import Any
 
 import numpy as np
 
-from kronconv.analysis.equivariance import (
+from kronconv.equivariance.analysis import (
     analyze_equivariance,
     derived_shifts,
     numeric_backend,
     total_stride,
 )
-from kronconv.architecture import Architecture, parse_architecture
 from kronconv.errors import InvalidParameterError
 from kronconv.semantics.evaluate import evaluate
 from kronconv.semantics.shapes import node_sizes
 from kronconv.semantics.weights import random_weights
+from kronconv.specs.architecture import Architecture, parse_architecture
 
 
 def dilated_stack(dilations: Sequence[int], *, dims: int = 2, padding_mode: str = "circular",

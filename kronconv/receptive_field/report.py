@@ -7,9 +7,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kronconv.analysis.coverage import axis_dependency_sets, dependency_set, is_separable
-from kronconv.analysis.receptive_field import AxisField, closed_forms
-from kronconv.architecture import Architecture
+from kronconv.receptive_field.dependency import axis_dependency_sets, dependency_set, is_separable
+from kronconv.receptive_field.recursion import AxisField, closed_forms
+from kronconv.specs.architecture import Architecture
 
 HOLE_LIST_LIMIT = 20
 DENSE_MASK_LIMIT = 4_000_000  # build the N-D mask for hole positions only below this size

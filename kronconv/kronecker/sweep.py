@@ -5,11 +5,11 @@ Parts (each a stated finite domain):
 
 - ``structure``: single channel, linear, full boundary; kernel size a in 1..4 (the same for every
   layer), schedules of 1..3 layers (``full``: 1..4 in 1D, 1..3 in 2D), each dilation in 1..9.
-  Direct: :func:`~kronconv.analysis.structure.direct_structure` (peeling, mod p); derived:
-  :func:`~kronconv.analysis.structure.predict_structure`; the extent is checked too.
+  Direct: :func:`~kronconv.kronecker.structure.direct_structure` (peeling, mod p); derived:
+  :func:`~kronconv.kronecker.structure.predict_structure`; the extent is checked too.
 - ``boundary``: every boundary handling; a in 1..3, 1..3 layers, dilations 1..3 (1..4 full), input
   length n = extent + 1 and n = 3. Direct: random residues, the cascade against the single
-  convolution with the composite; derived: :func:`~kronconv.analysis.identity.boundary_relation`.
+  convolution with the composite; derived: :func:`~kronconv.kronecker.identity.boundary_relation`.
 - ``nonlinear``: every nonlinearity; a in 1..3, 1..3 layers, dilations 1..3. Direct: an additivity
   test on float inputs (the cascade is a convolution only if it is linear); derived: linear iff
   the nonlinearity is 'none' or there is one layer.
@@ -33,11 +33,11 @@ from typing import Any
 
 import numpy as np
 
-from kronconv.analysis import multichannel as mc
-from kronconv.analysis.identity import boundary_relation, direct_boundary_agreement
-from kronconv.analysis.nonlinear import apply_cascade as nonlinear_apply
-from kronconv.analysis.structure import direct_structure, predict_structure
 from kronconv.engines import ExactEngine
+from kronconv.kronecker import multichannel as mc
+from kronconv.kronecker.identity import boundary_relation, direct_boundary_agreement
+from kronconv.kronecker.nonlinear import apply_cascade as nonlinear_apply
+from kronconv.kronecker.structure import direct_structure, predict_structure
 from kronconv.specs import BOUNDARIES, NONLINEARITIES, Cascade
 
 
@@ -202,7 +202,7 @@ def run_sweep(full: bool = False,
 def exponential_table(sizes: range = range(2, 5), bases: range = range(1, 7),
                       layers: int = 3) -> list[dict[str, Any]]:
     """The essay's question, d^l vs a: derived and direct structure and extent per (a, d)."""
-    from kronconv.analysis.structure import exponential_structure
+    from kronconv.kronecker.structure import exponential_structure
 
     rows = []
     for a, d in product(sizes, bases):

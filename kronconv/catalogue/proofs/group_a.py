@@ -13,15 +13,15 @@ import numpy as np
 import z3
 
 from kronconv import Cascade, Evidence, cascade_identity_proof, check_identity, claim
-from kronconv.analysis.induction import (
+from kronconv.claims.evidence import smt_proof
+from kronconv.engines import ExactEngine, SymbolicEngine, reference_dilated_conv
+from kronconv.engines.conv import dilate_kernel
+from kronconv.kronecker.induction import (
     Variant,
     block_lemma_obligations,
     index_lemma_obligations,
     schedule_obligations,
 )
-from kronconv.claims.evidence import smt_proof
-from kronconv.engines import ExactEngine, SymbolicEngine, reference_dilated_conv
-from kronconv.engines.conv import dilate_kernel
 
 SYMBOLIC = SymbolicEngine()
 BOUNDARIES = ("full", "valid", "same", "circular")

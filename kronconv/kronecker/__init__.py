@@ -1,0 +1,45 @@
+"""The Kronecker identity: a cascade of a x a convolutions with dilations a^l is one convolution
+with K_L kron ... kron K_0. Checking it (``identity``), proving it for every a and L
+(``induction``), characterising where it fails (``structure``, ``nonlinear``, ``multichannel``,
+``sweep``) and counting what it parametrises (``dof``)."""
+
+from kronconv.kronecker.identity import (
+    BoundaryRelation,
+    IdentityResult,
+    boundary_relation,
+    check_identity,
+    direct_boundary_agreement,
+    kronecker_prediction,
+)
+from kronconv.kronecker.induction import InductionProof, ProofStep, Variant, cascade_identity_proof
+from kronconv.kronecker.structure import (
+    KroneckerRank,
+    Structure,
+    direct_structure,
+    exponential_structure,
+    kronecker_rank,
+    predict_structure,
+)
+from kronconv.kronecker.sweep import Domain, SweepResult, run_sweep
+
+__all__ = [
+    "BoundaryRelation",
+    "Domain",
+    "IdentityResult",
+    "InductionProof",
+    "KroneckerRank",
+    "ProofStep",
+    "Structure",
+    "SweepResult",
+    "Variant",
+    "boundary_relation",
+    "cascade_identity_proof",
+    "check_identity",
+    "direct_boundary_agreement",
+    "direct_structure",
+    "exponential_structure",
+    "kronecker_prediction",
+    "kronecker_rank",
+    "predict_structure",
+    "run_sweep",
+]
