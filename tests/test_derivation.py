@@ -12,26 +12,31 @@ from pathlib import Path
 
 import pytest
 
+import kronconv.latex as tex
 from kronconv.catalogue import PROOFS as CATALOGUE_PROOFS
-from kronconv.claims import Claim, ClaimResult, Evidence, load_claims, run_claim
+from kronconv.claims import (
+    Claim,
+    ClaimResult,
+    Context,
+    Evidence,
+    load_claims,
+    load_sibling,
+    run_claim,
+)
 from kronconv.cli import main
 from kronconv.errors import InvalidParameterError
 from kronconv.kronecker.induction import Variant, cascade_identity_proof
-from kronconv.render import derivation_a
-from kronconv.render import latex as tex
 from kronconv.render.derivation import (
-    Context,
     check_sizes,
     claim_document,
     claim_section,
     full_document,
-    registered,
 )
-from kronconv.render.derivation_a import filter_steps, index_instance
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GROUP_A = CATALOGUE_PROOFS / "group_a.py"
+derivation_a = load_sibling(GROUP_A, "_derivations_a")  # the module the claims' derivations use
 
 
 def require_pdflatex() -> None:
@@ -63,12 +68,12 @@ def assert_golden(name: str, source: str) -> None:
 
 # -- golden LaTeX ------------------------------------------------------------------------------
 def test_golden_diluted_filter_derivation() -> None:
-    source = filter_steps(Context(frozenset({"index-lemma"}), level=2)).source
+    source = derivation_a.filter_steps(Context(frozenset({"index-lemma"}), level=2)).source
     assert_golden("dilated-filter-kronecker-steps.tex", source)
 
 
 def test_golden_index_lemma_instance() -> None:
-    assert_golden("index-lemma-instance-2-3.tex", index_instance((2, 3)).source)
+    assert_golden("index-lemma-instance-2-3.tex", derivation_a.index_instance((2, 3)).source)
 
 
 def test_golden_generic_section_with_counterexample() -> None:
@@ -87,14 +92,12 @@ def test_identity_instance_shows_the_expanded_kronecker_entries() -> None:
     assert r"\label{claim:cascade-kronecker-identity}" in source
 
 
-def test_every_registered_derivation_renders_its_default_instance() -> None:
-    claims = {c.id: c for c in load_claims([CATALOGUE_PROOFS])}
-    for claim_id, derivation in registered().items():
-        assert claim_id in claims, f"derivation for an undeclared claim {claim_id}"
-        assert derivation.sizes is not None
-        source = claim_document(claims[claim_id], None, ()).source
+def test_every_catalogue_claim_carries_a_derivation_that_renders_its_default_instance() -> None:
+    for claim in load_claims([CATALOGUE_PROOFS]):
+        assert claim.derivation is not None and claim.derivation.sizes is not None, claim.id
+        source = claim_document(claim, None, ()).source
         assert "A small instance" in source
-        if claims[claim_id].group == "A":  # B-D texts say "differs" on purpose (their twins
+        if claim.group == "A":  # B-D texts say "differs" on purpose (their twins
             assert "differ" not in source  # are in test_derivation_bcd.py): engines agreed
 
 
@@ -125,8 +128,9 @@ def test_full_document_cross_references_claims_by_id() -> None:
     ("toy-refuted", (2,), "has no small instance"),
 ])
 def test_bad_sizes_are_refused(claim_id: str, sizes: tuple[int, ...], message: str) -> None:
+    claims = {c.id: c for c in [*load_claims([GROUP_A]), toy_claim()[0]]}
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
-        check_sizes(claim_id, sizes)
+        check_sizes(claims[claim_id], sizes)
 
 
 def test_a_broken_induction_is_shown_broken(monkeypatch) -> None:

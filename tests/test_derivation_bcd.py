@@ -8,12 +8,13 @@ import os
 import numpy as np
 import pytest
 
+import kronconv.latex as tex
 from kronconv.catalogue import PROOFS as CATALOGUE_PROOFS
-from kronconv.claims import load_claims
+from kronconv.claims import Context, load_claims, load_sibling
 from kronconv.cli import main
-from kronconv.render import derivation_b
-from kronconv.render import latex as tex
-from kronconv.render.derivation import Context, claim_section, registered
+from kronconv.render.derivation import claim_section
+
+derivation_b = load_sibling(CATALOGUE_PROOFS / "group_b.py", "_derivations_b")
 
 KEY_FORMULAS = {
     "dilation-ne-kernel-size": r"\frac{d^{L+1}-1}{d-1}",
@@ -46,7 +47,7 @@ def claims() -> dict:
 
 @pytest.mark.parametrize("claim_id", sorted(KEY_FORMULAS))
 def test_every_bcd_derivation_renders_with_its_key_formula(claim_id: str, claims: dict) -> None:
-    derivation = registered()[claim_id]
+    derivation = claims[claim_id].derivation
     assert derivation.instance is not None and derivation.sizes is not None
     source = claim_section(claims[claim_id], None, Context(frozenset(claims))).source
     assert KEY_FORMULAS[claim_id] in source

@@ -11,9 +11,9 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kronconv.latex as tex
 from kronconv.engines import SymbolicEngine
-from kronconv.render import latex as tex
-from kronconv.render.latex import Latex, Row
+from kronconv.latex import Latex, Row
 from kronconv.specs import Cascade
 
 

@@ -1,5 +1,7 @@
-"""Claims: declarations in proof scripts, evidence with honest labels, and the runner."""
+"""Claims: declarations in proof scripts (with their derivations and the claims they use),
+evidence with honest labels, and the runner."""
 
+from kronconv.claims.derivation import Context, Derivation, SizeSpec
 from kronconv.claims.evidence import smt_proof
 from kronconv.claims.model import (
     KINDS,
@@ -11,7 +13,14 @@ from kronconv.claims.model import (
     Evidence,
     claim,
 )
-from kronconv.claims.runner import ClaimResult, load_claims, run_claim, run_claims, select
+from kronconv.claims.runner import (
+    ClaimResult,
+    load_claims,
+    load_sibling,
+    run_claim,
+    run_claims,
+    select,
+)
 
 __all__ = [
     "KINDS",
@@ -21,9 +30,13 @@ __all__ = [
     "Claim",
     "ClaimDeclaration",
     "ClaimResult",
+    "Context",
+    "Derivation",
     "Evidence",
+    "SizeSpec",
     "claim",
     "load_claims",
+    "load_sibling",
     "run_claim",
     "run_claims",
     "select",

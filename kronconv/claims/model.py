@@ -1,7 +1,8 @@
 """Claims and evidence, with the evidence labels enforced at construction.
 
-A claim has a stable id (from CLAIMS.md), a statement in LaTeX, an expected outcome and checks at
-the tiers symbolic / smt / exhaustive / numeric. Each check returns :class:`Evidence` with a
+A claim has a stable id (the catalogue's are listed in docs/claims.md), a statement in LaTeX, an
+expected outcome, the ids of the claims it uses, optionally its derivation, and checks at the tiers
+symbolic / smt / exhaustive / numeric. Each check returns :class:`Evidence` with a
 verdict: ``supports`` the statement, ``refutes`` it (only with a counterexample re-checked by a
 second engine) or ``qualifies`` it (it holds only under conditions the claim states).
 """
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kronconv.claims.derivation import Derivation
 from kronconv.errors import check_choice, invalid
 
 TIERS = ("symbolic", "smt", "exhaustive", "numeric")
@@ -94,11 +96,20 @@ class Claim:
     expected: str = "confirmed"
     group: str = ""
     conditions: str = ""  # for qualified claims: the precise statement that holds
+    uses: tuple[str, ...] = ()  # ids of the claims its argument relies on
+    derivation: Derivation | None = None
     checks: tuple[Check, ...] = ()
 
     def __post_init__(self) -> None:
         if not CLAIM_ID.match(self.id):
             raise invalid("id", self.id, "lower-case words joined by '-'")
+        for used in self.uses:
+            if not isinstance(used, str) or not CLAIM_ID.match(used) or used == self.id:
+                raise invalid("uses", used, f"ids of other claims (lower-case words joined by "
+                              f"'-'), not {self.id!r} itself")
+        if self.derivation is not None and not isinstance(self.derivation, Derivation):
+            raise invalid("derivation", type(self.derivation).__name__,
+                          "a kronconv.claims.Derivation (or None)")
         check_choice("expected", self.expected, OUTCOMES)
         for name in ("title", "statement", "conditions"):
             text = getattr(self, name)
@@ -161,9 +172,17 @@ def pop_collector() -> None:
 
 
 def claim(id: str, *, title: str, source: str, statement: str, expected: str = "confirmed",
-          group: str = "", conditions: str = "") -> ClaimDeclaration:
-    """Declare a claim in a proof script; add checks with ``@decl.check("symbolic")``."""
+          group: str = "", conditions: str = "", uses: Iterable[str] = (),
+          derivation: Derivation | None = None) -> ClaimDeclaration:
+    """Declare a claim in a proof script; add checks with ``@decl.check("symbolic")``.
+
+    ``uses`` names the claims its argument relies on (the dependency graph's edges; see
+    :func:`kronconv.claims.runner.load_claims` for how unknown ids are treated); ``derivation``
+    is its step-by-step derivation, rendered by ``kronconv derive``."""
+    if isinstance(uses, str):
+        raise invalid("uses", uses, "a list of claim ids, not one string")
     declaration = ClaimDeclaration(id=id, title=title, source=source, statement=statement,
-                                   expected=expected, group=group, conditions=conditions)
+                                   expected=expected, group=group, conditions=conditions,
+                                   uses=tuple(uses), derivation=derivation)
     current_collector().declarations.append(declaration)
     return declaration

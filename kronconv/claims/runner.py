@@ -1,5 +1,10 @@
 """Loading proof scripts, running their claims, and deciding each claim's status.
 
+``uses``: every id a claim uses must be declared by a loaded script, or else by the built-in
+catalogue (so a script of one group, or a user's script, may cite the catalogue's claims: they
+are external nodes of the dependency graph). Any other id is an error naming it, and so is a
+cycle (an argument may not rely on itself).
+
 outcome: ``refuted`` if any evidence refutes, else ``qualified`` if any qualifies, else
 ``confirmed``. status: the outcome when it equals the expected outcome, ``failed`` when it
 differs, ``error`` when a check raised or a claim has no checks.
@@ -8,13 +13,15 @@ differs, ``error`` when a check raised or a claim has no checks.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import importlib.util
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import ModuleType
 
 from kronconv.claims.model import Claim, Evidence, pop_collector, push_collector
 from kronconv.errors import KronconvError, invalid
@@ -34,7 +41,7 @@ class ClaimResult:
         out: dict[str, object] = {
             "id": c.id, "title": c.title, "source": c.source, "group": c.group,
             "statement": c.statement, "status": self.status, "expected": c.expected,
-            "outcome": self.outcome, "seconds": round(self.seconds, 3),
+            "outcome": self.outcome, "seconds": round(self.seconds, 3), "uses": list(c.uses),
             "evidence": [e.to_json() for e in self.evidence]}
         if c.conditions:
             out["conditions"] = c.conditions
@@ -76,11 +83,46 @@ def load_claims(paths: Sequence[str | Path]) -> list[Claim]:
                               f"a unique id (also declared in {seen[declaration.id]})")
             seen[declaration.id] = file
             claims.append(declaration.freeze())
+    check_uses(claims, seen)
     return claims
 
 
-def _import_script(file: Path) -> None:
-    name = f"kronconv_proof_{file.stem}_{abs(hash(file.resolve()))}"
+def check_uses(claims: Sequence[Claim], files: Mapping[str, Path]) -> None:
+    """Every used id is a loaded claim or a catalogue claim, and no claim relies on itself."""
+    loaded = {c.id for c in claims}
+    for item in claims:
+        for used in item.uses:
+            if used not in loaded and used not in catalogue_ids():
+                raise invalid("uses", used, f"the id of a claim declared by the loaded scripts "
+                              f"or by the built-in catalogue (used by {item.id!r} in "
+                              f"{files.get(item.id, '?')}; `kronconv derive --list` lists them)")
+    graph = {c.id: [u for u in c.uses if u in loaded] for c in claims}
+    for start in graph:
+        cycle = _cycle_from(start, graph, [])
+        if cycle:
+            raise invalid("uses", " -> ".join(cycle), "an acyclic graph: a claim cannot rely "
+                          "on itself through the claims it uses")
+
+
+def _cycle_from(node: str, graph: Mapping[str, list[str]], path: list[str]) -> list[str]:
+    if node in path:
+        return [*path[path.index(node):], node]
+    for nxt in graph.get(node, ()):
+        found = _cycle_from(nxt, graph, [*path, node])
+        if found:
+            return found
+    return []
+
+
+@functools.cache
+def catalogue_ids() -> frozenset[str]:
+    """The ids the built-in catalogue declares (its scripts are loaded once, when needed)."""
+    from kronconv.catalogue import PROOFS  # package data: the scripts, loaded like any user's
+
+    return frozenset(c.id for c in load_claims([PROOFS]))
+
+
+def _exec_file(file: Path, name: str, what: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, file)
     if spec is None or spec.loader is None:
         raise invalid("path", str(file), "an importable Python file")
@@ -91,8 +133,31 @@ def _import_script(file: Path) -> None:
     except KronconvError:
         raise
     except Exception as exc:
-        raise KronconvError(f"proof script {file} failed to load: "
+        del sys.modules[name]
+        raise KronconvError(f"{what} {file} failed to load: "
                             f"{type(exc).__name__}: {exc}") from exc
+    return module
+
+
+def _import_script(file: Path) -> None:
+    _exec_file(file, f"kronconv_proof_{file.stem}_{abs(hash(file.resolve()))}", "proof script")
+
+
+def load_sibling(script: str | Path, name: str) -> ModuleType:
+    """Import the helper module ``name`` (a ``_``-prefixed ``.py`` file) that lies next to the
+    proof script ``script`` (pass ``__file__``), e.g. the file that holds its derivations.
+
+    The runner skips ``_`` files, so a sibling is not run as a proof script; it is imported once
+    per path and shared by every script that loads it."""
+    stem = name.removesuffix(".py")
+    if not stem.startswith("_"):
+        raise invalid("name", name, "a sibling module whose name starts with '_' (the loader "
+                      "would run any other .py file as a proof script)")
+    file = Path(script).resolve().parent / f"{stem}.py"
+    if not file.is_file():
+        raise invalid("name", name, f"a file next to {Path(script).name} ({file} not found)")
+    key = f"kronconv_sibling_{stem.lstrip('_')}_{abs(hash(file))}"
+    return sys.modules.get(key) or _exec_file(file, key, "sibling module")
 
 
 def select(claims: Iterable[Claim], pattern: str | None) -> list[Claim]:

@@ -12,11 +12,13 @@ from kronconv.catalogue import PROOFS
 from kronconv.claims import Claim, ClaimResult, load_claims, run_claim, run_claims
 from kronconv.commands.common import claim_progress
 from kronconv.errors import invalid
-from kronconv.render.derivation import check_sizes, claim_document, full_document, registered
-from kronconv.render.latex import compile_pdf
+from kronconv.latex import compile_pdf
+from kronconv.render.derivation import check_sizes, claim_document, full_document
+from kronconv.render.graph import dependency_dot, dot_available, render
 from kronconv.render.report import write_reports, write_text
 
 ALL_NAME = "derivations.tex"
+GRAPH_NAME = "derivations-dependencies.pdf"  # exists only while pdflatex runs
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,9 +68,8 @@ def find_claim(claims: list[Claim], claim_id: str) -> Claim:
 
 
 def _list(claims: list[Claim]) -> int:
-    derivations = registered()
     for item in claims:
-        derivation = derivations.get(item.id)
+        derivation = item.derivation
         if derivation is None:
             takes = "generic derivation"
         elif derivation.sizes is None:
@@ -91,10 +92,13 @@ def _derive_all(args: argparse.Namespace, claims: list[Claim]) -> int:
         ran = run_claims(claims, None if args.quiet else claim_progress)
         results = {r.claim.id: r for r in ran}
         write_reports(ran, args.json_path, args.markdown_path)
-    target = write_text(Path(args.output) / ALL_NAME, full_document(claims, results).source)
+    document = full_document(claims, results, graph_file=GRAPH_NAME)
+    target = write_text(Path(args.output) / ALL_NAME, document.source)
     print(f"wrote {target}")
     if args.pdf:
-        print(f"wrote {compile_pdf(target)}")
+        assets = ({GRAPH_NAME: render(dependency_dot(claims, results or None), "pdf")}
+                  if dot_available() else {})
+        print(f"wrote {compile_pdf(target, assets=assets)}")
     return 0
 
 
@@ -112,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     if args.pdf and not args.output:
         raise invalid("--pdf", True, "an output file given with -o FILE.tex")
     claim = find_claim(claims, args.claim_id)
-    sizes = check_sizes(claim.id, args.sizes)  # fail fast, before the checks run
+    sizes = check_sizes(claim, args.sizes)  # fail fast, before the checks run
     result = None if args.no_run else run_claim(claim)
     source = claim_document(claim, result, sizes).source
     if not args.output:

@@ -1,31 +1,27 @@
 """Every claim as a derivation a reader can follow, in LaTeX.
 
-A claim's section has, in order: where it comes from and its status; the statement; the
-assumptions; the derivation step by step (from the registry, when one is registered for the claim
-id); the expanded entries of a small instance (when the derivation has one); the evidence table;
-and, for a refuted or qualified claim, the counterexample data. Any claim renders: without a
-registered derivation the section says so and lets the evidence speak.
-
-Registered derivations live in modules listed in :data:`DERIVATION_MODULES` (group A in
-``kronconv.render.derivation_a``); each calls :func:`register` at import.
+A claim's section has, in order: where it comes from and its status; the statement; the claims it
+uses; the assumptions; the derivation step by step (the :class:`~kronconv.claims.Derivation` its
+proof script attached to it); the expanded entries of a small instance (when the derivation has
+one); the evidence table; and, for a refuted or qualified claim, the counterexample data. Any
+claim renders: without a derivation the section says so and lets the evidence speak.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from tokenize import TokenError
 from typing import Any
 
 import numpy as np
 import sympy
 
-from kronconv.claims import Claim, ClaimResult, Evidence
-from kronconv.errors import check_int, invalid
-from kronconv.render import latex as tex
-from kronconv.render.latex import Latex
+import kronconv.latex as tex
+from kronconv.claims import Claim, ClaimResult, Context, Evidence
+from kronconv.claims.derivation import claim_key
+from kronconv.errors import invalid
+from kronconv.latex import Latex
 
 GROUP_TITLES = {
     "A": "The Kronecker identity",
@@ -33,7 +29,7 @@ GROUP_TITLES = {
     "C": "Receptive field and parameters",
     "D": "Translation equivariance",
 }
-DEFAULT_ASSUMPTIONS = (  # CLAIMS.md's conventions, as prose with $...$ mathematics
+DEFAULT_ASSUMPTIONS = (  # the catalogue's conventions, as prose with $...$ mathematics
     "one channel, no nonlinearity, no bias;",
     "'full' linear convolution of finitely supported signals on the infinite grid "
     "$\\mathbb{Z}^n$;",
@@ -43,98 +39,17 @@ DEFAULT_ASSUMPTIONS = (  # CLAIMS.md's conventions, as prose with $...$ mathemat
     "$a_l = a$, $d_l = a^l$.",
 )
 CONVENTIONS_KEY = "conventions"
-DERIVATION_MODULES = ("kronconv.render.derivation_a", "kronconv.render.derivation_b",
-                      "kronconv.render.derivation_c", "kronconv.render.derivation_d")
 
 
-def claim_key(claim_id: str) -> str:
-    """The LaTeX label of a claim's section: cross-references use it."""
-    return f"claim:{claim_id}"
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a derivation may refer to: the claim ids present in the same document."""
-
-    known_ids: frozenset[str] = frozenset()
-    level: int = 1  # the claim's own section level (1 alone, 2 inside a group)
-    shared_conventions: bool = False  # the document states the conventions once, up front
-
-    def ref(self, claim_id: str) -> Latex:
-        """``id (§n)`` when the claim is in this document, else just the id."""
-        name = tex.texttt(claim_id)
-        if claim_id in self.known_ids:
-            return name + tex.raw(f"~(\\S\\ref{{{claim_key(claim_id)}}})")
-        return name
-
-    def heading(self, title: str, body: Latex) -> Latex:
-        """A part of the claim's section, one level below it."""
-        return tex.section(tex.text(title), body, level=min(self.level + 1, 4))
-
-
-@dataclass(frozen=True)
-class SizeSpec:
-    """What the sizes of a small instance mean, their defaults and their upper limits."""
-
-    names: tuple[str, ...]
-    defaults: tuple[int, ...]
-    maxima: tuple[int, ...]
-    minima: tuple[int, ...] = ()
-    help: str = ""
-    validate: Callable[[tuple[int, ...]], None] | None = None  # joint limits, raises invalid
-
-    def check(self, sizes: Sequence[int]) -> tuple[int, ...]:
-        """The sizes given (missing trailing ones take defaults), each within its range."""
-        if len(sizes) > len(self.names):
-            raise invalid("sizes", list(sizes), f"at most {len(self.names)} integers: "
-                          f"{' '.join(self.names)} ({self.help})")
-        full = [*sizes, *self.defaults[len(sizes):]]
-        minima = self.minima or (1,) * len(self.names)
-        checked = tuple(check_int(name, value, minimum=low, maximum=high)
-                        for name, value, low, high in zip(self.names, full, minima,
-                                                          self.maxima, strict=True))
-        if self.validate is not None:
-            self.validate(checked)
-        return checked
-
-
-@dataclass(frozen=True)
-class Derivation:
-    """How one claim is derived, and optionally the expanded entries of a small instance."""
-
-    steps: Callable[[Context], Latex]
-    instance: Callable[[tuple[int, ...]], Latex] | None = None
-    sizes: SizeSpec | None = None
-    related: tuple[str, ...] = field(default_factory=tuple)
-
-
-_REGISTRY: dict[str, Derivation] = {}
-
-
-def register(claim_id: str, derivation: Derivation) -> Derivation:
-    if claim_id in _REGISTRY:
-        raise ValueError(f"a derivation for {claim_id!r} is registered twice")
-    _REGISTRY[claim_id] = derivation
-    return derivation
-
-
-def registered() -> Mapping[str, Derivation]:
-    """Every registered derivation (the modules that register them load on first use)."""
-    for module in DERIVATION_MODULES:
-        importlib.import_module(module)
-    return _REGISTRY
-
-
-def check_sizes(claim_id: str, sizes: Sequence[int]) -> tuple[int, ...]:
+def check_sizes(claim: Claim, sizes: Sequence[int]) -> tuple[int, ...]:
     """Validate instance sizes for a claim; a claim without an instance accepts none."""
-    derivation = registered().get(claim_id)
-    if derivation is None or derivation.sizes is None:
+    if claim.derivation is None or claim.derivation.sizes is None:
         if sizes:
-            with_sizes = sorted(k for k, d in registered().items() if d.sizes is not None)
-            raise invalid("sizes", list(sizes), f"none: claim {claim_id!r} has no small "
-                          f"instance to expand (claims with one: {', '.join(with_sizes)})")
+            raise invalid("sizes", list(sizes), f"none: claim {claim.id!r} has no small "
+                          "instance to expand (`kronconv derive --list` shows which claims "
+                          "take sizes)")
         return ()
-    return derivation.sizes.check(sizes)
+    return claim.derivation.check_sizes(sizes)
 
 
 # -- the parts of a claim's section --------------------------------------------------------------
@@ -157,8 +72,17 @@ def _statement(claim: Claim) -> Latex:
 
 def conventions() -> Latex:
     """The conventions every claim assumes unless its statement says otherwise."""
-    body = tex.paragraph(tex.text("Unless the statement says otherwise (CLAIMS.md):"))
+    body = tex.paragraph(tex.text("Unless the statement says otherwise:"))
     return body + tex.itemize(tex.prose(item) for item in DEFAULT_ASSUMPTIONS)
+
+
+def _uses(claim: Claim, context: Context) -> Latex:
+    """The claims the argument relies on, cross-referenced when they are in the document."""
+    if not claim.uses:
+        return tex.EMPTY
+    return tex.paragraph(tex.bold(tex.text("Uses:")),
+                         tex.join((context.ref(used) for used in claim.uses), tex.raw(", "))
+                         + tex.text("."))
 
 
 def _assumptions(claim: Claim, context: Context) -> Latex:
@@ -346,27 +270,26 @@ def counterexamples(evidence: Sequence[Evidence]) -> Latex:
 
 
 def _derivation_part(claim: Claim, context: Context) -> Latex:
-    derivation = registered().get(claim.id)
-    if derivation is None:
-        return tex.paragraph(tex.text("No step-by-step derivation is registered for this claim; "
+    if claim.derivation is None:
+        return tex.paragraph(tex.text("No step-by-step derivation is attached to this claim; "
                                       "its checks below are the argument: each row says which "
                                       "engine produced the evidence and of which kind it is."))
-    return derivation.steps(context)
+    return claim.derivation.steps(context)
 
 
 def claim_section(claim: Claim, result: ClaimResult | None, context: Context,
                   sizes: Sequence[int] = ()) -> Latex:
     """The whole section of one claim, labelled ``claim:ID``."""
-    body = _header(claim, result) + _statement(claim)
+    body = _header(claim, result) + _statement(claim) + _uses(claim, context)
     body = body + context.heading("Assumptions", _assumptions(claim, context))
     body = body + context.heading("Derivation", _derivation_part(claim, context))
-    derivation = registered().get(claim.id)
+    derivation = claim.derivation
     if derivation is not None and derivation.instance is not None and derivation.sizes:
-        chosen = check_sizes(claim.id, sizes)
+        chosen = check_sizes(claim, sizes)
         named = ", ".join(f"{n} = {v}" for n, v in zip(derivation.sizes.names, chosen,
                                                       strict=True))
-        body = body + context.heading(f"A small instance ({named})",
-                                      derivation.instance(chosen))
+        part = f"A small instance ({named})" if named else "A small instance"
+        body = body + context.heading(part, derivation.instance(chosen))
     if result is not None:
         body = body + context.heading("Evidence", evidence_table(result.evidence))
         shown = counterexamples(result.evidence)
@@ -374,7 +297,7 @@ def claim_section(claim: Claim, result: ClaimResult | None, context: Context,
             body = body + context.heading("Counterexample", shown)
         if result.error:
             body = body + context.heading("Error", tex.paragraph(tex.texttt(result.error)))
-    title = tex.texttt(claim.id) + tex.text(f": {claim.title}")
+    title = tex.texttt(claim.id) + tex.text(": ") + tex.prose(claim.title)
     return tex.section(title, body, level=context.level, key=claim_key(claim.id))
 
 
@@ -405,8 +328,24 @@ def _summary(claims: Sequence[Claim], results: Mapping[str, ClaimResult]) -> Lat
                      r">{\raggedright\arraybackslash}p{0.25\linewidth}")
 
 
-def full_document(claims: Sequence[Claim], results: Mapping[str, ClaimResult]) -> Latex:
-    """Every claim, a section per group (in catalogue order), cross-referenced by claim id."""
+def dependencies(graph_file: str) -> Latex:
+    """The dependency graph, drawn from ``graph_file`` when it exists at compile time."""
+    include = (f"\\includegraphics[width=\\linewidth,height=0.75\\textheight,"
+               f"keepaspectratio]{{{graph_file}}}")
+    missing = (r"\emph{(The graph is drawn when the document is compiled by kronconv derive "
+               r"--pdf with Graphviz installed.)}")
+    figure = tex.environment("center", tex.raw(
+        f"\\IfFileExists{{{graph_file}}}{{{include}}}{{{missing}}}")) + tex.BLANK
+    return tex.paragraph(tex.text(
+        "An arrow from one claim to another means that the second one's argument uses the "
+        "first. Colours give each claim's status; the key names them; a dashed box is a claim "
+        "used here but not part of this document.")) + figure
+
+
+def full_document(claims: Sequence[Claim], results: Mapping[str, ClaimResult],
+                  graph_file: str = "") -> Latex:
+    """Every claim, a section per group (in catalogue order), cross-referenced by claim id;
+    with ``graph_file``, a section showing the dependency graph (see :func:`dependencies`)."""
     context = Context(frozenset(c.id for c in claims), level=2, shared_conventions=True)
     groups: dict[str, list[Claim]] = {}
     for claim in claims:
@@ -416,6 +355,8 @@ def full_document(claims: Sequence[Claim], results: Mapping[str, ClaimResult]) -
         "Each claim of the catalogue, its status and the kinds of evidence behind it. Status "
         "'refuted' or 'qualified' is a finding, not a failure: the source's statement is false, "
         "or true only under the conditions its section states.")) + _summary(claims, results))
+    if graph_file:
+        body = body + tex.section(tex.text("Dependencies"), dependencies(graph_file))
     body = body + tex.section(tex.text("Conventions"), conventions(), key=CONVENTIONS_KEY)
     for group in order:
         sections = [claim_section(claim, results.get(claim.id), context)

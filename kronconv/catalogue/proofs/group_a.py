@@ -1,4 +1,5 @@
-"""Group A of CLAIMS.md: the cascade Kronecker identity, its lemmas and its conventions.
+"""Group A of the catalogue (docs/claims.md): the cascade Kronecker identity, its lemmas and its
+conventions.
 
 Each claim is declared with its statement and checked at the tiers its evidence needs: symbolic
 (SymPy polynomial identities, for every kernel value), smt (z3, for symbolic sizes), exhaustive
@@ -13,6 +14,7 @@ import numpy as np
 import z3
 
 from kronconv import Cascade, Evidence, cascade_identity_proof, check_identity, claim
+from kronconv.claims import load_sibling
 from kronconv.claims.evidence import smt_proof
 from kronconv.engines import ExactEngine, SymbolicEngine, reference_dilated_conv
 from kronconv.engines.conv import dilate_kernel
@@ -23,6 +25,8 @@ from kronconv.kronecker.induction import (
     schedule_obligations,
 )
 
+DERIVATIONS = load_sibling(__file__, "_derivations_a")  # the steps a reader follows
+
 SYMBOLIC = SymbolicEngine()
 BOUNDARIES = ("full", "valid", "same", "circular")
 CONVENTIONS = ("convolution", "correlation")
@@ -31,6 +35,7 @@ CONVENTIONS = ("convolution", "correlation")
 # ---------------------------------------------------------------------------------------------
 dilated_definition = claim(
     "dilated-definition", group="A", source="essay",
+    derivation=DERIVATIONS.DILATED_DEFINITION,
     title="The dilated convolution, in both engines, 1-3 dimensions, both conventions",
     statement=r"(k *_d f)_t = \sum_{\tau} k_\tau f_{t - d\tau}, \qquad "
               r"(k \star_d f)_t = \sum_{\tau} k_\tau f_{t + d\tau}")
@@ -96,6 +101,7 @@ def definition_matches_numpy_and_reference() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 dilated_filter = claim(
     "dilated-filter-kronecker", group="A", source="essay",
+    uses=["dilated-definition", "index-lemma"], derivation=DERIVATIONS.DILATED_FILTER_KRONECKER,
     title="A dilated convolution is an ordinary one with a diluted (Kronecker) filter",
     statement=r"K *_d F = \hat K_d * F,\quad \hat K_d = (K \otimes E_d)"
               r"[0{:}d(a-1){+}1,\ 0{:}d(a-1){+}1],\quad E_d = e_0 e_0^\top \in \{0,1\}^{d\times d}",
@@ -157,7 +163,8 @@ def diluted_filter_index_proof() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 block_lemma = claim(
     "block-lemma", group="A", source="derived",
-    title="Block lemma: dilate(A, m) * B = A kron pad(B, m)",
+    uses=["index-lemma"], derivation=DERIVATIONS.BLOCK_LEMMA,
+    title=r"Block lemma: $A *_m B = A \otimes \operatorname{pad}(B, m)$",
     statement=r"\operatorname{ext}(B) \le m \implies A *_m B = A \otimes \operatorname{pad}(B, m)"
               r"\text{ up to trailing zeros};\quad \operatorname{ext}(B) = m \implies "
               r"A *_m B = A \otimes B")
@@ -201,7 +208,8 @@ def block_lemma_explicit() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 index_lemma = claim(
     "index-lemma", group="A", source="derived",
-    title="Index lemma: (i, j) -> i m + j is a bijection [0,a) x [0,m) -> [0, am)",
+    derivation=DERIVATIONS.INDEX_LEMMA,
+    title=r"Index lemma: $(i, j) \mapsto im + j$ is a bijection $[0,a) \times [0,m) \to [0, am)$",
     statement=r"\forall a, m \ge 1:\ (i, j) \mapsto i m + j \text{ maps } [0,a)\times[0,m)"
               r"\text{ one-to-one onto } [0, a m)")
 
@@ -225,6 +233,8 @@ def index_lemma_enumerated() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 identity = claim(
     "cascade-kronecker-identity", group="A", source="essay",
+    uses=["index-lemma", "block-lemma", "cascade-extent", "dilated-filter-kronecker"],
+    derivation=DERIVATIONS.CASCADE_KRONECKER_IDENTITY,
     title="An exponentially dilated cascade is one convolution with a Kronecker product",
     statement=r"K_L *_{a^L} \bigl( \cdots \bigl(K_1 *_{a} (K_0 * F)\bigr) \cdots \bigr) = "
               r"(K_L \otimes K_{L-1} \otimes \cdots \otimes K_0) * F")
@@ -282,6 +292,7 @@ def identity_at_a_large_size() -> list[Evidence]:
 # ---------------------------------------------------------------------------------------------
 extent = claim(
     "cascade-extent", group="A", source="derived",
+    derivation=DERIVATIONS.CASCADE_EXTENT,
     title="The extent of the cascade kernel is one plus the sum of the dilated spans",
     statement=r"\operatorname{ext}(C) = 1 + \sum_{l=0}^{L} (a_l - 1) d_l;\quad "
               r"a_l = a,\ d_l = a^l \implies \operatorname{ext}(C) = a^{L+1}")
@@ -319,6 +330,8 @@ def extent_of_every_small_schedule() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 conventions = claim(
     "convention-independence", group="A", source="derived",
+    uses=["dilated-definition", "cascade-kronecker-identity"],
+    derivation=DERIVATIONS.CONVENTION_INDEPENDENCE,
     title="The identity holds for cross-correlation and in 1, 2 and 3 dimensions",
     statement=r"K_L \star_{a^L} ( \cdots (K_0 \star F) \cdots ) = "
               r"(K_L \otimes \cdots \otimes K_0) \star F \quad (\text{1D, 2D, 3D})")

@@ -1,4 +1,5 @@
-"""Group B of CLAIMS.md: when the Kronecker identity fails, and what holds instead.
+"""Group B of the catalogue (docs/claims.md): when the Kronecker identity fails, and what holds
+instead.
 
 Counterexamples are found by one engine and re-checked by another (the naive reference
 ``reference_dilated_conv``, or exact arithmetic for a z3 model). Derived conditions are checked
@@ -13,6 +14,7 @@ from itertools import permutations, product
 import numpy as np
 
 from kronconv import Cascade, Evidence, check_identity, claim
+from kronconv.claims import load_sibling
 from kronconv.engines import ExactEngine, SymbolicEngine
 from kronconv.kronecker import multichannel as mc
 from kronconv.kronecker import nonlinear as nl
@@ -39,6 +41,8 @@ from kronconv.kronecker.sweep import (
     sweep_structure,
 )
 
+DERIVATIONS = load_sibling(__file__, "_derivations_b")  # the steps a reader follows
+
 SYMBOLIC = SymbolicEngine()
 REFERENCE = "naive reference (kronconv.engines.reference_dilated_conv)"
 
@@ -51,6 +55,8 @@ def _symbolic_composite(cascade: Cascade) -> tuple[list[np.ndarray], np.ndarray]
 # ---------------------------------------------------------------------------------------------
 dilation_ne = claim(
     "dilation-ne-kernel-size", group="B", source="essay", expected="qualified",
+    uses=["cascade-extent", "block-lemma", "cascade-kronecker-identity"],
+    derivation=DERIVATIONS.DILATION_NE_KERNEL_SIZE,
     title="The Kronecker analogy only holds if the dilation equals the kernel size",
     statement=r"K_L *_{d^L} \cdots K_0 * F = (K_L \otimes \cdots \otimes K_0) * F "
               r"\iff d = a",
@@ -116,6 +122,7 @@ def yu_koltun_counterexample() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 general = claim(
     "general-schedule", group="B", source="derived",
+    uses=["dilated-filter-kronecker", "block-lemma"], derivation=DERIVATIONS.GENERAL_SCHEDULE,
     title="Any schedule: one convolution, order-free; exact Kronecker condition",
     statement=r"C = \mathrm{dil}(K_L, d_L) * \cdots * \mathrm{dil}(K_0, d_0) \text{ for any "
               r"order; } C \text{ is a nested zero-padded Kronecker product} \iff d_{\pi(k)} "
@@ -170,6 +177,7 @@ def condition_with_mixed_kernel_sizes() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 krank = claim(
     "kronecker-rank", group="B", source="Van Loan & Pitsianis",
+    uses=["general-schedule"], derivation=DERIVATIONS.KRONECKER_RANK,
     title="Kronecker rank and nearest Kronecker product of non-Kronecker composites",
     statement=r"\mathrm{rank}_\otimes(C) = \mathrm{rank}\, \mathcal{R}_m(C), \quad "
               r"\min_{B,D} \|C - B \otimes D\|_F = (\textstyle\sum_{i \ge 2} \sigma_i^2)^{1/2}")
@@ -230,6 +238,7 @@ def rank_one_when_padded() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 nonlin = claim(
     "nonlinearity-breaks-identity", group="B", source="essay", expected="qualified",
+    uses=["cascade-kronecker-identity"], derivation=DERIVATIONS.NONLINEARITY_BREAKS_IDENTITY,
     title="With pointwise nonlinearities the cascade is no convolution with any kernel",
     statement=r"\sigma \ne \mathrm{id}: \; x \mapsto K_L *_{d_L} \sigma(\cdots \sigma(K_0 * x)) "
               r"\ne k * x \text{ for every } k",
@@ -307,7 +316,9 @@ def large_numeric_search() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 multi = claim(
     "multichannel-identity", group="B", source="essay (C > 1 remark)",
-    title="C channels: a matrix-product identity and TT ranks <= C",
+    uses=["index-lemma", "cascade-kronecker-identity"],
+    derivation=DERIVATIONS.MULTICHANNEL_IDENTITY,
+    title=r"$C$ channels: a matrix-product identity and TT ranks $\le C$",
     statement=r"W[\textstyle\sum_l \tau_l a^l] = K_L[\tau_L] \cdots K_0[\tau_0], \quad "
               r"\mathrm{rank}_{TT}(W) \le C \text{ (reached by generic kernels)}")
 
@@ -352,6 +363,7 @@ def scalar_identity_fails_and_tt_ranks() -> list[Evidence]:
 # ---------------------------------------------------------------------------------------------
 boundary = claim(
     "boundary-handling", group="B", source="derived", expected="qualified",
+    uses=["cascade-kronecker-identity"], derivation=DERIVATIONS.BOUNDARY_HANDLING,
     title="Which boundary handlings keep the identity, and where",
     statement=r"\text{cascade}_{\mathrm{bnd}}(x) = (K_L \otimes \cdots \otimes K_0) "
               r"*_{\mathrm{bnd}} x",
@@ -404,6 +416,7 @@ def same_only_on_interior() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 order = claim(
     "layer-order", group="B", source="derived",
+    uses=["general-schedule", "multichannel-identity"], derivation=DERIVATIONS.LAYER_ORDER,
     title="Layer order: irrelevant for one linear channel, relevant otherwise",
     statement=r"C = 1, \sigma = \mathrm{id}: \text{cascade}_\pi = \text{cascade}; "
               r"\text{with } \sigma \text{ or } C > 1 \text{ not in general}")

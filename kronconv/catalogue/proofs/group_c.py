@@ -1,4 +1,5 @@
-"""Group C of CLAIMS.md: receptive field, gridding, parameters and degrees of freedom.
+"""Group C of the catalogue (docs/claims.md): receptive field, gridding, parameters and degrees
+of freedom.
 
 Three independent computations meet here: the closed forms (Araujo et al.), the exact dependency
 set (boolean support propagation, kronconv.receptive_field.dependency, and its naive Python-set
@@ -18,6 +19,7 @@ from sympy.polys.matrices import DomainMatrix
 
 from kronconv import Evidence, claim
 from kronconv.catalogue import ARCHITECTURES
+from kronconv.claims import load_sibling
 from kronconv.claims.evidence import smt_proof
 from kronconv.kronecker import dof
 from kronconv.ops import composite_kernel
@@ -25,6 +27,8 @@ from kronconv.receptive_field import dependency as cov
 from kronconv.receptive_field import gridding as grid
 from kronconv.receptive_field import recursion as rf
 from kronconv.specs.architecture import Architecture, load_architecture, plain_stack
+
+DERIVATIONS = load_sibling(__file__, "_derivations_c")  # the steps a reader follows
 
 EXAMPLES = ARCHITECTURES
 NO_SAMPLING_ERROR = ("none: every comparison is exact (integer or boolean supports); the seed "
@@ -65,7 +69,8 @@ def weighted_backprop(arch: Architecture, seed: int) -> tuple[int, np.ndarray]:
 # ---------------------------------------------------------------------------------------------
 rf_plain = claim(
     "rf-plain-linear", group="C", source="essay",
-    title="Plain k x k stacks: receptive field l(k - 1) + k, linear in depth",
+    uses=["rf-general"], derivation=DERIVATIONS.RF_PLAIN_LINEAR,
+    title=r"Plain $k \times k$ stacks: receptive field $l(k - 1) + k$, linear in depth",
     statement=r"r_l = l(k-1) + k \quad (l = 0, 1, \dots;\ \text{stride } 1,\ \text{dilation } 1)")
 
 
@@ -122,7 +127,8 @@ def plain_linear_impulse() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 rf_exp = claim(
     "rf-dilated-exponential", group="C", source="Yu & Koltun, essay",
-    title="3x3 kernels with dilations 1, 2, ..., 2^i: receptive field 2^(i+2) - 1",
+    uses=["rf-general", "rf-coverage"], derivation=DERIVATIONS.RF_DILATED_EXPONENTIAL,
+    title=r"$3 \times 3$ kernels with dilations $1, 2, \dots, 2^i$: receptive field $2^{i+2} - 1$",
     statement=r"F_{i+1} = K_i *_{2^i} F_i:\ \text{receptive field } (2^{i+2}-1)\times(2^{i+2}-1),"
               r"\ \text{parameters } 9(i+1)")
 
@@ -178,6 +184,7 @@ def exponential_impulse() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 rf_general = claim(
     "rf-general", group="C", source="Araujo et al.",
+    derivation=DERIVATIONS.RF_GENERAL,
     title="Receptive field, effective stride and padding of stacks with pooling and dilation",
     statement=r"r_L = 1 + \sum_{l} d_l (k_l - 1) \prod_{i<l} s_i,\quad S_L = \prod_l s_l,\quad "
               r"P_L = \sum_l p_l \prod_{i<l} s_i")
@@ -297,6 +304,7 @@ def general_large_stacks() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 rf_coverage = claim(
     "rf-coverage", group="C", source="Wang et al., essay",
+    derivation=DERIVATIONS.RF_COVERAGE,
     title="Exact coverage sets and holes; the HDC condition against them",
     statement=r"\mathcal{C} = \Big\{\sum_l d_l t_l : 0 \le t_l < k_l\Big\};\ \text{HDC: } "
               r"M_2 \le K,\ M_i = \max[M_{i+1} - 2r_i,\ M_{i+1} - 2(M_{i+1} - r_i),\ r_i],\ "
@@ -381,7 +389,8 @@ def coverage_against_hdc() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 params_log = claim(
     "params-log-vs-linear", group="C", source="essay",
-    title="Kronecker parameters grow like log n, low-rank ones like n",
+    uses=["cascade-kronecker-identity"], derivation=DERIVATIONS.PARAMS_LOG_VS_LINEAR,
+    title=r"Kronecker parameters grow like $\log n$, low-rank ones like $n$",
     statement=r"n = a^{L+1}:\ P_{\otimes} = (L+1)a^2 = a^2\log_a n,\quad P_{\text{rank } r} = 2rn;"
               r"\ \text{dof}_{\otimes} = (L+1)a^2 - L,\ \text{dof}_{\text{rank } 1} = 2n - 1")
 
@@ -429,7 +438,9 @@ def params_dof_by_rank() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 rank1 = claim(
     "rank1-same-parameters", group="C", source="essay",
-    title="Rank-1 27x27 kernels and three 3x3 Kronecker factors: the same 27 parameters?",
+    uses=["params-log-vs-linear"], derivation=DERIVATIONS.RANK1_SAME_PARAMETERS,
+    title=r"Rank-1 $27 \times 27$ kernels and three $3 \times 3$ Kronecker factors: the same "
+          "27 parameters?",
     statement=r"\{u v^\top : u, v \in \mathbb{R}^{27}\}\ \text{vs}\ "
               r"\{K_2 \otimes K_1 \otimes K_0 : K_l \in \mathbb{R}^{3\times 3}\}:\ "
               r"\text{parameters } 54 \text{ vs } 27,\ "
@@ -511,6 +522,8 @@ def rank1_small_symbolic() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 constraint = claim(
     "cascade-constraint", group="C", source="essay",
+    uses=["cascade-extent", "cascade-kronecker-identity"],
+    derivation=DERIVATIONS.CASCADE_CONSTRAINT,
     title="Degrees of freedom of a cascade against the size of its kernel",
     statement=r"\dim\{K_L *_{d_L} \cdots *_{d_1} K_0\} = \operatorname{rank} "
               r"\frac{\partial C}{\partial (K_0,\dots,K_L)} = \min\Big(\sum_l |K_l| - L,\ "

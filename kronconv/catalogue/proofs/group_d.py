@@ -1,4 +1,4 @@
-"""Group D of CLAIMS.md: translation equivariance, exactly.
+"""Group D of the catalogue (docs/claims.md): translation equivariance, exactly.
 
 Setting (kronconv.equivariance.analysis): cyclic shifts (T_v x)[i] = x[i - v] of an N-sized
 input; v is respected with output shift u when f(T_v x) = T_u f(x) for every input. "For every
@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from kronconv import Evidence, claim
+from kronconv.claims import load_sibling
 from kronconv.engines import SymbolicEngine
 from kronconv.equivariance.analysis import EquivarianceResult, analyze_equivariance
 from kronconv.equivariance.consistency import (
@@ -28,6 +29,8 @@ from kronconv.equivariance.smt import prove_shift
 from kronconv.semantics.reference import reference_evaluate
 from kronconv.semantics.weights import random_weights
 from kronconv.specs.architecture import Architecture, parse_architecture
+
+DERIVATIONS = load_sibling(__file__, "_derivations_d")  # the steps a reader follows
 
 SYMBOLIC = SymbolicEngine()
 REFERENCE = "reference (naive loops, Python numbers)"
@@ -90,6 +93,7 @@ def _all(n: int, dims: int = 1) -> dict:
 # ---------------------------------------------------------------------------------------------
 conv_equivariant = claim(
     "conv-equivariant", group="D", source="essay",
+    derivation=DERIVATIONS.CONV_EQUIVARIANT,
     title="Convolution, dilated or not, commutes with translation",
     statement=r"K *_d (T_v f) = T_v (K *_d f)\quad\text{(infinite grid; and every cyclic shift "
               r"with circular padding)}")
@@ -138,6 +142,7 @@ ZERO_REGION = ("With zero padding only the zero shift is respected on the whole 
                "of the stack: the positions that never read padding.")
 dilated_net = claim(
     "dilated-net-equivariant", group="D", source="essay", expected="qualified",
+    uses=["conv-equivariant"], derivation=DERIVATIONS.DILATED_NET_EQUIVARIANT,
     title="Dilated stacks with biases and pointwise nonlinearities are translation equivariant",
     statement=r"f = \sigma_L \circ (K_L *_{d_L} \cdot + b_L) \circ \dots:\quad "
               r"f(T_v x) = T_v f(x)",
@@ -269,6 +274,7 @@ POOLING_CONDITIONS = (
     "derived_shifts predicts every respected set there).")
 pooling = claim(
     "pooling-breaks-equivariance", group="D", source="essay", expected="qualified",
+    uses=["conv-equivariant"], derivation=DERIVATIONS.POOLING_BREAKS_EQUIVARIANCE,
     title="Pooling/unpooling encoder-decoders respect only multiples of the total stride",
     statement=r"\{v : f(T_v x) = T_u f(x)\ \forall x\} = S\,\mathbb{Z}_N^d,\ u = v",
     conditions=POOLING_CONDITIONS)
@@ -340,7 +346,8 @@ def shift_consistency_at_64() -> Evidence:
 # ---------------------------------------------------------------------------------------------
 strided = claim(
     "strided-conv-equivariance", group="D", source="Araujo et al., derived", expected="qualified",
-    title="A stride-s convolution respects exactly the shifts by multiples of s",
+    uses=["conv-equivariant"], derivation=DERIVATIONS.STRIDED_CONV_EQUIVARIANCE,
+    title="A stride-$s$ convolution respects exactly the shifts by multiples of $s$",
     statement=r"y = (K \star_d x)[s\,i]:\quad f(T_v x) = T_{v/s} f(x) \iff s \mid v",
     conditions="Circular padding with s | N: exactly the shifts v with s | v on every axis, "
                "output shift v / s (PyTorch's convention: the full-resolution convolution "

@@ -10,30 +10,24 @@ dependency sets, modular Jacobian ranks).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
+import kronconv.latex as tex
+from kronconv.claims.derivation import Context, Derivation, SizeSpec
 from kronconv.kronecker import dof
+from kronconv.latex import Latex
 from kronconv.receptive_field import dependency as cov
 from kronconv.receptive_field import gridding as grid
 from kronconv.receptive_field import recursion as rf
-from kronconv.render import latex as tex
-from kronconv.render.derivation import Context, Derivation, SizeSpec, register
-from kronconv.render.derivation_a import array_latex, numbered_steps, prose
-from kronconv.render.latex import Latex
+from kronconv.render.derivation_helpers import (
+    array_latex,
+    numbered_steps,
+    prose,
+    value_table,
+    yes,
+)
 from kronconv.specs.architecture import plain_stack
 
 RECURSION = (r"r_l = r_{l-1} + (k_l - 1)\, d_l\, S_{l-1},\qquad S_l = S_{l-1}\, s_l,\qquad "
              r"P_l = P_{l-1} + p_l\, S_{l-1}")
-
-
-def _table(header: list[str], rows: Sequence[Sequence[object]]) -> Latex:
-    return tex.table([tex.math(h) for h in header],
-                     [[tex.text(v) if not isinstance(v, Latex) else v for v in row]
-                      for row in rows], "r" * len(header))
-
-
-def _yes(ok: bool) -> str:
-    return "yes" if ok else "NO"
 
 
 # -- receptive-field recursion (shared) -------------------------------------------------------
@@ -67,7 +61,7 @@ def plain_instance(sizes: tuple[int, ...]) -> Latex:
         rows.append([level, level * (k - 1) + k, closed.receptive_field, exact.extent[0],
                      exact.holes])
     return tex.paragraph(prose(f"$k = {k}$: the formula, the closed-form recursion and the "
-                                   "exact dependency set of output unit 0:")) + _table(
+                                   "exact dependency set of output unit 0:")) + value_table(
         ["l", "l(k-1)+k", r"\text{recursion}", r"\text{exact set}", r"\text{holes}"], rows)
 
 
@@ -98,7 +92,7 @@ def exponential_instance(sizes: tuple[int, ...]) -> Latex:
         rows.append([i, 2**i, r, 2 ** (i + 2) - 1, "x".join(map(str, exact.extent)),
                      exact.holes, params])
     return tex.paragraph(tex.text("2D, 3x3 kernels: the recursion, the formula, the exact "
-                                  "dependency set and the parameter count:")) + _table(
+                                  "dependency set and the parameter count:")) + value_table(
         ["i", "d_i", "r_i", "2^{i+2}-1", r"\text{exact}", r"\text{holes}", r"\text{params}"],
         rows)
 
@@ -129,10 +123,10 @@ def general_instance(sizes: tuple[int, ...]) -> Latex:
         (unit1,) = cov.axis_dependency_sets(arch, unit=(1,))
         exact = (unit0.extent[0], unit1.offset[0] - unit0.offset[0], -unit0.offset[0])
         got = (closed.receptive_field, closed.effective_stride, closed.effective_padding)
-        rows.append([depth, str(got), str(summed), str(exact), _yes(got == summed == exact)])
+        rows.append([depth, str(got), str(summed), str(exact), yes(got == summed == exact)])
     return tex.paragraph(tex.text(f"1D chains of identical layers k = {k}, s = {s}, d = {d}, "
                                   f"p = {p}: (r, S, P) by the recursion, by the sums, and from "
-                                  "the exact sets of output units 0 and 1:")) + _table(
+                                  "the exact sets of output units 0 and 1:")) + value_table(
         ["L+1", r"\text{recursion}", r"\text{sums}", r"\text{exact}", r"\text{agree}"], rows)
 
 
@@ -174,7 +168,7 @@ def coverage_instance(sizes: tuple[int, ...]) -> Latex:
              array_latex(support.mask.astype(int))]
     text = (f"{support.holes} holes in the {support.extent[0]}x{support.extent[1]} box; the 1D "
             f"Minkowski sum {mink.astype(int).tolist()} equals the 1D dependency set: "
-            f"{_yes(bool((mink == axis.mask).all()))}.")
+            f"{yes(bool((mink == axis.mask).all()))}.")
     if k == 3:
         verdict = grid.hdc_condition([d0, d1])
         text += (f" HDC as written: M_2 = {verdict.m2}, gcd 1: {verdict.coprime}, passes: "
@@ -220,8 +214,8 @@ def _dof_rows(a: int, layers: int) -> list[list[object]]:
         kron = dof.CascadeShape.isotropic([a] * level, [a**j for j in range(level)], 2)
         low = dof.CascadeShape(((n, 1), (1, n)), ((1, 1), (1, 1)))
         k_rank, l_rank = dof.modular_rank(kron, seed=level), dof.modular_rank(low, seed=n)
-        rows.append([n, kron.parameters, k_rank.rank, _yes(k_rank.proved), low.parameters,
-                     l_rank.rank, _yes(l_rank.proved)])
+        rows.append([n, kron.parameters, k_rank.rank, yes(k_rank.proved), low.parameters,
+                     l_rank.rank, yes(l_rank.proved)])
     return rows
 
 
@@ -233,7 +227,7 @@ def params_instance(sizes: tuple[int, ...]) -> Latex:
     a, layers = sizes
     return tex.paragraph(tex.text(f"n x n kernels, n = {a}^(L+1): parameters and degrees of "
                                   "freedom (modular Jacobian rank at a random point meeting "
-                                  "the Euler bound = proved):")) + _table(
+                                  "the Euler bound = proved):")) + value_table(
         DOF_HEADER, _dof_rows(a, layers))
 
 
@@ -254,7 +248,7 @@ def rank1_steps(context: Context) -> Latex:
 
 def rank1_instance(sizes: tuple[int, ...]) -> Latex:
     (a,) = sizes
-    return tex.paragraph(tex.text(f"Factors a = {a}, up to three of them:")) + _table(
+    return tex.paragraph(tex.text(f"Factors a = {a}, up to three of them:")) + value_table(
         DOF_HEADER, _dof_rows(a, 3))
 
 
@@ -284,30 +278,30 @@ def constraint_instance(sizes: tuple[int, ...]) -> Latex:
             + tex.paragraph(tex.text(
                 f"SymPy rank {result.rank}; bound min(P - L, |C|) = {shape.upper_bound} "
                 f"(P = {shape.parameters}, |C| = {shape.extent[0]}); Euler vector in the null "
-                f"space as a polynomial identity: {_yes(euler)}.")))
+                f"space as a polynomial identity: {yes(euler)}.")))
 
 
 # -- registration ------------------------------------------------------------------------------
-register("rf-plain-linear", Derivation(
+RF_PLAIN_LINEAR = Derivation(
     plain_steps, plain_instance,
-    SizeSpec(("k", "layers"), (3, 5), (9, 12), help="kernel size, number of layers")))
-register("rf-dilated-exponential", Derivation(
+    SizeSpec(("k", "layers"), (3, 5), (9, 12), help="kernel size, number of layers"))
+RF_DILATED_EXPONENTIAL = Derivation(
     exponential_steps, exponential_instance,
-    SizeSpec(("i",), (4,), (7,), minima=(0,), help="index of the last layer")))
-register("rf-general", Derivation(
+    SizeSpec(("i",), (4,), (7,), minima=(0,), help="index of the last layer"))
+RF_GENERAL = Derivation(
     general_steps, general_instance,
     SizeSpec(("k", "s", "d", "p"), (3, 2, 2, 1), (5, 3, 3, 2), minima=(1, 1, 1, 0),
-             help="kernel size, stride, dilation, padding of every layer")))
-register("rf-coverage", Derivation(
+             help="kernel size, stride, dilation, padding of every layer"))
+RF_COVERAGE = Derivation(
     coverage_steps, coverage_instance,
-    SizeSpec(("k", "d0", "d1"), (3, 2, 2), (5, 5, 5), help="kernel size, the two dilations")))
-register("params-log-vs-linear", Derivation(
+    SizeSpec(("k", "d0", "d1"), (3, 2, 2), (5, 5, 5), help="kernel size, the two dilations"))
+PARAMS_LOG_VS_LINEAR = Derivation(
     params_steps, params_instance,
     SizeSpec(("a", "layers"), (3, 3), (4, 3), minima=(2, 1),
-             help="factor size, largest number of factors")))
-register("rank1-same-parameters", Derivation(
+             help="factor size, largest number of factors"))
+RANK1_SAME_PARAMETERS = Derivation(
     rank1_steps, rank1_instance,
-    SizeSpec(("a",), (3,), (3,), minima=(2,), help="factor size (n = a^3 at most)")))
-register("cascade-constraint", Derivation(
+    SizeSpec(("a",), (3,), (3,), minima=(2,), help="factor size (n = a^3 at most)"))
+CASCADE_CONSTRAINT = Derivation(
     constraint_steps, constraint_instance,
-    SizeSpec(("k", "d1"), (2, 2), (3, 4), minima=(1, 1), help="kernel size, second dilation")))
+    SizeSpec(("k", "d1"), (2, 2), (3, 4), minima=(1, 1), help="kernel size, second dilation"))

@@ -12,14 +12,16 @@ from typing import Any
 
 import numpy as np
 
+import kronconv.latex as tex
+from kronconv.claims.derivation import Context, Derivation, SizeSpec
+from kronconv.engines import SymbolicEngine
 from kronconv.equivariance.analysis import derived_shifts, total_stride
-from kronconv.render import latex as tex
-from kronconv.render.derivation import Context, Derivation, SizeSpec, register
-from kronconv.render.derivation_a import ENGINE, array_latex, numbered_steps, prose
-from kronconv.render.latex import Latex
+from kronconv.latex import Latex
+from kronconv.render.derivation_helpers import array_latex, numbered_steps, prose
 from kronconv.semantics.shapes import node_sizes
 from kronconv.specs.architecture import Architecture, parse_architecture
 
+ENGINE = SymbolicEngine()
 SUBGROUP = (prose("The respected pairs form a subgroup: if $f(T_v x) = T_u f(x)$ and "
                       "$f(T_{v'} x) = T_{u'} f(x)$ for every $x$, then $f(T_{v+v'} x) = "
                       "T_u f(T_{v'} x) = T_{u+u'} f(x)$. So it suffices to prove the equality for "
@@ -190,18 +192,18 @@ def _divisible(sizes: tuple[int, ...]) -> None:
         raise invalid("sizes", list(sizes), f"N a multiple of the stride s ({n} % {s} != 0)")
 
 
-register("conv-equivariant", Derivation(
+CONV_EQUIVARIANT = Derivation(
     conv_steps, conv_instance,
-    SizeSpec(("a", "d", "v"), (3, 2, 1), (4, 4, 4), help="kernel size, dilation, shift")))
-register("dilated-net-equivariant", Derivation(
+    SizeSpec(("a", "d", "v"), (3, 2, 1), (4, 4, 4), help="kernel size, dilation, shift"))
+DILATED_NET_EQUIVARIANT = Derivation(
     net_steps, net_instance,
     SizeSpec(("N", "d0", "d1"), (12, 1, 2), (24, 3, 3), minima=(8, 1, 1),
-             help="input length, the two dilations")))
-register("pooling-breaks-equivariance", Derivation(
+             help="input length, the two dilations"))
+POOLING_BREAKS_EQUIVARIANCE = Derivation(
     pooling_steps, pooling_instance,
     SizeSpec(("N",), (8,), (32,), minima=(4,), help="input length (a multiple of 4)",
-             validate=lambda sizes: _divisible((sizes[0], 4)))))
-register("strided-conv-equivariance", Derivation(
+             validate=lambda sizes: _divisible((sizes[0], 4))))
+STRIDED_CONV_EQUIVARIANCE = Derivation(
     strided_steps, strided_instance,
     SizeSpec(("N", "s"), (12, 2), (24, 4), minima=(2, 1), help="input length, stride",
-             validate=_divisible)))
+             validate=_divisible))

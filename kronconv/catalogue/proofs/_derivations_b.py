@@ -14,7 +14,10 @@ from itertools import permutations
 
 import numpy as np
 
-from kronconv.engines import ExactEngine
+import kronconv.latex as tex
+from kronconv.claims.derivation import Context, Derivation, SizeSpec
+from kronconv.engines import ExactEngine, SymbolicEngine
+from kronconv.errors import invalid
 from kronconv.kronecker import multichannel as mc
 from kronconv.kronecker import nonlinear as nl
 from kronconv.kronecker.identity import boundary_relation, direct_boundary_agreement
@@ -27,15 +30,11 @@ from kronconv.kronecker.structure import (
     predict_structure,
     rearrange,
 )
-from kronconv.render import latex as tex
-from kronconv.render.derivation import Context, Derivation, SizeSpec, register
-from kronconv.render.derivation_a import ENGINE, array_latex, numbered_steps, prose
-from kronconv.render.latex import Latex
+from kronconv.latex import Latex
+from kronconv.render.derivation_helpers import array_latex, holds, numbered_steps, prose
 from kronconv.specs import Cascade
 
-
-def _verdict(ok: bool) -> str:
-    return "holds" if ok else "does NOT hold"
+ENGINE = SymbolicEngine()
 
 
 def _composite(cascade: Cascade) -> tuple[list[np.ndarray], np.ndarray]:
@@ -94,7 +93,7 @@ def dilation_instance(sizes: tuple[int, ...]) -> Latex:
     measured = composite.shape[0]
     parts.append(tex.paragraph(tex.text(
         f"Closed form: {kind}, extent {extent}, paddings {paddings}; the engine's composite "
-        f"has extent {measured}: the extent formula {_verdict(measured == extent)}.")))
+        f"has extent {measured}: the extent formula {holds(measured == extent)}.")))
     if d >= a:
         blocks = [(1,)] + [(d**level,) for level in range(1, layers)]
         nested = nested_padded_kronecker(kernels, blocks)
@@ -419,37 +418,35 @@ def order_instance(sizes: tuple[int, ...]) -> Latex:
 
 # -- registration ------------------------------------------------------------------------------
 def _readable_exponential(sizes: tuple[int, ...]) -> None:
-    from kronconv.errors import invalid
-
     a, d, layers = sizes
     extent = exponential_structure(a, d, layers)[1]
     if extent > 40:
         raise invalid("sizes", list(sizes), f"a composite of extent <= 40 (this one: {extent})")
 
 
-register("dilation-ne-kernel-size", Derivation(
+DILATION_NE_KERNEL_SIZE = Derivation(
     dilation_steps, dilation_instance,
     SizeSpec(("a", "d", "layers"), (2, 3, 2), (5, 6, 4), minima=(2, 1, 2),
              help="kernel size, dilation base, number of layers",
-             validate=_readable_exponential)))
-register("general-schedule", Derivation(
+             validate=_readable_exponential))
+GENERAL_SCHEDULE = Derivation(
     general_steps, general_instance,
     SizeSpec(("a0", "a1", "d1"), (3, 2, 4), (5, 5, 8),
-             help="kernel sizes of the two layers and the second dilation (d0 = 1)")))
-register("kronecker-rank", Derivation(
+             help="kernel sizes of the two layers and the second dilation (d0 = 1)"))
+KRONECKER_RANK = Derivation(
     krank_steps, krank_instance,
-    SizeSpec(("a", "d"), (3, 2), (5, 8), minima=(2, 1), help="kernel size, second dilation")))
-register("nonlinearity-breaks-identity", Derivation(
+    SizeSpec(("a", "d"), (3, 2), (5, 8), minima=(2, 1), help="kernel size, second dilation"))
+NONLINEARITY_BREAKS_IDENTITY = Derivation(
     nonlinear_steps, nonlinear_instance,
-    SizeSpec(("n",), (3,), (8,), help="input length")))
-register("multichannel-identity", Derivation(
+    SizeSpec(("n",), (3,), (8,), help="input length"))
+MULTICHANNEL_IDENTITY = Derivation(
     multichannel_steps, multichannel_instance,
     SizeSpec(("C", "a", "layers"), (2, 2, 2), (3, 3, 3), minima=(1, 2, 1),
-             help="channels, kernel size, number of layers")))
-register("boundary-handling", Derivation(
+             help="channels, kernel size, number of layers"))
+BOUNDARY_HANDLING = Derivation(
     boundary_steps, boundary_instance,
     SizeSpec(("a", "layers", "n"), (3, 2, 12), (4, 3, 24), minima=(1, 1, 1),
-             help="kernel size, number of layers, input length")))
-register("layer-order", Derivation(
+             help="kernel size, number of layers, input length"))
+LAYER_ORDER = Derivation(
     order_steps, order_instance,
-    SizeSpec(("a", "layers"), (2, 3), (3, 4), help="kernel size, number of layers")))
+    SizeSpec(("a", "layers"), (2, 3), (3, 4), help="kernel size, number of layers"))

@@ -13,17 +13,22 @@ from functools import lru_cache
 
 import numpy as np
 
+import kronconv.latex as tex
+from kronconv.claims.derivation import Context, Derivation, SizeSpec
 from kronconv.engines import ExactEngine, SymbolicEngine
-from kronconv.engines.smt import SmtResult
 from kronconv.errors import invalid
 from kronconv.kronecker.induction import InductionProof, ProofStep, cascade_identity_proof
-from kronconv.render import latex as tex
-from kronconv.render.derivation import Context, Derivation, SizeSpec, register
-from kronconv.render.latex import Latex, Row
+from kronconv.latex import Latex, Row
+from kronconv.render.derivation_helpers import (
+    WIDE,
+    array_latex,
+    numbered_steps,
+    proof_step,
+    prose,
+)
 from kronconv.specs import Cascade
 
 ENGINE = SymbolicEngine()
-WIDE = 6  # matrices with more columns are scaled to the line width
 
 
 @lru_cache(maxsize=4)
@@ -34,40 +39,6 @@ def induction(dims: int) -> InductionProof:
 
 def _step(dims: int, step_id: str) -> ProofStep:
     return next(step for step in induction(dims).steps if step.id == step_id)
-
-
-def array_latex(array: np.ndarray) -> Latex:
-    columns = array.shape[-1]
-    return tex.display(tex.matrix(array), fit=columns > WIDE)
-
-
-def z3_table(results: tuple[SmtResult, ...]) -> Latex:
-    """Each z3 obligation: proved means z3 found the negation unsatisfiable."""
-    if not results:
-        return tex.EMPTY
-    rows = [[tex.texttt(r.name), tex.texttt(r.status), tex.text(f"{r.seconds:.3f}")]
-            for r in results]
-    header = [tex.bold(tex.text(name)) for name in ("z3 obligation", "result", "seconds")]
-    return tex.table(header, rows, r">{\raggedright\arraybackslash}p{0.5\linewidth}ll")
-
-
-def proof_step(step: ProofStep) -> Latex:
-    """A step of the induction: statement, method, justification and its z3 results."""
-    method = {"z3": "checked by z3 for symbolic sizes", "definition": "follows from the "
-              "steps above", "theorem": "a standard theorem"}.get(step.method, step.method)
-    body = tex.display(step.statement) + tex.paragraph(
-        tex.emph(tex.text(f"{method.capitalize()}.")),
-        tex.text(step.justification[:1].upper() + step.justification[1:] + "."))
-    return body + z3_table(step.results)
-
-
-def numbered_steps(*parts: Latex) -> Latex:
-    return tex.itemize(parts, numbered=True)
-
-
-def prose(*parts: Latex | str) -> Latex:
-    """Text with inline mathematics: a ``str`` is prose, a Latex value is kept."""
-    return tex.join([tex.prose(p) if isinstance(p, str) else p for p in parts], tex.raw(" "))
 
 
 # -- dilated-definition ----------------------------------------------------------------------------
@@ -91,7 +62,7 @@ def definition_steps(context: Context) -> Latex:
                   "d_n\\tau_n)$: every statement below holds axis by axis."),
         prose("The 'full' output has extent $n + d(a-1)$ per axis for an input of extent "
                   "$n$; 'valid', 'same' and 'circular' boundaries crop or wrap it as in "
-                  "PyTorch (see CLAIMS.md)."),
+                  "PyTorch (see docs/claims.md)."),
     )
 
 
@@ -338,26 +309,26 @@ def _readable_cascade(sizes: tuple[int, ...]) -> None:
 CASCADE_HELP = "kernel size, number of layers L+1, dimensions 1-2"
 
 
-register("dilated-definition", Derivation(
+DILATED_DEFINITION = Derivation(
     definition_steps, definition_instance,
     SizeSpec(("n", "a", "d"), (3, 2, 2), (6, 4, 4), help="1-D input length, kernel size, "
-             "dilation")))
-register("dilated-filter-kronecker", Derivation(
+             "dilation"))
+DILATED_FILTER_KRONECKER = Derivation(
     filter_steps, filter_instance,
-    SizeSpec(("a", "d"), (2, 3), (4, 4), help="kernel size, dilation")))
-register("index-lemma", Derivation(
-    index_steps, index_instance, SizeSpec(("a", "m"), (3, 4), (8, 8), help="the two extents")))
-register("block-lemma", Derivation(
+    SizeSpec(("a", "d"), (2, 3), (4, 4), help="kernel size, dilation"))
+INDEX_LEMMA = Derivation(
+    index_steps, index_instance, SizeSpec(("a", "m"), (3, 4), (8, 8), help="the two extents"))
+BLOCK_LEMMA = Derivation(
     block_steps, block_instance,
-    SizeSpec(("a", "m"), (2, 2), (3, 3), help="extents of A and B")))
-register("cascade-kronecker-identity", Derivation(
+    SizeSpec(("a", "m"), (2, 2), (3, 3), help="extents of A and B"))
+CASCADE_KRONECKER_IDENTITY = Derivation(
     identity_steps, identity_instance,
     SizeSpec(("a", "layers", "dims"), (2, 2, 2), (9, 9, 2), help=CASCADE_HELP,
-             validate=_readable_cascade)))
-register("cascade-extent", Derivation(
+             validate=_readable_cascade))
+CASCADE_EXTENT = Derivation(
     extent_steps, extent_instance,
-    SizeSpec(("a", "layers"), (3, 3), (9, 6), help="kernel size, number of layers")))
-register("convention-independence", Derivation(
+    SizeSpec(("a", "layers"), (3, 3), (9, 6), help="kernel size, number of layers"))
+CONVENTION_INDEPENDENCE = Derivation(
     convention_steps, convention_instance,
     SizeSpec(("a", "layers", "dims"), (2, 2, 1), (9, 9, 2), help=CASCADE_HELP,
-             validate=_readable_cascade)))
+             validate=_readable_cascade))

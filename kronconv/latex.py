@@ -6,7 +6,8 @@ values, never by concatenating strings in the callers.
   same but keeps ``$...$`` spans as mathematics, :func:`raw` trusts its argument.
 - :func:`math`, :func:`display`, :func:`equation`, :func:`align`, :func:`matrix` (printed by
   SymPy's :func:`sympy.latex`), :func:`section`, :func:`itemize`, :func:`table`,
-  :func:`document` build the usual structures; :func:`compile_pdf` runs pdflatex.
+  :func:`document` build the usual structures; :func:`compile_pdf` runs pdflatex (in a
+  temporary directory) and :func:`overfull_boxes` reads its log.
 
 Only packages from Debian's texlive-latex-base, -latex-recommended, -fonts-recommended and
 lmodern are used (the packages CI installs).
@@ -17,8 +18,9 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -335,27 +337,55 @@ def _first_error(log: str) -> str:
     return "no error line in the log"
 
 
-def compile_pdf(tex_path: str | Path, *, runs: int = 3, timeout: float = 120.0) -> Path:
-    """Run pdflatex next to the file until cross-references settle (at most ``runs`` times)."""
+def compile_pdf(tex_path: str | Path, *, assets: Mapping[str, bytes] | None = None,
+                log_to: str | Path | None = None, runs: int = 3, timeout: float = 120.0) -> Path:
+    """Compile ``FILE.tex`` into ``FILE.pdf`` beside it, and leave nothing else there.
+
+    pdflatex runs in a temporary directory (with ``assets``, e.g. a figure the document
+    includes, written next to the copy) until cross-references settle, at most ``runs`` times.
+    ``log_to`` keeps pdflatex's log (to read overfull boxes); when pdflatex fails, the log is
+    kept beside the source as ``FILE.log`` and the error names it."""
     source = Path(tex_path)
     if not pdflatex_available():
         raise KronconvError("pdflatex not found: install texlive-latex-base, "
                             "texlive-latex-recommended, texlive-fonts-recommended and lmodern "
                             "(as .ci/run does), or leave out --pdf")
-    command_line = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
-                    f"-output-directory={source.parent.resolve()}", source.name]
-    for attempt in range(runs):
-        try:
-            done = subprocess.run(command_line, cwd=source.parent, capture_output=True,
-                                  timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise KronconvError(f"pdflatex on {source} took over {timeout:g} s") from None
-        if done.returncode:
-            log = source.with_suffix(".log")
-            text_log = log.read_text(errors="replace") if log.exists() else done.stdout.decode(
-                errors="replace")
-            raise KronconvError(f"pdflatex failed on {source}: {_first_error(text_log)} "
-                                f"(full log: {log})")
-        if attempt >= 1 and b"Rerun" not in done.stdout:  # the table of contents needs two
-            break
-    return source.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory(prefix="kronconv-latex-") as work:
+        build = Path(work)
+        shutil.copyfile(source, build / source.name)
+        for name, data in (assets or {}).items():
+            (build / name).write_bytes(data)
+        log = build / source.with_suffix(".log").name
+        for attempt in range(runs):
+            done = _pdflatex(build, source.name, timeout)
+            if done.returncode:
+                kept = source.with_suffix(".log")
+                text_log = log.read_text(errors="replace") if log.exists() else \
+                    done.stdout.decode(errors="replace")
+                kept.write_text(text_log, encoding="utf-8")
+                raise KronconvError(f"pdflatex failed on {source}: {_first_error(text_log)} "
+                                    f"(full log: {kept})")
+            if attempt >= 1 and b"Rerun" not in done.stdout:  # the contents page needs two
+                break
+        if log_to is not None:
+            shutil.copyfile(log, log_to)
+        target = source.with_suffix(".pdf")
+        shutil.copyfile(build / target.name, target)
+    return target
+
+
+def _pdflatex(build: Path, name: str, timeout: float) -> subprocess.CompletedProcess[bytes]:
+    command_line = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", name]
+    try:
+        return subprocess.run(command_line, cwd=build, capture_output=True, timeout=timeout,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        raise KronconvError(f"pdflatex on {name} took over {timeout:g} s") from None
+
+
+_OVERFULL = re.compile(r"^Overfull \\[hv]box \((\d+(?:\.\d+)?)pt too (?:wide|high)\)", re.M)
+
+
+def overfull_boxes(log: str) -> list[float]:
+    """How far (in pt) each overfull box in a pdflatex log sticks out."""
+    return [float(points) for points in _OVERFULL.findall(log)]
