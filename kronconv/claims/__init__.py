@@ -11,7 +11,14 @@ from kronconv.claims.model import (
     Evidence,
     claim,
 )
-from kronconv.claims.runner import ClaimResult, load_claims, run_claim, run_claims, select
+from kronconv.claims.runner import (
+    ClaimResult,
+    Disproved,
+    load_claims,
+    run_claim,
+    run_claims,
+    select,
+)
 
 __all__ = [
     "KINDS",
@@ -21,6 +28,7 @@ __all__ = [
     "Claim",
     "ClaimDeclaration",
     "ClaimResult",
+    "Disproved",
     "Evidence",
     "claim",
     "load_claims",

@@ -1,8 +1,10 @@
 """Loading proof scripts, running their claims, and deciding each claim's status.
 
 outcome: ``refuted`` if any evidence refutes, else ``qualified`` if any qualifies, else
-``confirmed``. status: the outcome when it equals the expected outcome, ``failed`` when it
-differs, ``error`` when a check raised or a claim has no checks.
+``confirmed``. status: the outcome when it equals the expected outcome; ``failed`` when it
+differs, or when a check finds its statement false (it raises :class:`Disproved`, or
+``AssertionError``, the exception of ``assert`` and of ``numpy.testing``); ``error`` only when a
+check crashed (any other exception) or a claim has no checks.
 """
 
 from __future__ import annotations
@@ -18,6 +20,15 @@ from pathlib import Path
 
 from kronconv.claims.model import Claim, Evidence, pop_collector, push_collector
 from kronconv.errors import KronconvError, invalid
+
+
+class Disproved(Exception):
+    """Raised by a check that finds its statement false: the claim is ``failed`` with this
+    message (a crash, any other exception, makes it ``error``)."""
+
+
+#: The exceptions that mean "the check ran and found the statement false".
+DISPROOFS = (Disproved, AssertionError)
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,7 @@ def outcome_of(evidence: Sequence[Evidence]) -> str:
 def run_claim(claim: Claim) -> ClaimResult:
     start = time.perf_counter()
     evidence: list[Evidence] = []
+    disproofs: list[str] = []
     errors: list[str] = []
     for check in claim.checks:
         check_start = time.perf_counter()
@@ -127,17 +139,26 @@ def run_claim(claim: Claim) -> ClaimResult:
                 raise TypeError(f"check {check.name} must return Evidence")
             spent = (time.perf_counter() - check_start) / len(items)
             evidence.extend(replace(item, seconds=item.seconds or spent) for item in items)
-        except Exception as exc:  # a check that raises makes the claim an error, not a crash
-            last = traceback.extract_tb(exc.__traceback__)[-1]
-            errors.append(f"{check.name}: {type(exc).__name__}: {exc} "
-                          f"({Path(last.filename).name}:{last.lineno})")
+        except DISPROOFS as exc:  # the statement is false: failed, with the check's message
+            disproofs.append(f"{check.name}: {_message(exc)}")
+        except Exception as exc:  # a check that crashes makes the claim an error, not a crash
+            errors.append(f"{check.name}: {_message(exc)}")
     seconds = time.perf_counter() - start
-    if errors or not evidence:
+    if errors or not (evidence or disproofs):
         return ClaimResult(claim, "error", None, tuple(evidence), seconds,
                            "; ".join(errors) or "the claim has no checks")
+    if disproofs:
+        return ClaimResult(claim, "failed", None, tuple(evidence), seconds,
+                           "disproved: " + "; ".join(disproofs))
     outcome = outcome_of(evidence)
     status = outcome if outcome == claim.expected else "failed"
     return ClaimResult(claim, status, outcome, tuple(evidence), seconds)
+
+
+def _message(exc: BaseException) -> str:
+    """``Type: message (file:line)``, the line where the exception was raised."""
+    last = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})"
 
 
 def run_claims(claims: Sequence[Claim],
