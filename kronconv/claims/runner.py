@@ -4,7 +4,8 @@ outcome: ``refuted`` if any evidence refutes, else ``qualified`` if any qualifie
 ``confirmed``. status: the outcome when it equals the expected outcome; ``failed`` when it
 differs, or when a check finds its statement false (it raises :class:`Disproved`, or
 ``AssertionError``, the exception of ``assert`` and of ``numpy.testing``); ``error`` only when a
-check crashed (any other exception) or a claim has no checks.
+check crashed (any other exception) or a claim has no checks; ``skipped`` when a run restricted
+to some tiers selects none of the claim's checks.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import importlib.util
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,19 +40,6 @@ class ClaimResult:
     evidence: tuple[Evidence, ...]
     seconds: float
     error: str = ""
-
-    def to_json(self) -> dict[str, object]:
-        c = self.claim
-        out: dict[str, object] = {
-            "id": c.id, "title": c.title, "source": c.source, "group": c.group,
-            "statement": c.statement, "status": self.status, "expected": c.expected,
-            "outcome": self.outcome, "seconds": round(self.seconds, 3),
-            "evidence": [e.to_json() for e in self.evidence]}
-        if c.conditions:
-            out["conditions"] = c.conditions
-        if self.error:
-            out["error"] = self.error
-        return out
 
     @property
     def ok(self) -> bool:
@@ -125,12 +113,19 @@ def outcome_of(evidence: Sequence[Evidence]) -> str:
     return "confirmed"
 
 
-def run_claim(claim: Claim) -> ClaimResult:
+def run_claim(claim: Claim, tiers: Collection[str] | None = None) -> ClaimResult:
+    """Run the claim's checks (only those of ``tiers``, when given) and decide its status; a
+    claim none of whose checks is of ``tiers`` is ``skipped``, its checks not run."""
+    checks = [c for c in claim.checks if tiers is None or c.tier in tiers]
+    if claim.checks and not checks:
+        return ClaimResult(claim, "skipped", None, (), 0.0, "no check of the selected tiers "
+                           f"({', '.join(sorted(tiers or ()))}); its tiers: "
+                           f"{', '.join(sorted({c.tier for c in claim.checks}))}")
     start = time.perf_counter()
     evidence: list[Evidence] = []
     disproofs: list[str] = []
     errors: list[str] = []
-    for check in claim.checks:
+    for check in checks:
         check_start = time.perf_counter()
         try:
             produced = check.function()
@@ -162,13 +157,13 @@ def _message(exc: BaseException) -> str:
 
 
 def run_claims(claims: Sequence[Claim],
-               progress: Callable[[int, int, Claim, ClaimResult | None], None] | None = None
-               ) -> list[ClaimResult]:
+               progress: Callable[[int, int, Claim, ClaimResult | None], None] | None = None,
+               tiers: Collection[str] | None = None) -> list[ClaimResult]:
     results = []
     for index, item in enumerate(claims, 1):
         if progress:
             progress(index, len(claims), item, None)
-        result = run_claim(item)
+        result = run_claim(item, tiers)
         if progress:
             progress(index, len(claims), item, result)
         results.append(result)
