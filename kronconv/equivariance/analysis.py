@@ -110,6 +110,16 @@ class EquivarianceResult:
         seed = f" (random, seed {self.seed})" if self.seed is not None else ""
         return "respected by these weights" + seed
 
+    def _repr_html_(self) -> str:
+        from kronconv.render.notebook import equivariance_html
+
+        return equivariance_html(self)
+
+    def _repr_latex_(self) -> str:
+        from kronconv.render.notebook import equivariance_latex
+
+        return equivariance_latex(self)
+
 
 def _plain(a: np.ndarray) -> Any:
     return np.vectorize(_scalar, otypes=[object])(a).tolist() if a.size else []

@@ -57,6 +57,16 @@ class IdentityResult:
         of anything, it is a counterexample."""
         return self.kind if self.holds else "counterexample"
 
+    def _repr_html_(self) -> str:
+        from kronconv.render.notebook import identity_html
+
+        return identity_html(self)
+
+    def _repr_latex_(self) -> str:
+        from kronconv.render.notebook import identity_latex
+
+        return identity_latex(self)
+
 
 def kronecker_prediction(engine: Engine, kernels: Sequence[np.ndarray],
                          factor_order: str = "most-dilated-first") -> np.ndarray:

@@ -60,6 +60,16 @@ class RFReport:
         """The output node's row."""
         return next(layer for layer in self.layers if layer.id == self.output)
 
+    def _repr_html_(self) -> str:
+        from kronconv.render.notebook import rf_html
+
+        return rf_html(self)
+
+    def _repr_latex_(self) -> str:
+        from kronconv.render.notebook import rf_latex
+
+        return rf_latex(self)
+
 
 def _number(value: Any) -> int | float:
     return int(value) if value == int(value) else float(value)

@@ -34,6 +34,16 @@ class ClaimsReport:
     def summary(self) -> dict[str, int]:
         return summary(self.results)
 
+    def _repr_html_(self) -> str:
+        from kronconv.render.notebook import claims_html
+
+        return claims_html(self)
+
+    def _repr_latex_(self) -> str:
+        from kronconv.render.notebook import claims_latex
+
+        return claims_latex(self)
+
 
 def summary(results: Sequence[ClaimResult]) -> dict[str, int]:
     counts = Counter(r.status for r in results)
