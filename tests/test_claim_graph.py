@@ -26,6 +26,7 @@ from kronconv.claims import (
 )
 from kronconv.errors import InvalidParameterError, KronconvError
 from kronconv.render import graph
+from kronconv.serialize import to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "proofs" / "examples" / "my_first_claim.py"
@@ -100,7 +101,7 @@ def test_malformed_uses_are_refused(tmp_path: Path, uses: object, message: str) 
 def test_the_json_report_carries_uses(catalogue: list[Claim]) -> None:
     item = next(c for c in catalogue if c.id == "block-lemma")
     result = ClaimResult(item, "confirmed", "confirmed", (), 0.0)
-    assert json.loads(json.dumps(result.to_json()))["uses"] == ["index-lemma"]
+    assert json.loads(json.dumps(to_json(result)))["uses"] == ["index-lemma"]
 
 
 # -- derivations travel with their claims ----------------------------------------------------------

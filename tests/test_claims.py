@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from kronconv import Evidence, InvalidParameterError, KronconvError
-from kronconv.claims import Check, Claim, load_claims, run_claim, select
+from kronconv.claims import Check, Claim, Disproved, load_claims, run_claim, select
 from kronconv.render.report import report_json, report_markdown, table
 
 
-def _claim(expected: str, *evidence: Evidence, raises: bool = False) -> Claim:
+def _claim(expected: str, *evidence: Evidence, raises: type[Exception] | None = None) -> Claim:
     def produce() -> list[Evidence]:
         if raises:
-            raise ValueError("boom")
+            raise raises("boom")
         return list(evidence)
 
     return Claim("demo-claim", "Demo", "test", r"1 = 1", expected,
@@ -41,9 +41,28 @@ def test_status_logic(expected: str, evidence: list[Evidence], status: str) -> N
     assert run_claim(_claim(expected, *evidence)).status == status
 
 
-def test_a_check_that_raises_is_an_error() -> None:
-    result = run_claim(_claim("confirmed", PROOF, raises=True))
+def test_a_check_that_crashes_is_an_error() -> None:
+    result = run_claim(_claim("confirmed", PROOF, raises=ValueError))
     assert result.status == "error" and "boom" in result.error
+
+
+@pytest.mark.parametrize("exception", [Disproved, AssertionError])
+def test_a_check_that_disproves_makes_the_claim_failed(exception: type[Exception]) -> None:
+    result = run_claim(_claim("confirmed", PROOF, raises=exception))
+    assert result.status == "failed" and result.outcome is None
+    assert result.error.startswith("disproved: produce: ") and "boom" in result.error
+
+
+def test_a_crash_outweighs_a_disproof() -> None:
+    def crash() -> Evidence:
+        raise ZeroDivisionError("bug")
+
+    def disprove() -> Evidence:
+        raise Disproved("false")
+
+    checks = (Check("numeric", "disprove", disprove), Check("numeric", "crash", crash))
+    result = run_claim(Claim("demo-claim", "Demo", "test", "1 = 1", checks=checks))
+    assert result.status == "error" and "ZeroDivisionError" in result.error
 
 
 def test_a_claim_without_checks_is_an_error() -> None:

@@ -51,7 +51,10 @@ def _corrupt(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_claim_fails_with_a_corrupted_engine(claims: dict, claim_id: str,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     _corrupt(monkeypatch)
-    assert run_claim(claims[claim_id]).status == "error"
+    # The checks run and find the statement false with the corrupted engine: disproved (failed),
+    # not crashed (error).
+    result = run_claim(claims[claim_id])
+    assert result.status == "failed" and result.error.startswith("disproved"), result.error
 
 
 def test_extent_claim_fails_when_composites_are_padded(claims: dict,
@@ -63,7 +66,8 @@ def test_extent_claim_fails_when_composites_are_padded(claims: dict,
         return np.concatenate([out, np.full(1, out.flat[0] * 0, dtype=object)])
 
     monkeypatch.setattr(SymbolicEngine, "composite", padded)
-    assert run_claim(claims["cascade-extent"]).status == "error"
+    # The extent check measures the padded composite and finds the formula false: failed.
+    assert run_claim(claims["cascade-extent"]).status == "failed"
 
 
 def test_index_lemma_fails_on_a_wrong_map(claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,4 +77,5 @@ def test_index_lemma_fails_on_a_wrong_map(claims: dict, monkeypatch: pytest.Monk
     monkeypatch.setattr(induction, "index_lemma_obligations",
                         lambda dims=1, inner_slack=0: original(dims, 1))
     reloaded = {c.id: c for c in load_claims([PROOFS])}
-    assert run_claim(reloaded["index-lemma"]).status == "error"
+    # z3 finds the wrong map's obligation false: the induction step is disproved (failed).
+    assert run_claim(reloaded["index-lemma"]).status == "failed"

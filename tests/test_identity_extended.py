@@ -16,6 +16,7 @@ from kronconv.kronecker.identity import (
     direct_boundary_agreement,
     linear_counterexample,
 )
+from kronconv.serialize import to_json
 
 
 def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
@@ -100,7 +101,7 @@ def test_circular_shift_is_nonzero_for_even_spans() -> None:
 
 def test_same_boundary_counterexample() -> None:
     result = check_identity(Cascade.exponential(3, 2, dims=1, boundary="same"), "exact")
-    data = result.to_json()
+    data = to_json(result)
     assert not result.holds and data["boundary"]["agreeing_outputs"] < data["boundary"]["outputs"]
     assert linear_counterexample(Cascade.exponential(3, 2, dims=1)) is None
 

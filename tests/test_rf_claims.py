@@ -51,15 +51,16 @@ def test_rank1_numbers(claims: dict) -> None:
     assert refuting.data["kronecker"] == {"parameters": 27, "dof": 25}
 
 
-# -- wrong variants: each makes the claim an error (a check raised) ----------------------------
+# -- wrong variants: each makes the claim failed (a check finds its statement false and raises
+# AssertionError: disproved, not crashed) ---------------------------------------------------
 def test_off_by_one_plain_formula(claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rf, "plain_linear_rf", lambda layer, k: layer * k + 1)
-    assert run_claim(claims["rf-plain-linear"]).status == "error"
+    assert run_claim(claims["rf-plain-linear"]).status == "failed"
 
 
 def test_wrong_exponential_formula(claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rf, "exponential_rf", lambda i: 2 ** (i + 2) + 1)
-    assert run_claim(claims["rf-dilated-exponential"]).status == "error"
+    assert run_claim(claims["rf-dilated-exponential"]).status == "failed"
 
 
 def test_wrong_dilation_in_propagation(claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -67,7 +68,7 @@ def test_wrong_dilation_in_propagation(claims: dict, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(cov, "_spread", lambda m, axis, step, count: original(
         m, axis, step + (step > 1), count))  # dilation d > 1 read as d + 1
     assert run_claim(claims["rf-plain-linear"]).status == "confirmed"  # d = 1 only
-    assert run_claim(claims["rf-coverage"]).status == "error"
+    assert run_claim(claims["rf-coverage"]).status == "failed"
 
 
 def test_corrupted_closed_form_step(claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,7 +81,7 @@ def test_corrupted_closed_form_step(claims: dict, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(rf, "step", padded_wrong)
     assert run_claim(claims["rf-plain-linear"]).status == "confirmed"  # r only, P unchecked
     result = run_claim(claims["rf-general"])
-    assert result.status == "error" and "closed form" in result.error
+    assert result.status == "failed" and "closed form" in result.error
 
 
 def test_hdc_claim_fails_if_hdc_were_exact(claims: dict,
@@ -93,13 +94,13 @@ def test_hdc_claim_fails_if_hdc_were_exact(claims: dict,
         return grid.HdcVerdict(rates, m2, True, rates[0] == 1, ok, 0 if ok else 1)
 
     monkeypatch.setattr(grid, "hdc_condition", agreeing)
-    assert run_claim(claims["rf-coverage"]).status == "error"
+    assert run_claim(claims["rf-coverage"]).status == "failed"
 
 
 def test_dof_claims_catch_a_wrong_rank(claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     original = dof.rank_mod_p
     monkeypatch.setattr(dof, "rank_mod_p", lambda m, p=dof.PRIME: original(m, p) - 1)
-    assert run_claim(claims["rank1-same-parameters"]).status == "error"
+    assert run_claim(claims["rank1-same-parameters"]).status == "failed"
 
 
 def test_jacobian_columns_are_derivatives() -> None:

@@ -15,6 +15,7 @@ from kronconv.claims.model import (
 )
 from kronconv.claims.runner import (
     ClaimResult,
+    Disproved,
     load_claims,
     load_sibling,
     run_claim,
@@ -32,6 +33,7 @@ __all__ = [
     "ClaimResult",
     "Context",
     "Derivation",
+    "Disproved",
     "Evidence",
     "SizeSpec",
     "claim",

@@ -21,7 +21,7 @@ TIERS = ("symbolic", "smt", "exhaustive", "numeric")
 KINDS = ("proof", "exhaustive", "randomized", "counterexample")
 VERDICTS = ("supports", "refutes", "qualifies")
 OUTCOMES = ("confirmed", "refuted", "qualified")
-STATUSES = (*OUTCOMES, "failed", "error")
+STATUSES = (*OUTCOMES, "failed", "error", "skipped")
 CLAIM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -64,17 +64,6 @@ class Evidence:
                           "the independent engine that re-checked the counterexample")
         if self.verdict == "refutes" and self.kind != "counterexample":
             raise invalid("kind", self.kind, "'counterexample' for evidence that refutes")
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"tier": self.tier, "kind": self.kind, "detail": self.detail,
-                               "verdict": self.verdict, "seconds": round(self.seconds, 4)}
-        for key in ("domain", "count", "seed", "error_bound", "rechecked_by"):
-            value = getattr(self, key)
-            if value not in ("", None):
-                out[key] = value
-        if self.data:
-            out["data"] = dict(self.data)
-        return out
 
 
 CheckFunction = Callable[[], "Evidence | Iterable[Evidence]"]

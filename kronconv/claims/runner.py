@@ -6,8 +6,11 @@ are external nodes of the dependency graph). Any other id is an error naming it,
 cycle (an argument may not rely on itself).
 
 outcome: ``refuted`` if any evidence refutes, else ``qualified`` if any qualifies, else
-``confirmed``. status: the outcome when it equals the expected outcome, ``failed`` when it
-differs, ``error`` when a check raised or a claim has no checks.
+``confirmed``. status: the outcome when it equals the expected outcome; ``failed`` when it
+differs, or when a check finds its statement false (it raises :class:`Disproved`, or
+``AssertionError``, the exception of ``assert`` and of ``numpy.testing``); ``error`` only when a
+check crashed (any other exception) or a claim has no checks; ``skipped`` when a run restricted
+to some tiers selects none of the claim's checks.
 """
 
 from __future__ import annotations
@@ -18,13 +21,22 @@ import importlib.util
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
 from kronconv.claims.model import Claim, Evidence, pop_collector, push_collector
 from kronconv.errors import KronconvError, invalid
+
+
+class Disproved(Exception):
+    """Raised by a check that finds its statement false: the claim is ``failed`` with this
+    message (a crash, any other exception, makes it ``error``)."""
+
+
+#: The exceptions that mean "the check ran and found the statement false".
+DISPROOFS = (Disproved, AssertionError)
 
 
 @dataclass(frozen=True)
@@ -35,19 +47,6 @@ class ClaimResult:
     evidence: tuple[Evidence, ...]
     seconds: float
     error: str = ""
-
-    def to_json(self) -> dict[str, object]:
-        c = self.claim
-        out: dict[str, object] = {
-            "id": c.id, "title": c.title, "source": c.source, "group": c.group,
-            "statement": c.statement, "status": self.status, "expected": c.expected,
-            "outcome": self.outcome, "seconds": round(self.seconds, 3), "uses": list(c.uses),
-            "evidence": [e.to_json() for e in self.evidence]}
-        if c.conditions:
-            out["conditions"] = c.conditions
-        if self.error:
-            out["error"] = self.error
-        return out
 
     @property
     def ok(self) -> bool:
@@ -179,11 +178,19 @@ def outcome_of(evidence: Sequence[Evidence]) -> str:
     return "confirmed"
 
 
-def run_claim(claim: Claim) -> ClaimResult:
+def run_claim(claim: Claim, tiers: Collection[str] | None = None) -> ClaimResult:
+    """Run the claim's checks (only those of ``tiers``, when given) and decide its status; a
+    claim none of whose checks is of ``tiers`` is ``skipped``, its checks not run."""
+    checks = [c for c in claim.checks if tiers is None or c.tier in tiers]
+    if claim.checks and not checks:
+        return ClaimResult(claim, "skipped", None, (), 0.0, "no check of the selected tiers "
+                           f"({', '.join(sorted(tiers or ()))}); its tiers: "
+                           f"{', '.join(sorted({c.tier for c in claim.checks}))}")
     start = time.perf_counter()
     evidence: list[Evidence] = []
+    disproofs: list[str] = []
     errors: list[str] = []
-    for check in claim.checks:
+    for check in checks:
         check_start = time.perf_counter()
         try:
             produced = check.function()
@@ -192,27 +199,36 @@ def run_claim(claim: Claim) -> ClaimResult:
                 raise TypeError(f"check {check.name} must return Evidence")
             spent = (time.perf_counter() - check_start) / len(items)
             evidence.extend(replace(item, seconds=item.seconds or spent) for item in items)
-        except Exception as exc:  # a check that raises makes the claim an error, not a crash
-            last = traceback.extract_tb(exc.__traceback__)[-1]
-            errors.append(f"{check.name}: {type(exc).__name__}: {exc} "
-                          f"({Path(last.filename).name}:{last.lineno})")
+        except DISPROOFS as exc:  # the statement is false: failed, with the check's message
+            disproofs.append(f"{check.name}: {_message(exc)}")
+        except Exception as exc:  # a check that crashes makes the claim an error, not a crash
+            errors.append(f"{check.name}: {_message(exc)}")
     seconds = time.perf_counter() - start
-    if errors or not evidence:
+    if errors or not (evidence or disproofs):
         return ClaimResult(claim, "error", None, tuple(evidence), seconds,
                            "; ".join(errors) or "the claim has no checks")
+    if disproofs:
+        return ClaimResult(claim, "failed", None, tuple(evidence), seconds,
+                           "disproved: " + "; ".join(disproofs))
     outcome = outcome_of(evidence)
     status = outcome if outcome == claim.expected else "failed"
     return ClaimResult(claim, status, outcome, tuple(evidence), seconds)
 
 
+def _message(exc: BaseException) -> str:
+    """``Type: message (file:line)``, the line where the exception was raised."""
+    last = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})"
+
+
 def run_claims(claims: Sequence[Claim],
-               progress: Callable[[int, int, Claim, ClaimResult | None], None] | None = None
-               ) -> list[ClaimResult]:
+               progress: Callable[[int, int, Claim, ClaimResult | None], None] | None = None,
+               tiers: Collection[str] | None = None) -> list[ClaimResult]:
     results = []
     for index, item in enumerate(claims, 1):
         if progress:
             progress(index, len(claims), item, None)
-        result = run_claim(item)
+        result = run_claim(item, tiers)
         if progress:
             progress(index, len(claims), item, result)
         results.append(result)

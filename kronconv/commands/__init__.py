@@ -1,1 +1,1 @@
-"""CLI subcommands; each module exposes ``register(subparsers)``."""
+"""CLI subcommands; each module exposes ``configure(parser)`` and ``run(args)``."""

@@ -21,13 +21,13 @@ ALL_NAME = "derivations.tex"
 GRAPH_NAME = "derivations-dependencies.pdf"  # exists only while pdflatex runs
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "derive", help="write a claim (or every claim) as a LaTeX derivation",
-        description="Write a standalone LaTeX document with a claim's statement, assumptions, "
-        "step-by-step derivation, an expanded small instance and its evidence (the claim's "
-        "checks are run). With --all, one document with every claim, a section per group.",
-        epilog="examples: kronconv derive cascade-kronecker-identity 2 2 -o identity.tex --pdf; "
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Write a standalone LaTeX document with a claim's statement, assumptions, step-by-step "
+        "derivation, an expanded small instance and its evidence (the claim's checks are run). "
+        "With --all, one document with every claim, a section per group.")
+    parser.epilog = (
+        "examples: kronconv derive cascade-kronecker-identity 2 2 -o identity.tex --pdf; "
         "kronconv derive --all -o build/docs --pdf; kronconv derive --list")
     parser.add_argument("claim_id", nargs="?", metavar="CLAIM-ID", help="the claim to derive")
     parser.add_argument("sizes", nargs="*", type=int, metavar="SIZE",

@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import math
 
-from kronconv.commands.common import int_list, print_json
-from kronconv.equivariance.analysis import METHODS, WEIGHT_MODES, analyze_equivariance
-from kronconv.errors import check_int
+from kronconv.commands.common import example_or_file, int_list, print_json
+from kronconv.equivariance.analysis import (
+    METHODS,
+    WEIGHT_MODES,
+    EquivarianceResult,
+    analyze_equivariance,
+)
+from kronconv.errors import check_int, invalid
+from kronconv.serialize import to_json
 from kronconv.specs.architecture import load_architecture
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "equivariance", help="exact set of input shifts an architecture is equivariant to",
-        description="For an N-sized circular input, every cyclic shift v: respected (f(T_v x) = "
-        "T_u f(x) for every input, proved by z3), or not (a counterexample re-checked by the "
-        "reference engine), or unknown. --weights symbolic asks about every choice of weights "
-        "(the architecture); --weights random about one seeded draw (these weights).")
-    parser.add_argument("architecture", help="architecture file (.json or .toml)")
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "For an N-sized circular input, every cyclic shift v: respected (f(T_v x) = T_u f(x) "
+        "for every input, proved by z3), or not (a counterexample re-checked by the reference "
+        "engine), or unknown. --weights symbolic asks about every choice of weights (the "
+        "architecture); --weights random about one seeded draw (these weights).")
+    parser.epilog = "example: kronconv equivariance --example segnet16 --size 8"
+    parser.add_argument("architecture", nargs="?", metavar="ARCH",
+                        help="architecture file (.json or .toml)")
+    parser.add_argument("--example", metavar="NAME", help="a shipped example architecture "
+                        "(e.g. segnet16; an unknown name lists them all)")
     parser.add_argument("--size", type=int_list, required=True,
                         help="input size N per axis: one value, or one per axis (16 or 16,8)")
     parser.add_argument("--weights", choices=WEIGHT_MODES, default="symbolic",
@@ -31,40 +41,47 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+def describe(result: EquivarianceResult) -> list[str]:
+    """The human-readable lines of a result."""
+    respected = sorted(result.respected.items())
+    lines = [f"{result.name}: input {list(result.size)} -> output {list(result.output_size)} "
+             "(circular shifts)", f"  question: {result.question_text}"]
+    gens = ", ".join(str(list(v)) for v, _ in result.generators)
+    how = f"proof: z3 unsat for the generators {gens}" if gens else "only the zero shift"
+    lines.append(f"  respected: {len(respected)} of {math.prod(result.size)} shifts ({how})")
+    lines.append("    " + ", ".join(f"{list(v)}->{list(u)}" for v, u in respected[:32])
+                 + (" ..." if len(respected) > 32 else ""))
+    rule = "equals" if set(result.respected) == result.rule_shifts() else "differs from"
+    lines.append(f"  total stride {list(result.total_stride)}: respected set {rule} the "
+                 "multiples of the total stride")
+    refuted = result.with_status("not-respected")
+    lines.append(f"  not respected: {len(refuted)} shifts, each with a counterexample "
+                 "re-checked by the reference engine")
+    first = next((v.counterexample for v in refuted if v.counterexample is not None), None)
+    if first is not None:
+        lines.append(f"    e.g. shift {list(first.shift)}: input {_short(to_json(first.input))};"
+                     " f(x) and f(T_v x) differ for every output shift")
+    unknown = result.with_status("unknown")
+    if unknown:
+        lines.append(f"  unknown: {len(unknown)} shifts: "
+                     + ", ".join(str(list(v.shift)) for v in unknown[:16]))
+    return [*lines, f"  ({result.seconds:.2f} s)"]
+
+
 def run(args: argparse.Namespace) -> int:
     check_int("--seed", args.seed, minimum=0)
-    arch = load_architecture(args.architecture)
+    file = example_or_file(args, args.architecture)
+    if file is None:
+        raise invalid("ARCH", None, "an architecture file or --example NAME")
+    arch = load_architecture(file)
     size = args.size[0] if len(args.size) == 1 else args.size
     result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,
                                   method=args.method, timeout=args.timeout,
-                                  name=args.architecture)
-    data = result.to_json()
+                                  name=args.example or args.architecture)
     if args.json:
-        print_json(data)
-        return 0
-    print(f"{args.architecture}: input {data['size']} -> output {data['output_size']} "
-          f"(circular shifts)")
-    print(f"  question: {data['question_text']}")
-    gens = ", ".join(str(g["shift"]) for g in data["proof"]["generators"])
-    how = f"proof: z3 unsat for the generators {gens}" if gens else "only the zero shift"
-    print(f"  respected: {data['respected_count']} of {data['total_shifts']} shifts ({how})")
-    shown = data["equivariant_shifts"][:32]
-    print("    " + ", ".join(f"{s['shift']}->{s['output_shift']}" for s in shown)
-          + (" ..." if len(data["equivariant_shifts"]) > len(shown) else ""))
-    print(f"  total stride {data['total_stride']}: respected set "
-          + ("equals" if data["matches_total_stride_rule"] else "differs from")
-          + " the multiples of the total stride")
-    refuted = data["not_equivariant"]
-    print(f"  not respected: {len(refuted)} shifts, each with a counterexample re-checked by "
-          "the reference engine")
-    if refuted:
-        first = refuted[0]["counterexample"]
-        print(f"    e.g. shift {first['shift']}: input {_short(first['input'])}; f(x) and "
-              "f(T_v x) differ for every output shift")
-    if data["unknown"]:
-        print(f"  unknown: {len(data['unknown'])} shifts: "
-              + ", ".join(str(u["shift"]) for u in data["unknown"][:16]))
-    print(f"  ({data['seconds']:.2f} s)")
+        print_json(result)
+    else:
+        print("\n".join(describe(result)))
     return 0
 
 

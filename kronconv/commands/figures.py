@@ -7,13 +7,12 @@ import argparse
 from kronconv.render.figures import DEFAULT_SEED, FIGURE_NAMES, PIXELS, write_figures
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "figures", help="draw the essay's figures from the engines (PNG and PDF)",
-        description="Draw the essay's figures from the engines with matplotlib: Kronecker "
-        "products of random 3x3 kernels, self-similar kernels, rank-1 kernels beside them, "
-        f"receptive-field growth and coverage maps. Each is seeded and written as NAME.png "
-        f"({PIXELS[0]}x{PIXELS[1]} pixels) and NAME.pdf; DIR/figures.md holds the captions.")
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Draw the essay's figures from the engines with matplotlib: Kronecker products of "
+        "random 3x3 kernels, self-similar kernels, rank-1 kernels beside them, receptive-field "
+        f"growth and coverage maps. Each is seeded and written as NAME.png ({PIXELS[0]}x"
+        f"{PIXELS[1]} pixels) and NAME.pdf; DIR/figures.md holds the captions.")
     parser.add_argument("-o", "--output", required=True, metavar="DIR",
                         help="directory to write the figures into (created if missing)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the random "

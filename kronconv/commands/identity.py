@@ -6,41 +6,43 @@ import argparse
 
 from kronconv.commands.common import int_list, print_json
 from kronconv.engines import ENGINES
-from kronconv.errors import check_choice, check_int, invalid
-from kronconv.kronecker.identity import check_identity
+from kronconv.errors import check_int, invalid
+from kronconv.kronecker.identity import IdentityResult, check_identity
+from kronconv.serialize import to_json
 from kronconv.specs import BOUNDARIES, CONVENTIONS, NONLINEARITIES, Cascade
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "identity", help="check the cascade Kronecker identity for one configuration",
-        description="Check whether a single-channel linear cascade of dilated convolutions "
-        "equals one convolution with the Kronecker product of its kernels (most dilated "
-        "layer leftmost).")
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Check whether a single-channel linear cascade of dilated convolutions equals one "
+        "convolution with the Kronecker product of its kernels (most dilated layer leftmost).")
+    parser.epilog = ("exit status: 0, or with --check 1 when the identity does not hold; "
+                     "2 on bad input")
     sizes = parser.add_mutually_exclusive_group(required=True)
     sizes.add_argument("--kernel-size", type=int, help="kernel size a of every layer")
-    sizes.add_argument("--kernel-sizes", type=int_list, help="one kernel size per layer: a0,a1,...")
+    sizes.add_argument("--kernel-sizes", type=int_list,
+                       help="one kernel size per layer: a0,a1,...")
     schedule = parser.add_mutually_exclusive_group()
     schedule.add_argument("--layers", type=int, help="N layers with dilations a^0 ... a^(N-1)")
     schedule.add_argument("--dilations", type=int_list, help="one dilation per layer: d0,d1,...")
     parser.add_argument("--dims", type=int, choices=(1, 2, 3), default=2)
     parser.add_argument("--convention", choices=CONVENTIONS, default="convolution")
-    parser.add_argument("--boundary", default="full", help="one of " + ", ".join(BOUNDARIES))
+    parser.add_argument("--boundary", choices=BOUNDARIES, default="full")
     parser.add_argument("--channels", type=int, default=1,
                         help="channels C of every layer (C > 1: the generalised identity)")
-    parser.add_argument("--nonlinearity", default="none",
-                        help="pointwise nonlinearity between layers: " + ", ".join(NONLINEARITIES))
+    parser.add_argument("--nonlinearity", choices=NONLINEARITIES, default="none",
+                        help="pointwise nonlinearity between layers")
     parser.add_argument("--engine", choices=ENGINES.names(), default="symbolic")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random kernels")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when the identity does not hold (for scripts and CI)")
     parser.set_defaults(run=run)
 
 
 def cascade_from_args(args: argparse.Namespace) -> Cascade:
     """The cascade the flags describe (kernel sizes and a schedule)."""
-    check_int("channels", args.channels, minimum=1)
-    check_choice("nonlinearity", args.nonlinearity, NONLINEARITIES)
-    check_choice("boundary", args.boundary, BOUNDARIES)
+    check_int("--channels", args.channels, minimum=1)
     common = {"dims": args.dims, "convention": args.convention, "boundary": args.boundary,
               "channels": args.channels, "nonlinearity": args.nonlinearity}
     if args.kernel_sizes is not None:
@@ -64,21 +66,27 @@ def cascade_from_args(args: argparse.Namespace) -> Cascade:
     return Cascade.exponential(a, args.layers, **common)
 
 
+EXTRA_LINES = ("structure", "kronecker_rank", "tt_ranks", "boundary", "counterexample")
+
+
+def describe(result: IdentityResult) -> list[str]:
+    """The human-readable lines of a result."""
+    verdict = "holds" if result.holds else "does not hold"
+    lines = [f"identity {verdict} ({result.evidence_kind}, engine {result.engine}, "
+             f"{result.seconds:.2f} s)",
+             f"  composite extent {list(result.kernel_extent)}, Kronecker product extent "
+             f"{list(result.predicted_extent)}",
+             f"  {result.comparison}",
+             f"  evidence: {result.detail}"]
+    return lines + [f"  {key}: {to_json(result.extra[key])}" for key in EXTRA_LINES
+                    if key in result.extra]
+
+
 def run(args: argparse.Namespace) -> int:
     cascade = cascade_from_args(args)
     result = check_identity(cascade, args.engine, seed=args.seed)
     if args.json:
-        print_json(result.to_json())
+        print_json(result)
     else:
-        data = result.to_json()
-        verdict = "holds" if result.holds else "does not hold"
-        print(f"identity {verdict} ({data['evidence']['kind']}, engine {result.engine}, "
-              f"{result.seconds:.2f} s)")
-        print(f"  composite extent {list(result.kernel_extent)}, Kronecker product extent "
-              f"{list(result.predicted_extent)}")
-        print(f"  {result.comparison}")
-        print(f"  evidence: {data['evidence']['detail']}")
-        for key in ("structure", "kronecker_rank", "tt_ranks", "boundary", "counterexample"):
-            if key in data:
-                print(f"  {key}: {data[key]}")
-    return 0
+        print("\n".join(describe(result)))
+    return 1 if args.check and not result.holds else 0

@@ -1,24 +1,31 @@
 """``kronconv rf``: receptive field, effective stride and padding, coverage holes and parameters
-of an architecture file or of a plain stack given by flags."""
+of an architecture file, a shipped example, or a plain stack given by flags."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Sequence
 
-from kronconv.commands.common import int_list, print_json
+from kronconv.commands.common import example_or_file, int_list, print_json
 from kronconv.errors import invalid
-from kronconv.receptive_field.report import rf_report
+from kronconv.receptive_field.report import RFLayer, RFReport, rf_report
 from kronconv.specs.architecture import MERGE_OPS, Architecture, load_architecture, plain_stack
 
+PLAIN_STACK_FLAGS = ("--kernel-sizes", "--dilations", "--strides", "--paddings", "--dims")
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "rf", help="receptive field, stride, padding, holes and parameters of an architecture",
-        description="Receptive field (closed forms of Araujo et al.), the exact coverage set and "
-        "its holes, branch alignment and parameter counts, per layer and for the output. Give "
-        "an architecture file (.json or .toml) or a plain stack with --kernel-sizes.")
-    parser.add_argument("arch", nargs="?", help="architecture file (.json or .toml)")
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Receptive field (closed forms of Araujo et al.), the exact coverage set and its holes, "
+        "branch alignment and parameter counts, per layer and for the output. Give an "
+        "architecture file (.json or .toml), a shipped example (--example), or a plain stack "
+        "with --kernel-sizes.")
+    parser.epilog = ("examples: kronconv rf --example vgg16; kronconv rf --kernel-sizes 3,3,3 "
+                     "--dilations 1,2,4 --json")
+    parser.add_argument("arch", nargs="?", metavar="ARCH",
+                        help="architecture file (.json or .toml)")
+    parser.add_argument("--example", metavar="NAME", help="a shipped example architecture "
+                        "(e.g. vgg16; an unknown name lists them all)")
     parser.add_argument("--kernel-sizes", type=int_list, help="plain stack: k0,k1,...")
     parser.add_argument("--dilations", type=int_list, help="plain stack: d0,d1,... (default 1)")
     parser.add_argument("--strides", type=int_list, help="plain stack: s0,s1,... (default 1)")
@@ -29,52 +36,71 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+def _given(args: argparse.Namespace) -> list[str]:
+    """The plain-stack flags the user gave, in the order of ``PLAIN_STACK_FLAGS``."""
+    return [flag for flag in PLAIN_STACK_FLAGS
+            if getattr(args, flag[2:].replace("-", "_")) is not None]
+
+
 def architecture_from_args(args: argparse.Namespace) -> Architecture:
-    flags = [args.kernel_sizes, args.dilations, args.strides, args.paddings, args.dims]
-    if args.arch is not None:
-        if any(f is not None for f in flags):
-            raise invalid("--kernel-sizes", args.kernel_sizes, "no plain-stack flags together "
-                          "with an architecture file")
-        return load_architecture(args.arch)
+    file = example_or_file(args, args.arch)
+    given = _given(args)
+    if file is not None:
+        if given:
+            flag = given[0]
+            raise invalid(flag, getattr(args, flag[2:].replace("-", "_")), "no plain-stack flag "
+                          "together with an architecture file or --example")
+        return load_architecture(file)
     if args.kernel_sizes is None:
-        raise invalid("ARCH", None, "an architecture file, or --kernel-sizes for a plain stack")
+        raise invalid("ARCH", None, "an architecture file, --example NAME, or --kernel-sizes "
+                      "for a plain stack")
     return plain_stack(args.kernel_sizes, args.dilations, strides=args.strides,
                        paddings=args.paddings, dims=args.dims or 1)
 
 
-def _axes(values: list[Any] | None) -> str:
-    if values is None:
-        return "-"
-    return "x".join(str(v) for v in values)
+def axes(values: Sequence[object] | None) -> str:
+    """Per-axis values as ``15x15``; ``-`` where there are none."""
+    return "-" if values is None else "x".join(str(v) for v in values)
+
+
+def table(rows: Sequence[RFLayer]) -> list[str]:
+    """One line per node: layer, op, rf, stride, padding, centre, holes, params."""
+    header = ("layer", "op", "rf", "stride", "padding", "centre", "holes", "params")
+    cells = [[r.id, r.op, axes(r.receptive_field), axes(r.effective_stride),
+              axes(r.effective_padding), axes(r.center), str(r.holes), str(r.parameters)]
+             for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(header)]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in [list(header), *cells]]
+
+
+def summary(report: RFReport) -> list[str]:
+    """The output's line, its first holes and the branch alignment."""
+    top = report.top
+    density = "dense" if top.dense else f"{top.holes} holes"
+    lines = [f"output {report.output!r}: receptive field {axes(top.receptive_field)}, "
+             f"effective stride {axes(top.effective_stride)}, effective padding "
+             f"{axes(top.effective_padding)}, centre {axes(top.center)}, {density}, "
+             f"{top.parameters} parameters"]
+    if top.hole_positions:
+        lines.append(f"  first holes: {[list(h) for h in top.hole_positions[:10]]}")
+    merges = [r for r in report.layers if r.op in MERGE_OPS]
+    checked = [r.id for r in merges if r.effective_stride is not None]
+    unchecked = [r.id for r in merges if r.effective_stride is None]
+    if checked and report.aligned:
+        lines.append(f"  alignment: the branches of {', '.join(checked)} are aligned on every "
+                     "axis")
+    if unchecked:
+        lines.append(f"  alignment: not checked for {', '.join(unchecked)} (after upsample or "
+                     "maxunpool the receptive field depends on the output unit's phase)")
+    lines += [f"  alignment: {message}" for message in report.alignment]
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:
     report = rf_report(architecture_from_args(args))
     if args.json:
         print_json(report)
-        return 0
-    header = ("layer", "op", "rf", "stride", "padding", "centre", "holes", "params")
-    rows = [[e["id"], e["op"], _axes(e["receptive_field"]), _axes(e["effective_stride"]),
-             _axes(e["effective_padding"]), _axes(e["center"]), str(e["holes"]),
-             str(e["parameters"])] for e in report["layers"]]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    for row in [list(header), *rows]:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-    density = "dense" if report["dense"] else f"{report['holes']} holes"
-    print(f"output {report['output']!r}: receptive field {_axes(report['receptive_field'])}, "
-          f"effective stride {_axes(report['effective_stride'])}, effective padding "
-          f"{_axes(report['effective_padding'])}, centre {_axes(report['center'])}, {density}, "
-          f"{report['parameters']} parameters")
-    if report["hole_positions"]:
-        print(f"  first holes: {report['hole_positions'][:10]}")
-    merges = [e for e in report["layers"] if e["op"] in MERGE_OPS]
-    checked = [e["id"] for e in merges if e["effective_stride"] is not None]
-    unchecked = [e["id"] for e in merges if e["effective_stride"] is None]
-    if checked and report["aligned"]:
-        print(f"  alignment: the branches of {', '.join(checked)} are aligned on every axis")
-    if unchecked:
-        print(f"  alignment: not checked for {', '.join(unchecked)} (after upsample or "
-              "maxunpool the receptive field depends on the output unit's phase)")
-    for message in report["alignment"]:
-        print(f"  alignment: {message}")
+    else:
+        print("\n".join([*table(report.layers), *summary(report)]))
     return 0

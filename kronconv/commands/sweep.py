@@ -8,15 +8,14 @@ from pathlib import Path
 
 from kronconv.commands.common import print_json
 from kronconv.kronecker.sweep import exponential_table, markdown, run_sweep
+from kronconv.serialize import to_json
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "sweep", help="classify every small configuration by the direct test and check the "
-        "derived conditions against it",
-        description="Characterisation sweep: structure (kronecker / padded-kronecker / "
-        "not-kronecker), boundary regions, nonlinearities and channels. Exits 1 on any "
-        "mismatch between a derived condition and the direct test.")
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Characterisation sweep: structure (kronecker / padded-kronecker / not-kronecker), "
+        "boundary regions, nonlinearities and channels. Exits 1 on any mismatch between a "
+        "derived condition and the direct test.")
     parser.add_argument("--full", action="store_true",
                         help="the longer sweep (dims 1-2, schedules of up to 4 layers)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -36,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         Path(args.markdown_path).parent.mkdir(parents=True, exist_ok=True)
         Path(args.markdown_path).write_text(text)
     if args.json:
-        print_json({**result.to_json(), "exponential": table})
+        print_json({**to_json(result), "exponential": table})
     else:
         print(text)
         print(f"sweep {'passed' if result.ok else 'FAILED'}: {sum(result.checked.values())} "

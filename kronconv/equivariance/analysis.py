@@ -65,18 +65,6 @@ class Counterexample:
     weights: Weights | None = None
     rechecked_by: str = "reference (naive loops, Python numbers)"
 
-    def to_json(self) -> dict[str, Any]:
-        out = {"shift": list(self.shift), "input": _plain(self.input),
-               "output": _plain(self.output), "shifted_output": _plain(self.shifted_output),
-               "weights_seed": self.weights_seed, "rechecked_by": self.rechecked_by,
-               "differs": "f(T_v x) equals T_u f(x) for no output shift u"}
-        if self.expected_output is not None:
-            out["expected_output"] = _plain(self.expected_output)
-        if self.weights is not None:
-            out["weights"] = {node: {k: _plain(np.asarray(a)) for k, a in params.items()}
-                              for node, params in self.weights.items()}
-        return out
-
 
 @dataclass(frozen=True)
 class ShiftVerdict:
@@ -86,17 +74,6 @@ class ShiftVerdict:
     evidence: str = ""
     counterexample: Counterexample | None = None
     region: np.ndarray | None = None  # screened agreement mask (output grid) for the rule's u
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"shift": list(self.shift), "status": self.status,
-                               "evidence": self.evidence}
-        if self.output_shift is not None:
-            out["output_shift"] = list(self.output_shift)
-        if self.counterexample is not None:
-            out["counterexample"] = self.counterexample.to_json()
-        if self.region is not None:
-            out["agreement_region"] = region_json(self.region)
-        return out
 
 
 @dataclass(frozen=True)
@@ -126,33 +103,22 @@ class EquivarianceResult:
         return {v for v in all_shifts(self.size)
                 if all(a % s == 0 for a, s in zip(v, self.total_stride, strict=True))}
 
-    def to_json(self) -> dict[str, Any]:
-        question = ("respected for every choice of weights (symbolic weights in z3)"
-                    if self.question == "all-weights" else
-                    "respected by these weights" + (f" (random, seed {self.seed})"
-                                                    if self.seed is not None else ""))
-        respected = self.respected
-        return {
-            "architecture": self.name, "size": list(self.size),
-            "output_size": list(self.output_size), "question": self.question,
-            "question_text": question, "weights": self.weights, "seed": self.seed,
-            "shift_convention": "(T_v x)[i] = x[i - v] cyclically (numpy.roll); respected: "
-                                "f(T_v x) = T_u f(x) for every input x",
-            "equivariant_shifts": [{"shift": list(v), "output_shift": list(u)}
-                                   for v, u in sorted(respected.items())],
-            "respected_count": len(respected), "total_shifts": math.prod(self.size),
-            "total_stride": list(self.total_stride),
-            "matches_total_stride_rule": set(respected) == self.rule_shifts(),
-            "not_equivariant": [v.to_json() for v in self.with_status("not-respected")],
-            "unknown": [v.to_json() for v in self.with_status("unknown")],
-            "proof": {"kind": "z3 unsat of the negation for each generator; the respected "
-                              "(v, u) pairs form a group, so the generated group is proved",
-                      "generators": [{"shift": list(v), "output_shift": list(u)}
-                                     for v, u in self.generators],
-                      "queries": [{"name": r.name, "status": r.status,
-                                   "seconds": round(r.seconds, 3)} for r in self.proofs]},
-            "notes": list(self.notes), "seconds": round(self.seconds, 3),
-        }
+    @property
+    def question_text(self) -> str:
+        if self.question == "all-weights":
+            return "respected for every choice of weights (symbolic weights in z3)"
+        seed = f" (random, seed {self.seed})" if self.seed is not None else ""
+        return "respected by these weights" + seed
+
+    def _repr_html_(self) -> str:
+        from kronconv.render.notebook import equivariance_html
+
+        return equivariance_html(self)
+
+    def _repr_latex_(self) -> str:
+        from kronconv.render.notebook import equivariance_latex
+
+        return equivariance_latex(self)
 
 
 def _plain(a: np.ndarray) -> Any:

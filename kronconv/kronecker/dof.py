@@ -173,11 +173,6 @@ class RankResult:
         """Lower bound (rank at a point) meets the Euler upper bound: the generic rank is exact."""
         return self.rank == self.upper_bound
 
-    def to_json(self) -> dict[str, object]:
-        return {"parameters": self.parameters, "degrees_of_freedom": self.rank,
-                "upper_bound": self.upper_bound, "proved": self.proved, "method": self.method,
-                "entries": math.prod(self.shape.extent), "seed": self.seed}
-
 
 def modular_rank(shape: CascadeShape, seed: int = 0, p: int = PRIME) -> RankResult:
     """Rank of J mod p at one random integer point (a lower bound on the generic rank)."""

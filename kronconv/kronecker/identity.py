@@ -29,6 +29,7 @@ from kronconv.engines import (
     reference_dilated_conv,
 )
 from kronconv.errors import KronconvError, check_choice, check_memory, invalid
+from kronconv.serialize import to_json
 from kronconv.specs import Cascade
 
 FACTOR_ORDERS = ("most-dilated-first", "reversed")
@@ -36,7 +37,8 @@ FACTOR_ORDERS = ("most-dilated-first", "reversed")
 
 @dataclass(frozen=True)
 class IdentityResult:
-    """What ``check_identity`` found; ``to_json`` is what ``kronconv identity --json`` prints."""
+    """What ``check_identity`` found; ``kronconv.serialize.to_json`` of it is what ``kronconv
+    identity --json`` prints."""
 
     holds: bool
     engine: str
@@ -49,16 +51,21 @@ class IdentityResult:
     extra: dict[str, Any] = field(default_factory=dict)
     error_bound: str = ""  # randomized evidence: its probability (or tolerance) bound
 
-    def to_json(self) -> dict[str, Any]:
-        # A failed equality at a point is not a randomized "proof" of anything: it refutes.
-        kind = self.kind if self.holds else "counterexample"
-        return {"holds": self.holds, "engine": self.engine,
-                "evidence": {"kind": kind, "detail": self.detail,
-                             **({"error_bound": self.error_bound} if self.error_bound
-                                and self.holds else {})},
-                "kernel_extent": list(self.kernel_extent),
-                "predicted_extent": list(self.predicted_extent),
-                "comparison": self.comparison, "seconds": round(self.seconds, 4), **self.extra}
+    @property
+    def evidence_kind(self) -> str:
+        """The label of the evidence: a failed equality at a point is not a randomized "proof"
+        of anything, it is a counterexample."""
+        return self.kind if self.holds else "counterexample"
+
+    def _repr_html_(self) -> str:
+        from kronconv.render.notebook import identity_html
+
+        return identity_html(self)
+
+    def _repr_latex_(self) -> str:
+        from kronconv.render.notebook import identity_latex
+
+        return identity_latex(self)
 
 
 def kronecker_prediction(engine: Engine, kernels: Sequence[np.ndarray],
@@ -160,8 +167,8 @@ def check_identity(cascade: Cascade, engine: str | Engine = "symbolic", *, seed:
             detail = (f"{engine.name} engine: {comparison.detail}; no readable counterexample "
                       f"searched: kernels over {COUNTEREXAMPLE_MAX_ENTRIES} entries")
     if boundary in ("same", "circular"):
-        extra["boundary"] = boundary_relation(cascade, extra.get("input_shape") or [
-            e + 1 for e in extent]).to_json()
+        extra["boundary"] = to_json(boundary_relation(cascade, extra.get("input_shape") or [
+            e + 1 for e in extent]))
     return IdentityResult(comparison.equal, engine.name, note.kind, detail, extent,
                           predicted_extent, time.perf_counter() - start, comparison.detail,
                           extra, note.error_bound)
@@ -206,7 +213,7 @@ def _structure_keys(cascade: Cascade, seed: int) -> dict[str, Any]:
     )
 
     structure = predict_structure(cascade)
-    out: dict[str, Any] = {"structure": structure.kind, "structure_detail": structure.to_json()}
+    out: dict[str, Any] = {"structure": structure.kind, "structure_detail": to_json(structure)}
     if math.prod(cascade.extent) <= 40_000:
         rng = np.random.default_rng(seed)
         kernels = [rng.integers(-RANK_MAGNITUDE, RANK_MAGNITUDE, layer.sizes).astype(object)
@@ -218,7 +225,7 @@ def _structure_keys(cascade: Cascade, seed: int) -> dict[str, Any]:
         # The exact rank at one point is a lower bound on the generic rank; the block count is
         # an upper bound for every kernel. When they meet, the generic rank is proved.
         out["kronecker_rank_detail"] = {
-            **rank.to_json(), "seed": seed, "upper_bound": bound,
+            **to_json(rank), "seed": seed, "upper_bound": bound,
             "generic": ("the generic rank: the exact rank at one integer point meets the upper "
                         "bound that holds for every kernel (proof)") if rank.rank == bound else
                        ("a lower bound on the generic rank from one integer point (the upper "
@@ -311,17 +318,6 @@ class BoundaryRelation:
     shift: tuple[int, ...]
     region: np.ndarray  # bool mask over the output
 
-    def to_json(self) -> dict[str, Any]:
-        rows = [list(map(int, index)) for index in np.argwhere(self.region)]
-        box = ([min(r[a] for r in rows) for a in range(len(self.shape))],
-               [max(r[a] for r in rows) for a in range(len(self.shape))]) if rows else None
-        return {"boundary": self.boundary, "input_shape": list(self.shape),
-                "shift": list(self.shift), "agreeing_outputs": len(rows),
-                "outputs": int(self.region.size),
-                "bounding_box": [list(box[0]), list(box[1])] if box else None,
-                "relation": "cascade[t] = single[t + shift]" + (
-                    " (mod n)" if self.boundary == "circular" else " for t in the region")}
-
 
 def _axis_paths(cascade: Cascade, axis: int, n: int) -> tuple[np.ndarray, np.ndarray, int]:
     """Per output t: (some valid path exists, some valid path is cut), and the shift."""
@@ -408,7 +404,7 @@ def _nonlinear_result(cascade: Cascade, engine: Engine, start: float) -> Identit
     return IdentityResult(False, engine.name, "counterexample", detail, cascade.extent,
                           _predicted_extent(cascade), time.perf_counter() - start,
                           f"{example.property} violated",
-                          {"structure": "nonlinear", "counterexample": example.to_json()})
+                          {"structure": "nonlinear", "counterexample": to_json(example)})
 
 
 def _multichannel_result(cascade: Cascade, engine: Engine, seed: int,

@@ -117,11 +117,6 @@ class Counterexample:
     found_by: str
     rechecked_by: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {"violates": self.property, "kernels": self.kernels, "inputs": self.inputs,
-                "outputs": self.outputs, "found_by": self.found_by,
-                "rechecked_by": self.rechecked_by}
-
 
 def _listed(array: np.ndarray) -> Any:
     return np.vectorize(_scalar, otypes=[object])(array).tolist()

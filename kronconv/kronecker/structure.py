@@ -51,15 +51,6 @@ class Structure:
     paddings: tuple[tuple[int, ...], ...]  # per entry of ``order``: d - ext(inner), per axis
     first_violation: int | None = None  # layer index where d < ext(inner), if any
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.kind, "extent": list(self.extent),
-                               "order_inner_to_outer": list(self.order),
-                               "paddings": [list(p) for p in self.paddings],
-                               "paddings_note": "d_k - ext(inner) per axis; negative = overlap"}
-        if self.first_violation is not None:
-            out["overlap_at_layer"] = self.first_violation
-        return out
-
 
 def _effective(cascade: Cascade) -> list[int]:
     """Layers that are not scalars (size > 1 on some axis), sorted by dilation (stable)."""
@@ -277,12 +268,6 @@ class KroneckerRank:
     nearest_error: float  # ||C - B kron D||_F / ||C||_F for the nearest Kronecker product
     singular_values: tuple[float, ...]
     float_rank: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"rank": self.rank, "block": list(self.block), "method": self.method,
-                "nearest_kronecker_relative_error": self.nearest_error,
-                "float_rank": self.float_rank, "float_rank_rule": FLOAT_RANK_RULE,
-                "singular_values": [float(f"{s:.6g}") for s in self.singular_values[:8]]}
 
 
 def nearest_kronecker(array: np.ndarray, block: Sequence[int]) -> tuple[np.ndarray, np.ndarray,

@@ -84,12 +84,6 @@ class SweepResult:
             self.mismatches.append({"part": part, **config, "derived": derived,
                                     "direct": direct})
 
-    def to_json(self) -> dict[str, Any]:
-        return {"domain": self.domain.describe(), "ok": self.ok, "checked": dict(self.checked),
-                "mismatches": self.mismatches[:20], "seconds": round(self.seconds, 2),
-                "table": [{"part": p, "group": g, "class": c, "count": n}
-                          for (p, g, c), n in sorted(self.counts.items())]}
-
 
 def schedules(layers: int, dilations: int) -> Iterator[tuple[int, ...]]:
     for count in range(1, layers + 1):

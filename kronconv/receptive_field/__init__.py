@@ -11,13 +11,15 @@ from kronconv.receptive_field.recursion import (
     closed_forms,
     receptive_field,
 )
-from kronconv.receptive_field.report import rf_report
+from kronconv.receptive_field.report import RFLayer, RFReport, rf_report
 
 __all__ = [
     "Alignment",
     "AxisField",
     "FieldReport",
     "HdcVerdict",
+    "RFLayer",
+    "RFReport",
     "Support",
     "closed_forms",
     "coverage",

@@ -1,15 +1,48 @@
-"""Claims reports: JSON (for CI), Markdown (for docs) and the terminal table."""
+"""Claims reports: the :class:`ClaimsReport` value (JSON for CI through
+:mod:`kronconv.serialize`, HTML and LaTeX in a notebook), Markdown for docs, the terminal table."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kronconv.claims.runner import ClaimResult
 from kronconv.errors import KronconvError
+
+
+def _generated_by() -> str:
+    from kronconv import __version__
+
+    return f"kronconv {__version__}"
+
+
+@dataclass(frozen=True)
+class ClaimsReport:
+    """The results of a run of claims; displays itself in a notebook as the claims table."""
+
+    results: tuple[ClaimResult, ...]
+    generated_by: str = ""
+
+    @classmethod
+    def of(cls, results: Sequence[ClaimResult]) -> ClaimsReport:
+        return cls(tuple(results), _generated_by())
+
+    def summary(self) -> dict[str, int]:
+        return summary(self.results)
+
+    def _repr_html_(self) -> str:
+        from kronconv.render.notebook import claims_html
+
+        return claims_html(self)
+
+    def _repr_latex_(self) -> str:
+        from kronconv.render.notebook import claims_latex
+
+        return claims_latex(self)
 
 
 def summary(results: Sequence[ClaimResult]) -> dict[str, int]:
@@ -18,10 +51,10 @@ def summary(results: Sequence[ClaimResult]) -> dict[str, int]:
 
 
 def report_json(results: Sequence[ClaimResult]) -> dict[str, Any]:
-    from kronconv import __version__
+    from kronconv.serialize import to_json
 
-    return {"generated_by": f"kronconv {__version__}", "summary": summary(results),
-            "claims": [r.to_json() for r in results]}
+    data: dict[str, Any] = to_json(ClaimsReport.of(results))
+    return data
 
 
 def _evidence_text(result: ClaimResult) -> str:

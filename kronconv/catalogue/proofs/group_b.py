@@ -40,6 +40,7 @@ from kronconv.kronecker.sweep import (
     sweep_boundary,
     sweep_structure,
 )
+from kronconv.serialize import to_json
 
 DERIVATIONS = load_sibling(__file__, "_derivations_b")  # the steps a reader follows
 
@@ -211,14 +212,14 @@ def ranks_of_examples() -> list[Evidence]:
         out.append(Evidence(
             "numeric", "proof", text + f" (exact rank over Q at one integer point, seed 0, "
             f"= {rank.rank} is a lower bound; the block decomposition C = sum_b K_out(b) kron "
-            f"block_b(C_in) bounds every kernel's rank by {bound})", data=rank.to_json()))
+            f"block_b(C_in) bounds every kernel's rank by {bound})", data=to_json(rank)))
         out.append(Evidence(
             "numeric", "randomized", text + f": nearest Kronecker product of one random "
             f"instance has relative error {rank.nearest_error:.3g} (float64 SVD of the "
             "rearrangement; the residual of the product itself agrees within 1e-9)",
             count=1, seed=0, error_bound="a measurement at one seeded integer instance; float64 "
             "SVD error ~ max(shape) * 2^-52 relative", data={"singular_values":
-                                                           rank.to_json()["singular_values"]}))
+                                                           to_json(rank)["singular_values"]}))
     return out
 
 
@@ -260,7 +261,7 @@ def counterexamples_per_nonlinearity() -> list[Evidence]:
         out.append(Evidence("numeric", "counterexample", f"{sigma}, a=3, d=1,3, 2D, impulse "
                             f"kernels and input: {example.property} fails "
                             f"({example.outputs})", rechecked_by=example.rechecked_by,
-                            data=example.to_json()))
+                            data=to_json(example)))
     user = nl.find_counterexample(Cascade.from_schedule([2, 2], [1, 2], dims=1),
                                   lambda v: v * v)
     assert user is not None
@@ -340,7 +341,7 @@ def generalised_identity() -> list[Evidence]:
 @multi.check("numeric")
 def scalar_identity_fails_and_tt_ranks() -> list[Evidence]:
     cascade = Cascade.exponential(2, 2, dims=2, channels=2)
-    result = check_identity(cascade, "symbolic").to_json()
+    result = to_json(check_identity(cascade, "symbolic"))
     assert not result["holds"] and result["structure"] == "matrix-product"
     out = [Evidence("numeric", "counterexample", "C=2, a=2, 2 layers: channel-wise Kronecker "
                     f"products {result['counterexample']['naive_kronecker_at_offset_0']} vs "
@@ -410,7 +411,7 @@ def same_only_on_interior() -> Evidence:
                     f"single 'same' convolution only at outputs "
                     f"{np.flatnonzero(relation.region).tolist()} (shift {relation.shift}); "
                     "outside, a counterexample", rechecked_by=REFERENCE, verdict="qualifies",
-                    data=relation.to_json())
+                    data=to_json(relation))
 
 
 # ---------------------------------------------------------------------------------------------
