@@ -2,7 +2,8 @@
 #   make verify   create .venv, install, run every claim and the characterisation sweep,
 #                 write reports/claims.{json,md} and reports/characterisation.md
 #   make test     create .venv, install, lint, type-check and run the test suite
-#   make docs     claims report, derivations (LaTeX + PDF) and figures into build/docs
+#   make docs     claims report, derivations (LaTeX + PDF), figures and the offline claims page
+#                 (build/docs/site/index.html) into build/docs
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
@@ -35,6 +36,7 @@ test-slow: $(STAMP)
 docs: $(STAMP)
 	$(VENV)/bin/kronconv derive --all -q -o build/docs --pdf --json build/docs/claims.json --markdown build/docs/claims.md
 	$(VENV)/bin/kronconv figures -o build/docs/figures
+	$(VENV)/bin/kronconv report -q -o build/docs/site
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_identity.py

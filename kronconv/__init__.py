@@ -68,9 +68,9 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'kronconv' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    # Not cached in globals(): the defining module stays the one source of truth, also when a
+    # test harness (pytester) drops and re-imports kronconv's submodules.
+    return getattr(importlib.import_module(module), name)
 
 
 def __dir__() -> list[str]:

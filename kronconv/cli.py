@@ -27,6 +27,7 @@ COMMANDS = {
     "sweep": "classify every small configuration by the direct test and check the derived "
              "conditions against it",
     "equivariance": "exact set of input shifts an architecture is equivariant to",
+    "report": "run the claims and write an offline HTML page (DIR/index.html)",
 }
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 EXPECTED = {int: "an integer", float: "a number", str: "a string"}

@@ -93,3 +93,44 @@ def test_figures_cli_and_its_errors(tmp_path, capsys) -> None:
     assert main(["figures", "-o", str(tmp_path), "--only", "no-such-figure"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--only='no-such-figure' is invalid" in err
+
+
+
+def _figure(name: str):
+    return figures.render(next(spec for spec in figures.FIGURES if spec.name == name))
+
+
+@pytest.mark.parametrize("name", ["kronecker-products", "self-similar", "rank-one"])
+def test_every_kernel_panel_has_its_colour_key(name: str) -> None:
+    figure = _figure(name)
+    images = [axis for axis in figure.axes if axis.images]
+    keys = [axis for axis in figure.axes if axis.get_ylabel() == "entry"]
+    assert len(images) == 8 and len(keys) == 8
+
+
+def _block_edges(axis) -> set[float]:
+    horizontal = [line.get_ydata() for line in axis.lines]
+    return {float(y[0]) for y in horizontal if y[0] == y[1]}
+
+
+def test_kronecker_panels_mark_their_3x3_and_9x9_blocks() -> None:
+    kernels = [axis for axis in _figure("rank-one").axes if axis.images]
+    edges = [edge - 0.5 for edge in range(3, 27, 3)]
+    assert all(_block_edges(axis) == set(edges) for axis in kernels[:4])
+    assert all(not axis.lines for axis in kernels[4:])  # rank-1 kernels have no blocks
+
+
+def test_coverage_keys_say_when_a_panel_has_one_value() -> None:
+    labels = [axis.get_ylabel() for axis in _figure("coverage-holes").axes
+              if axis.get_ylabel().startswith("paths")]
+    expected = ["paths" if len({int(v) for v in coverage_map(size, d).flat if v}) > 1
+                else "paths: every offset 1" for size, d in figures.COVERAGE_SCHEDULES]
+    assert labels == expected and "paths: every offset 1" in labels and "paths" in labels
+
+
+def test_growth_axes_have_one_quantity_each_with_its_unit() -> None:
+    plots = [axis for axis in _figure("receptive-field-growth").axes if axis.lines]
+    labels = [axis.get_ylabel() for axis in plots]
+    assert labels == ["receptive field side (pixels, log scale)",
+                      "parameters (kernel entries)"]
+    assert all(axis.get_xlabel() == "layers" for axis in plots)

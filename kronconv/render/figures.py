@@ -12,13 +12,17 @@ interactive backend (and no global state) is involved.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
@@ -77,26 +81,48 @@ def receptive_field_side(kernel_size: int, dilations: Sequence[int]) -> tuple[in
 
 
 # -- drawing -------------------------------------------------------------------------------------
+def _entry_key(figure: Figure, image: AxesImage, axis: Axes, largest: float) -> None:
+    """The colour key of a kernel panel: -m (black), 0 (mid-grey), +m (white)."""
+    bar = figure.colorbar(image, ax=axis, shrink=0.8, pad=0.02, ticks=[-largest, 0, largest])
+    bar.ax.tick_params(labelsize=6)
+    bar.set_label("entry", fontsize=7)
+
+
+def _block_lines(axis: Axes, side: int, blocks: Sequence[int]) -> None:
+    """Lines at the boundaries of the Kronecker blocks (every b entries, for each b)."""
+    for block, width in zip(blocks, (0.4, 1.0), strict=False):
+        for edge in range(block, side, block):
+            axis.axhline(edge - 0.5, color="tab:red", linewidth=width)
+            axis.axvline(edge - 0.5, color="tab:red", linewidth=width)
+
+
 def _panels(figure: Figure, kernels: Sequence[np.ndarray], rows: int, columns: int,
-            labels: Sequence[str] = ()) -> None:
+            labels: Sequence[str] = (), blocks: Sequence[Sequence[int]] = ()) -> None:
+    """Kernels as grey-scale panels, each with its colour key and (optionally) block lines."""
     axes = figure.subplots(rows, columns, squeeze=False)
     for index, axis in enumerate(axes.flat):
         axis.set_xticks([])
         axis.set_yticks([])
-        if index < len(kernels):
-            # Symmetric scale per panel: mid-grey is 0, black/white the largest |entry|.
-            largest = float(np.abs(kernels[index]).max()) or 1.0
-            axis.imshow(kernels[index], cmap="gray", interpolation="nearest", vmin=-largest,
-                        vmax=largest)
-            if labels:
-                axis.set_title(labels[index], fontsize=9)
-        else:
+        if index >= len(kernels):
             axis.set_axis_off()
+            continue
+        # Symmetric scale per panel: mid-grey is 0, black/white the largest |entry|.
+        largest = float(np.abs(kernels[index]).max()) or 1.0
+        image = axis.imshow(kernels[index], cmap="gray", interpolation="nearest",
+                            vmin=-largest, vmax=largest)
+        _entry_key(figure, image, axis, largest)
+        if blocks and blocks[index]:
+            _block_lines(axis, kernels[index].shape[0], blocks[index])
+        if labels:
+            axis.set_title(labels[index], fontsize=9)
+
+
+KRONECKER_BLOCKS = (3, 9)  # a 27x27 product of 3x3 factors: blocks of 3x3 and 9x9 entries
 
 
 def draw_kronecker(figure: Figure, rng: np.random.Generator) -> None:
     kernels = [kronecker_kernel(random_kernels(rng, 3)) for _ in range(8)]
-    _panels(figure, kernels, 2, 4)
+    _panels(figure, kernels, 2, 4, blocks=[KRONECKER_BLOCKS] * 8)
 
 
 def draw_self_similar(figure: Figure, rng: np.random.Generator) -> None:
@@ -104,7 +130,7 @@ def draw_self_similar(figure: Figure, rng: np.random.Generator) -> None:
     for _ in range(8):
         (kernel,) = random_kernels(rng, 1)
         kernels.append(kronecker_kernel([kernel, kernel, kernel]))
-    _panels(figure, kernels, 2, 4)
+    _panels(figure, kernels, 2, 4, blocks=[KRONECKER_BLOCKS] * 8)
 
 
 def draw_rank_one(figure: Figure, rng: np.random.Generator) -> None:
@@ -114,32 +140,37 @@ def draw_rank_one(figure: Figure, rng: np.random.Generator) -> None:
         u, v = rng.integers(-9, 10, 27), rng.integers(-9, 10, 27)
         rank_one.append(np.outer(u, v))
     labels = ["Kronecker, 27 parameters"] * 4 + ["rank 1, 27 + 27 parameters"] * 4
-    _panels(figure, kronecker + rank_one, 2, 4, labels)
+    _panels(figure, kronecker + rank_one, 2, 4, labels,
+            blocks=[KRONECKER_BLOCKS] * 4 + [()] * 4)
+
+
+GROWTH_SCHEDULES = {
+    "plain 3x3, d = 1": lambda n: [1] * n,
+    "dilated 3x3, d = 1, 2, 4, ... (Yu & Koltun)": lambda n: [2**level for level in range(n)],
+    "dilated 3x3, d = 1, 3, 9, ... (Kronecker)": lambda n: [3**level for level in range(n)],
+}
 
 
 def draw_growth(figure: Figure, rng: np.random.Generator) -> None:
+    """Left: the receptive field's side in pixels (log scale). Right: the parameters, which are
+    the same for all three schedules. One quantity per axis."""
     depths = list(range(1, 8))
-    schedules = {
-        "plain 3x3, d = 1": lambda n: [1] * n,
-        "dilated 3x3, d = 1, 2, 4, ... (Yu & Koltun)": lambda n: [2**level for level in range(n)],
-        "dilated 3x3, d = 1, 3, 9, ... (Kronecker)": lambda n: [3**level for level in range(n)],
-    }
-    linear, logarithmic = figure.subplots(1, 2)
-    for label, schedule in schedules.items():
+    field, parameters = figure.subplots(1, 2)
+    for label, schedule in GROWTH_SCHEDULES.items():
         sides = [receptive_field_side(3, schedule(n))[0] for n in depths]
-        for axis in (linear, logarithmic):
-            axis.plot(depths, sides, marker="o", label=label)
-    parameters = [9 * n for n in depths]
-    for axis in (linear, logarithmic):
-        axis.plot(depths, parameters, linestyle="--", color="gray",
-                  label="parameters (9 per layer)")
+        field.plot(depths, sides, marker="o", label=label)
+    field.set_yscale("log")
+    field.set_ylabel("receptive field side (pixels, log scale)")
+    field.set_title("receptive field", fontsize=10)
+    field.legend(fontsize=8)
+    parameters.plot(depths, [9 * n for n in depths], marker="s", color="gray",
+                    label="all three schedules: 9 per layer")
+    parameters.set_ylabel("parameters (kernel entries)")
+    parameters.set_title("parameters", fontsize=10)
+    parameters.legend(fontsize=8)
+    for axis in (field, parameters):
         axis.set_xlabel("layers")
         axis.grid(alpha=0.3)
-    linear.set_ylabel("receptive field side (pixels); parameters (dashed)")
-    logarithmic.set_yscale("log")
-    logarithmic.set_title("log scale", fontsize=10)
-    linear.set_title("linear scale", fontsize=10)
-    linear.legend(fontsize=8)
 
 
 COVERAGE_SCHEDULES = ((3, (1, 2, 4)), (3, (1, 3, 9)), (3, (1, 2, 5)),
@@ -152,13 +183,20 @@ def draw_coverage(figure: Figure, rng: np.random.Generator) -> None:
     for axis, (size, dilations) in zip(axes.flat, COVERAGE_SCHEDULES, strict=True):
         counts = coverage_map(size, dilations)
         holes = int(np.count_nonzero(counts == 0))
-        top = max(2, int(counts.max()))  # one scale from 1 path (dark) upwards, integer ticks
-        image = axis.imshow(np.ma.masked_equal(counts, 0), cmap=palette,
-                            interpolation="nearest", vmin=1, vmax=top)
+        reached = counts[counts > 0]
+        low, top = int(reached.min()), int(reached.max())
+        single = low == top  # one value: one colour, and a key that says so
+        cmap = ListedColormap([palette(0.0)]).with_extremes(bad="red") if single else palette
+        image = axis.imshow(np.ma.masked_equal(counts, 0), cmap=cmap, interpolation="nearest",
+                            vmin=low - 0.5 if single else low, vmax=low + 0.5 if single else top)
         bar = figure.colorbar(image, ax=axis, shrink=0.85, pad=0.02)
-        bar.set_ticks([t for t in MaxNLocator(nbins=5, integer=True).tick_values(1, top)
-                       if 1 <= t <= top])
-        bar.set_label("paths", fontsize=8)
+        if single:
+            bar.set_ticks([low])
+            bar.set_label(f"paths: every offset {low}", fontsize=8)
+        else:
+            bar.set_ticks([t for t in MaxNLocator(nbins=5, integer=True).tick_values(low, top)
+                           if low <= t <= top])
+            bar.set_label("paths", fontsize=8)
         bar.ax.tick_params(labelsize=7)
         side = counts.shape[0]
         axis.set_title(f"{size}x{size}, d = {dilations}: {side}x{side}, {holes} holes",
@@ -174,25 +212,29 @@ FIGURES = (
                "27x27 kernels K_2 ⊗ K_1 ⊗ K_0 of three random integer 3x3 kernels, each "
                "computed as the composite kernel of the cascade with dilations 1, 3, 9 and "
                "checked to equal the Kronecker product exactly (claim "
-               "cascade-kronecker-identity). Grey scale per panel: mid-grey is 0, black and "
-               "white are -m and +m for m the largest |entry| of that kernel.", draw_kronecker),
+               "cascade-kronecker-identity). Grey scale per panel, with its key: mid-grey is 0, "
+               "black and white are -m and +m for m the largest |entry| of that kernel. Red "
+               "lines mark the 3x3 blocks (thin) and the 9x9 blocks (thick) of the product.",
+               draw_kronecker),
     FigureSpec("self-similar", "Self-similar kernels K ⊗ K ⊗ K",
                "27x27 'fractal' kernels K ⊗ K ⊗ K: the same random 3x3 kernel at every layer "
-               "of the dilated cascade (dilations 1, 3, 9).", draw_self_similar),
+               "of the dilated cascade (dilations 1, 3, 9). Grey scale and block lines as in "
+               "the first figure.", draw_self_similar),
     FigureSpec("rank-one", "Kronecker samples beside random rank-1 kernels",
                "Top: 27x27 Kronecker products of three 3x3 kernels (27 parameters). Bottom: "
                "random rank-1 27x27 kernels u v^T (27 + 27 = 54 parameters, 53 degrees of "
                "freedom; the essay says 27, see claim rank1-same-parameters). Grey scale as in "
                "the first figure: mid-grey is 0.", draw_rank_one),
     FigureSpec("receptive-field-growth", "Receptive field growth, plain against dilated",
-               "Side of the receptive field of a 3x3 cascade after each layer, measured as the "
-               "extent of the impulse response of all-ones kernels: linear for plain "
-               "convolutions (2L + 3 after L+1 layers), exponential with dilations 2^l or "
-               "3^l, while the parameters grow by 9 per layer (claims rf-plain-linear, "
-               "rf-dilated-exponential).", draw_growth),
+               "Left: side of the receptive field of a 3x3 cascade after each layer, in pixels "
+               "on a log scale, measured as the extent of the impulse response of all-ones "
+               "kernels: linear for plain convolutions (2L + 3 after L+1 layers), exponential "
+               "with dilations 2^l or 3^l. Right: the parameters, 9 per layer for all three "
+               "(claims rf-plain-linear, rf-dilated-exponential).", draw_growth),
     FigureSpec("coverage-holes", "Coverage maps: which input offsets reach one output",
                "Number of paths from each input offset to one output unit (composite of "
-               "all-ones kernels; colour = number of paths, colour bar per panel); red cells "
+               "all-ones kernels; colour = number of paths, with a key per panel, which says so "
+               "when every offset has the same count); red cells "
                "inside the box are holes "
                "(gridding). Top row: each dilation is at most the extent reached by the layers "
                "before it, and there are no holes; with d = (1, 3, 9) every offset is reached "
@@ -231,6 +273,13 @@ def write_figures(directory: str | Path, names: Sequence[str] = (),
                                     f"{exc.strerror}") from exc
             written.append(target)
     return written
+
+
+def png_bytes(spec: FigureSpec, seed: int = DEFAULT_SEED) -> bytes:
+    """One figure as PNG bytes (for pages that embed their images)."""
+    buffer = io.BytesIO()
+    render(spec, seed).savefig(buffer, format="png", dpi=DPI, metadata=_metadata("png"))
+    return buffer.getvalue()
 
 
 def _metadata(suffix: str) -> dict[str, str | None]:
