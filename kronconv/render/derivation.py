@@ -9,7 +9,6 @@ claim renders: without a derivation the section says so and lets the evidence sp
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from tokenize import TokenError
 from typing import Any
@@ -22,6 +21,8 @@ from kronconv.claims import Claim, ClaimResult, Context, Evidence
 from kronconv.claims.derivation import claim_key
 from kronconv.errors import invalid
 from kronconv.latex import Latex
+from kronconv.render.values import TABLE_LIMIT as MATRIX_LIMIT
+from kronconv.render.values import TEXT_LIMIT, elide_literals
 
 GROUP_TITLES = {
     "A": "The Kronecker identity",
@@ -97,45 +98,6 @@ def _assumptions(claim: Claim, context: Context) -> Latex:
     return body
 
 
-LITERAL_LIMIT = 100  # inline [...] / {...} / (...) data longer than this is elided in prose
-_OPENERS = {"[": "]", "{": "}"}  # data literals; parenthesised prose is kept
-
-
-def elide_literals(detail: str, limit: int = LITERAL_LIMIT) -> tuple[str, int]:
-    """Replace each bracketed span (balanced [..] or {..}) longer than ``limit`` characters
-    by its brackets around an ellipsis; returns the text and how many spans were elided. Checks
-    often print whole arrays into their detail; the full values stay in the JSON report."""
-    out, elided, index, in_math = [], 0, 0, False
-    while index < len(detail):
-        char = detail[index]
-        in_math ^= char == "$"  # $...$ mathematics is kept whole
-        end = _closing(detail, index) if char in _OPENERS and not in_math else -1
-        if end > 0 and end - index + 1 > limit and "$" not in detail[index:end]:
-            out.append(f"{char}... {end - index - 1} characters elided ...{_OPENERS[char]}")
-            elided += 1
-            index = end + 1
-            continue
-        out.append(char)
-        index += 1
-    return "".join(out), elided
-
-
-def _closing(text_: str, start: int) -> int:
-    """Index of the bracket closing the one at ``start`` (-1 if unbalanced)."""
-    stack = []
-    for index in range(start, len(text_)):
-        char = text_[index]
-        if char in _OPENERS:
-            stack.append(_OPENERS[char])
-        elif stack and char == stack[-1]:
-            stack.pop()
-            if not stack:
-                return index
-        elif char in _OPENERS.values():
-            return -1  # mismatched: leave the text as it is
-    return -1
-
-
 def _detail_text(detail: str) -> Latex:
     shown, elided = elide_literals(detail)
     if elided:
@@ -166,9 +128,6 @@ def evidence_table(evidence: Sequence[Evidence]) -> Latex:
                      f"{column}{{0.1\\linewidth}}{column}{{0.53\\linewidth}}")
 
 
-_NUMBER_TEXT = re.compile(r"^-?\d+(/\d+)?$")  # exact values that checks store as text
-MATRIX_LIMIT = 12  # rows or columns beyond this are cut to a corner with ellipses
-TEXT_LIMIT = 300  # characters of a non-array value shown
 
 
 def _entry(value: Any) -> sympy.Basic | None:
