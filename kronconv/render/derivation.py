@@ -256,7 +256,7 @@ def claim_section(claim: Claim, result: ClaimResult | None, context: Context,
             body = body + context.heading("Counterexample", shown)
         if result.error:
             body = body + context.heading("Error", tex.paragraph(tex.texttt(result.error)))
-    title = tex.texttt(claim.id) + tex.text(": ") + tex.prose(claim.title)
+    title = tex.identifier(claim.id) + tex.text(": ") + tex.prose(claim.title)
     return tex.section(title, body, level=context.level, key=claim_key(claim.id))
 
 
@@ -280,7 +280,7 @@ def _summary(claims: Sequence[Claim], results: Mapping[str, ClaimResult]) -> Lat
     for claim in claims:
         result = results.get(claim.id)
         kinds = ", ".join(sorted({e.kind for e in result.evidence})) if result else "-"
-        rows.append([tex.raw(f"\\S\\ref{{{claim_key(claim.id)}}}"), tex.texttt(claim.id),
+        rows.append([tex.raw(f"\\S\\ref{{{claim_key(claim.id)}}}"), tex.identifier(claim.id),
                      tex.texttt(result.status if result else "not run"), tex.text(kinds or "-")])
     header = [tex.bold(tex.text(name)) for name in ("section", "claim", "status", "evidence")]
     return tex.table(header, rows, r"l>{\raggedright\arraybackslash}p{0.42\linewidth}l"
