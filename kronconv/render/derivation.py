@@ -117,15 +117,16 @@ def _evidence_detail(evidence: Evidence) -> Latex:
 
 
 def evidence_table(evidence: Sequence[Evidence]) -> Latex:
-    """Engine tier, evidence kind, verdict and detail of every piece of evidence."""
+    """Row number, engine tier, evidence kind, verdict and detail of every piece of evidence:
+    the one place where each piece is stated (the counterexample part refers to its row)."""
     if not evidence:
         return tex.paragraph(tex.text("No evidence was produced."))
     column = r">{\raggedright\arraybackslash}p"
-    rows = [[tex.texttt(e.tier), tex.texttt(e.kind), tex.texttt(e.verdict), _evidence_detail(e)]
-            for e in evidence]
-    header = [tex.bold(tex.text(name)) for name in ("tier", "kind", "verdict", "detail")]
-    return tex.table(header, rows, f"{column}{{0.1\\linewidth}}{column}{{0.17\\linewidth}}"
-                     f"{column}{{0.1\\linewidth}}{column}{{0.53\\linewidth}}")
+    rows = [[tex.text(index), tex.texttt(e.tier), tex.texttt(e.kind), tex.texttt(e.verdict),
+             _evidence_detail(e)] for index, e in enumerate(evidence, 1)]
+    header = [tex.bold(tex.text(name)) for name in ("", "tier", "kind", "verdict", "detail")]
+    return tex.table(header, rows, f"r{column}{{0.1\\linewidth}}{column}{{0.17\\linewidth}}"
+                     f"{column}{{0.1\\linewidth}}{column}{{0.49\\linewidth}}")
 
 
 
@@ -214,17 +215,15 @@ def data_value(value: Any) -> Latex:
 
 
 def counterexamples(evidence: Sequence[Evidence]) -> Latex:
-    """Each counterexample (or qualifying evidence) with the data that exhibits it."""
+    """The data that exhibits each counterexample (or qualifying evidence), under the number of
+    its row in the evidence table, which states it (the detail is not repeated)."""
     parts = []
-    for item in evidence:
-        if item.kind != "counterexample" and item.verdict == "supports":
+    for index, item in enumerate(evidence, 1):
+        if (item.kind != "counterexample" and item.verdict == "supports") or not item.data:
             continue
-        parts.append(tex.paragraph(tex.bold(tex.text(f"{item.kind}, {item.verdict}:")),
-                                   _detail_text(item.detail)))
-        if item.rechecked_by:
-            parts.append(tex.paragraph(tex.text(f"Re-checked by: {item.rechecked_by}.")))
-        if item.data:
-            parts.append(data_value(dict(item.data)) + tex.BLANK)
+        parts.append(tex.paragraph(tex.bold(tex.text(f"Evidence {index} ({item.kind}, "
+                                                     f"{item.verdict}):")))
+                     + data_value(dict(item.data)) + tex.BLANK)
     return tex.join(parts)
 
 
