@@ -161,6 +161,13 @@ def texttt(value: object) -> Latex:
     return command("texttt", text(value))
 
 
+def identifier(value: str) -> Latex:
+    """An id such as ``cascade-kronecker-identity`` in typewriter type, breakable after each
+    hyphen (typewriter text does not hyphenate, so long ids would stick out of the line)."""
+    return command("texttt", Latex(r"-\allowbreak{}".join(escape(part)
+                                                          for part in value.split("-"))))
+
+
 def emph(value: Latex) -> Latex:
     return command("emph", value)
 

@@ -33,7 +33,7 @@ class Context:
 
     def ref(self, claim_id: str) -> Latex:
         """``id (§n)`` when the claim is in this document, else just the id."""
-        name = tex.texttt(claim_id)
+        name = tex.identifier(claim_id)
         if claim_id in self.known_ids:
             return name + tex.raw(f"~(\\S\\ref{{{claim_key(claim_id)}}})")
         return name

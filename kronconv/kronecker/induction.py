@@ -243,26 +243,27 @@ def cascade_identity_proof(dims: int = 2, variant: Variant | None = None, *,
     steps = (
         ProofStep("associativity", r"K_{L+1} *_{d} (C_L * F) = (K_{L+1} *_{d} C_L) * F",
                   "theorem", "convolution of finitely supported arrays is associative "
-                  "(the group ring Z[Z^n] is a ring); checked symbolically at explicit sizes"),
+                  r"(the group ring $\mathbb{Z}[\mathbb{Z}^n]$ is a ring); checked symbolically "
+                  "at explicit sizes"),
         ProofStep("base", r"C_0 = K_0 *_{1} \delta = K_0", "z3",
-                  "the only term of sum_i K_i delta_{t-i} is i = t, for t in [0, a)",
+                  r"the only term of $\sum_i K_i \delta_{t-i}$ is $i = t$, for $t \in [0, a)$",
                   z("base", unit_obligations(dims))),
         ProofStep("extent", r"\operatorname{ext}(C_L) = 1 + \sum_{l \le L} (a-1) a^l = a^{L+1}",
-                  "z3", "induction on L with P = a^{L+1}; d_{L+1} = ext(C_L)",
+                  "z3", r"induction on $L$ with $P = a^{L+1}$; $d_{L+1} = \operatorname{ext}(C_L)$",
                   z("extent", schedule_obligations(variant))),
         ProofStep("index-lemma", r"(i, j) \mapsto i m + j:\ [0,a) \times [0,m) \to [0, a m) "
-                  r"\text{ is a bijection}", "z3", "into, injective and onto for symbolic a, m",
+                  r"\text{ is a bijection}", "z3", "into, injective and onto for symbolic $a, m$",
                   z("index-lemma", index_lemma_obligations(dims))),
         ProofStep("block-lemma", r"\operatorname{ext}(B) = m \implies "
                   r"A *_{m} B = A \otimes B", "z3",
-                  "each output is a sum over exactly one pair (t div m, t mod m)",
+                  r"each output is a sum over exactly one pair $(\lfloor t/m \rfloor, t \bmod m)$",
                   z("block-lemma", block_lemma_obligations(dims, variant.factor_order))),
         ProofStep("kron-associativity", r"(A \otimes B) \otimes C = A \otimes (B \otimes C)",
-                  "z3", "both index (i, j, k) as (i m_1 + j) m_2 + k",
+                  "z3", "both index $(i, j, k)$ as $(i m_1 + j) m_2 + k$",
                   z("kron-associativity", kron_associativity_obligations())),
         ProofStep("step", r"C_{L+1} = K_{L+1} *_{a^{L+1}} C_L = K_{L+1} \otimes C_L "
                   r"= K_{L+1} \otimes K_L \otimes \cdots \otimes K_0", "definition",
-                  "block lemma with m = ext(C_L) = d_{L+1} (extent step), the induction "
-                  "hypothesis, and associativity of kron"),
+                  r"block lemma with $m = \operatorname{ext}(C_L) = d_{L+1}$ (extent step), the "
+                  r"induction hypothesis, and associativity of $\otimes$"),
     )
     return InductionProof(dims, variant, steps)

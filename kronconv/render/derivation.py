@@ -9,7 +9,6 @@ claim renders: without a derivation the section says so and lets the evidence sp
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from tokenize import TokenError
 from typing import Any
@@ -22,6 +21,8 @@ from kronconv.claims import Claim, ClaimResult, Context, Evidence
 from kronconv.claims.derivation import claim_key
 from kronconv.errors import invalid
 from kronconv.latex import Latex
+from kronconv.render.values import TABLE_LIMIT as MATRIX_LIMIT
+from kronconv.render.values import TEXT_LIMIT, elide_literals
 
 GROUP_TITLES = {
     "A": "The Kronecker identity",
@@ -97,45 +98,6 @@ def _assumptions(claim: Claim, context: Context) -> Latex:
     return body
 
 
-LITERAL_LIMIT = 100  # inline [...] / {...} / (...) data longer than this is elided in prose
-_OPENERS = {"[": "]", "{": "}"}  # data literals; parenthesised prose is kept
-
-
-def elide_literals(detail: str, limit: int = LITERAL_LIMIT) -> tuple[str, int]:
-    """Replace each bracketed span (balanced [..] or {..}) longer than ``limit`` characters
-    by its brackets around an ellipsis; returns the text and how many spans were elided. Checks
-    often print whole arrays into their detail; the full values stay in the JSON report."""
-    out, elided, index, in_math = [], 0, 0, False
-    while index < len(detail):
-        char = detail[index]
-        in_math ^= char == "$"  # $...$ mathematics is kept whole
-        end = _closing(detail, index) if char in _OPENERS and not in_math else -1
-        if end > 0 and end - index + 1 > limit and "$" not in detail[index:end]:
-            out.append(f"{char}... {end - index - 1} characters elided ...{_OPENERS[char]}")
-            elided += 1
-            index = end + 1
-            continue
-        out.append(char)
-        index += 1
-    return "".join(out), elided
-
-
-def _closing(text_: str, start: int) -> int:
-    """Index of the bracket closing the one at ``start`` (-1 if unbalanced)."""
-    stack = []
-    for index in range(start, len(text_)):
-        char = text_[index]
-        if char in _OPENERS:
-            stack.append(_OPENERS[char])
-        elif stack and char == stack[-1]:
-            stack.pop()
-            if not stack:
-                return index
-        elif char in _OPENERS.values():
-            return -1  # mismatched: leave the text as it is
-    return -1
-
-
 def _detail_text(detail: str) -> Latex:
     shown, elided = elide_literals(detail)
     if elided:
@@ -155,20 +117,18 @@ def _evidence_detail(evidence: Evidence) -> Latex:
 
 
 def evidence_table(evidence: Sequence[Evidence]) -> Latex:
-    """Engine tier, evidence kind, verdict and detail of every piece of evidence."""
+    """Row number, engine tier, evidence kind, verdict and detail of every piece of evidence:
+    the one place where each piece is stated (the counterexample part refers to its row)."""
     if not evidence:
         return tex.paragraph(tex.text("No evidence was produced."))
     column = r">{\raggedright\arraybackslash}p"
-    rows = [[tex.texttt(e.tier), tex.texttt(e.kind), tex.texttt(e.verdict), _evidence_detail(e)]
-            for e in evidence]
-    header = [tex.bold(tex.text(name)) for name in ("tier", "kind", "verdict", "detail")]
-    return tex.table(header, rows, f"{column}{{0.1\\linewidth}}{column}{{0.17\\linewidth}}"
-                     f"{column}{{0.1\\linewidth}}{column}{{0.53\\linewidth}}")
+    rows = [[tex.text(index), tex.texttt(e.tier), tex.texttt(e.kind), tex.texttt(e.verdict),
+             _evidence_detail(e)] for index, e in enumerate(evidence, 1)]
+    header = [tex.bold(tex.text(name)) for name in ("", "tier", "kind", "verdict", "detail")]
+    return tex.table(header, rows, f"r{column}{{0.1\\linewidth}}{column}{{0.17\\linewidth}}"
+                     f"{column}{{0.1\\linewidth}}{column}{{0.49\\linewidth}}")
 
 
-_NUMBER_TEXT = re.compile(r"^-?\d+(/\d+)?$")  # exact values that checks store as text
-MATRIX_LIMIT = 12  # rows or columns beyond this are cut to a corner with ellipses
-TEXT_LIMIT = 300  # characters of a non-array value shown
 
 
 def _entry(value: Any) -> sympy.Basic | None:
@@ -255,17 +215,15 @@ def data_value(value: Any) -> Latex:
 
 
 def counterexamples(evidence: Sequence[Evidence]) -> Latex:
-    """Each counterexample (or qualifying evidence) with the data that exhibits it."""
+    """The data that exhibits each counterexample (or qualifying evidence), under the number of
+    its row in the evidence table, which states it (the detail is not repeated)."""
     parts = []
-    for item in evidence:
-        if item.kind != "counterexample" and item.verdict == "supports":
+    for index, item in enumerate(evidence, 1):
+        if (item.kind != "counterexample" and item.verdict == "supports") or not item.data:
             continue
-        parts.append(tex.paragraph(tex.bold(tex.text(f"{item.kind}, {item.verdict}:")),
-                                   _detail_text(item.detail)))
-        if item.rechecked_by:
-            parts.append(tex.paragraph(tex.text(f"Re-checked by: {item.rechecked_by}.")))
-        if item.data:
-            parts.append(data_value(dict(item.data)) + tex.BLANK)
+        parts.append(tex.paragraph(tex.bold(tex.text(f"Evidence {index} ({item.kind}, "
+                                                     f"{item.verdict}):")))
+                     + data_value(dict(item.data)) + tex.BLANK)
     return tex.join(parts)
 
 
@@ -297,7 +255,7 @@ def claim_section(claim: Claim, result: ClaimResult | None, context: Context,
             body = body + context.heading("Counterexample", shown)
         if result.error:
             body = body + context.heading("Error", tex.paragraph(tex.texttt(result.error)))
-    title = tex.texttt(claim.id) + tex.text(": ") + tex.prose(claim.title)
+    title = tex.identifier(claim.id) + tex.text(": ") + tex.prose(claim.title)
     return tex.section(title, body, level=context.level, key=claim_key(claim.id))
 
 
@@ -321,7 +279,7 @@ def _summary(claims: Sequence[Claim], results: Mapping[str, ClaimResult]) -> Lat
     for claim in claims:
         result = results.get(claim.id)
         kinds = ", ".join(sorted({e.kind for e in result.evidence})) if result else "-"
-        rows.append([tex.raw(f"\\S\\ref{{{claim_key(claim.id)}}}"), tex.texttt(claim.id),
+        rows.append([tex.raw(f"\\S\\ref{{{claim_key(claim.id)}}}"), tex.identifier(claim.id),
                      tex.texttt(result.status if result else "not run"), tex.text(kinds or "-")])
     header = [tex.bold(tex.text(name)) for name in ("section", "claim", "status", "evidence")]
     return tex.table(header, rows, r"l>{\raggedright\arraybackslash}p{0.42\linewidth}l"

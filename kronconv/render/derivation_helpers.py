@@ -21,14 +21,22 @@ from kronconv.kronecker.induction import ProofStep
 from kronconv.latex import Latex
 
 WIDE = 6  # matrices with more columns are scaled to the line width
+_CLOSING = tuple(").,;:]")  # punctuation that follows a part without a space
 _METHODS = {"z3": "checked by z3 for symbolic sizes", "definition": "follows from the steps "
             "above", "theorem": "a standard theorem"}
 
 
 def prose(*parts: Latex | str) -> Latex:
     """Text with inline mathematics: a ``str`` is prose (``$...$`` spans stay mathematics), a
-    Latex value is kept; the parts are joined by spaces."""
-    return tex.join([tex.prose(p) if isinstance(p, str) else p for p in parts], tex.raw(" "))
+    Latex value is kept; the parts are joined by spaces, except after an opening bracket and
+    before closing punctuation (``"(", context.ref(...), ")."`` reads "(ref).")."""
+    out = tex.EMPTY
+    for index, part in enumerate(parts):
+        value = tex.prose(part) if isinstance(part, str) else part
+        glued = index == 0 or (isinstance(part, str) and part[:1] in _CLOSING) or (
+            isinstance(parts[index - 1], str) and str(parts[index - 1])[-1:] in ("(", "["))
+        out = out + (value if glued else tex.raw(" ") + value)
+    return out
 
 
 def numbered_steps(*parts: Latex) -> Latex:
@@ -74,5 +82,5 @@ def proof_step(step: ProofStep) -> Latex:
     method = _METHODS.get(step.method, step.method)
     body = tex.display(step.statement) + tex.paragraph(
         tex.emph(tex.text(f"{method.capitalize()}.")),
-        tex.text(step.justification[:1].upper() + step.justification[1:] + "."))
+        tex.prose(step.justification[:1].upper() + step.justification[1:] + "."))
     return body + z3_table(step.results)

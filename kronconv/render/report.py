@@ -12,6 +12,7 @@ from typing import Any
 
 from kronconv.claims.runner import ClaimResult
 from kronconv.errors import KronconvError
+from kronconv.render.values import elide_literals, markdown_data
 
 
 def _generated_by() -> str:
@@ -103,8 +104,11 @@ def report_markdown(results: Sequence[ClaimResult]) -> str:
                 value = getattr(e, key)
                 if value not in ("", None):
                     detail += f"; {key.replace('_', ' ')}: {value}"
-            lines.append(f"| {e.tier} | {e.kind} | {e.verdict} | {_cell(detail)} | "
-                         f"{e.seconds:.3f} |")
+            lines.append(f"| {e.tier} | {e.kind} | {e.verdict} | "
+                         f"{_cell(elide_literals(detail)[0])} | {e.seconds:.3f} |")
+        for e in r.evidence:  # counterexample arrays as small tables, not reprs
+            if e.data:
+                lines += ["", f"Data of the {e.tier} {e.kind}:", *markdown_data(e.data)]
     return "\n".join(lines) + "\n"
 
 

@@ -124,10 +124,10 @@ def filter_instance(sizes: tuple[int, ...]) -> Latex:
             + tex.paragraph(prose("The impulse response of $K *_d \\cdot$ computed by the "
                                       "symbolic engine, i.e. the diluted filter $\\hat K_d$:"))
             + array_latex(diluted)
-            + tex.paragraph(tex.text(f"Engine comparison of the top-left {extent}x{extent} "
-                                     f"block with the diluted filter: {same.detail}; trailing "
-                                     f"rows and columns all zero: {'yes' if trailing else 'no'}"
-                                     ".")))
+            + tex.paragraph(prose(f"Engine comparison of the top-left ${extent} \\times "
+                                  f"{extent}$ block with the diluted filter: {same.detail}; "
+                                  "trailing rows and columns all zero: "
+                                  f"{'yes' if trailing else 'no'}.")))
 
 
 # -- index-lemma -------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def index_instance(sizes: tuple[int, ...]) -> Latex:
     bijective = sorted(images.ravel().tolist()) == list(range(a * m))
     return (tex.paragraph(prose(f"The image $i m + j$ of every pair, row $i < {a}$, column "
                                     f"$j < {m}$:")) + array_latex(images)
-            + tex.paragraph(tex.text(f"Every integer 0 .. {a * m - 1} appears exactly once: "
+            + tex.paragraph(prose(f"Every integer $0, \\dots, {a * m - 1}$ appears exactly once: "
                                      f"{'yes' if bijective else 'no'}.")))
 
 
@@ -186,7 +186,7 @@ def block_instance(sizes: tuple[int, ...]) -> Latex:
             + array_latex(outer) + array_latex(inner)
             + tex.paragraph(prose(f"$A *_{{{m}}} B$, expanded by the symbolic engine:"))
             + array_latex(lhs)
-            + tex.paragraph(tex.text(f"Compared with A ⊗ B entry by entry: "
+            + tex.paragraph(prose("Compared with $A \\otimes B$ entry by entry:",
                                      f"{ENGINE.compare(lhs, rhs).detail}.")))
 
 
@@ -267,7 +267,7 @@ def extent_instance(sizes: tuple[int, ...]) -> Latex:
                      tex.text(running), tex.text(measured.shape[0]), power])
     header = [tex.math(s) for s in ("l", "d_l", "(a-1)d_l", r"\text{formula}",
                                     r"\text{engine}", "a^{l+1}")]
-    return tex.paragraph(tex.text(f"Kernel size a = {a}: the formula against the length of the "
+    return tex.paragraph(prose(f"Kernel size $a = {a}$: the formula against the length of the "
                                   "exact engine's composite of all-ones kernels.")) + tex.table(
         header, rows, "rrrrrr")
 

@@ -92,7 +92,8 @@ def dilation_instance(sizes: tuple[int, ...]) -> Latex:
              array_latex(composite)]
     measured = composite.shape[0]
     parts.append(tex.paragraph(tex.text(
-        f"Closed form: {kind}, extent {extent}, paddings {paddings}; the engine's composite "
+        f"Closed form: {kind}, extent {extent}, paddings {', '.join(map(str, paddings))}; "
+        f"the engine's composite "
         f"has extent {measured}: the extent formula {holds(measured == extent)}.")))
     if d >= a:
         blocks = [(1,)] + [(d**level,) for level in range(1, layers)]
@@ -100,7 +101,7 @@ def dilation_instance(sizes: tuple[int, ...]) -> Latex:
         same = ENGINE.compare(composite, nested)
         parts.append(tex.paragraph(tex.text(
             f"Against the nested zero-padded Kronecker product with blocks "
-            f"{[b[0] for b in blocks]}: {same.detail}.")))
+            f"{', '.join(str(b[0]) for b in blocks)}: {same.detail}.")))
     else:
         sums = sum(1 for v in composite.flat if len(v.terms()) > 1)
         parts.append(tex.paragraph(tex.text(
@@ -163,8 +164,8 @@ def general_instance(sizes: tuple[int, ...]) -> Latex:
                                     f"{ENGINE.compare(composite, swapped).detail}."))]
     if structure.kind != "not-kronecker":
         nested = nested_padded_kronecker(kernels, [(1,), (d1,)])
-        parts.append(tex.paragraph(tex.text("Against K_1 ⊗ pad(K_0, d_1): "
-                                            f"{ENGINE.compare(composite, nested).detail}.")))
+        parts.append(tex.paragraph(prose(r"Against $K_1 \otimes \operatorname{pad}(K_0, d_1)$:",
+                                         f"{ENGINE.compare(composite, nested).detail}.")))
     else:
         sums = sum(1 for v in composite.flat if len(v.terms()) > 1)
         parts.append(tex.paragraph(tex.text(f"{sums} entries are sums of products: no nested "
@@ -220,10 +221,13 @@ def krank_instance(sizes: tuple[int, ...]) -> Latex:
                                     f"$m = {block[0]}$. The rearrangement "
                                     "$\\mathcal{R}_m(C)$ of the symbolic composite:"))
             + array_latex(symbolic)
-            + tex.paragraph(tex.text(
-                f"Exact rank over Q at one integer point (kernels {[k.tolist() for k in integers]}"
-                f", seed 0): {rank}; upper bound for every kernel: {bound}; the generic "
-                f"Kronecker rank is {generic}.")))
+            + tex.paragraph(prose(
+                f"Exact rank over $\\mathbb{{Q}}$ at one integer point (random integer kernels, "
+                f"seed 0, shown below): {rank}; upper bound for every kernel: {bound}; the "
+                f"generic Kronecker rank is {generic}."))
+            + tex.display(tex.join((tex.raw(f"K_{{{level}}} = ") + tex.matrix(kernel)
+                                    for level, kernel in enumerate(integers)),
+                                   tex.raw(r",\qquad "))))
 
 
 # -- nonlinearity-breaks-identity --------------------------------------------------------------
@@ -274,10 +278,11 @@ def nonlinear_instance(sizes: tuple[int, ...]) -> Latex:
     header = [tex.text("input"), tex.math("z_0"), tex.math(r"f(\cdot)"),
               tex.text("linear cascade")]
     parts.append(tex.table(header, table, "llll"))
-    parts.append(tex.paragraph(tex.text(
-        f"f(-x) = -f(x): {'yes' if odd else 'no'}, so f is "
+    parts.append(tex.paragraph(prose(
+        f"$f(-x) = -f(x)$: {'yes' if odd else 'no'}, so $f$ is "
         f"{'consistent with' if odd else 'not'} a convolution with any kernel. Both inputs lie "
-        "outside R (z_0 has a negative entry), and there f differs from the linear cascade: "
+        "outside $R$ ($z_0$ has a negative entry), and there $f$ differs from the linear "
+        "cascade: "
         f"{'yes' if not np.array_equal(rows[0][2], rows[0][3]) else 'no'}.")))
     return tex.join(parts)
 
@@ -326,7 +331,7 @@ def multichannel_instance(sizes: tuple[int, ...]) -> Latex:
                 f"Against the matrix-product formula (last layer left): "
                 f"{ENGINE.compare(w, right).detail}. Against the reversed order: "
                 f"{ENGINE.compare(w, wrong).detail}. TT ranks at one integer point (seed 1): "
-                f"{tt['ranks']}, bound {tt['bound']}.")))
+                f"{', '.join(map(str, tt['ranks']))}, bound {tt['bound']}.")))
 
 
 # -- boundary-handling ---------------------------------------------------------------------------

@@ -91,7 +91,7 @@ def exponential_instance(sizes: tuple[int, ...]) -> Latex:
         params = sum(arch.parameters().values())
         rows.append([i, 2**i, r, 2 ** (i + 2) - 1, "x".join(map(str, exact.extent)),
                      exact.holes, params])
-    return tex.paragraph(tex.text("2D, 3x3 kernels: the recursion, the formula, the exact "
+    return tex.paragraph(prose("2D, $3 \\times 3$ kernels: the recursion, the formula, the exact "
                                   "dependency set and the parameter count:")) + value_table(
         ["i", "d_i", "r_i", "2^{i+2}-1", r"\text{exact}", r"\text{holes}", r"\text{params}"],
         rows)
@@ -124,8 +124,8 @@ def general_instance(sizes: tuple[int, ...]) -> Latex:
         exact = (unit0.extent[0], unit1.offset[0] - unit0.offset[0], -unit0.offset[0])
         got = (closed.receptive_field, closed.effective_stride, closed.effective_padding)
         rows.append([depth, str(got), str(summed), str(exact), yes(got == summed == exact)])
-    return tex.paragraph(tex.text(f"1D chains of identical layers k = {k}, s = {s}, d = {d}, "
-                                  f"p = {p}: (r, S, P) by the recursion, by the sums, and from "
+    return tex.paragraph(prose(f"1D chains of identical layers $k = {k}$, $s = {s}$, $d = {d}$, "
+                               f"$p = {p}$: $(r, S, P)$ by the recursion, by the sums, and from "
                                   "the exact sets of output units 0 and 1:")) + value_table(
         ["L+1", r"\text{recursion}", r"\text{sums}", r"\text{exact}", r"\text{agree}"], rows)
 
@@ -171,9 +171,10 @@ def coverage_instance(sizes: tuple[int, ...]) -> Latex:
             f"{yes(bool((mink == axis.mask).all()))}.")
     if k == 3:
         verdict = grid.hdc_condition([d0, d1])
-        text += (f" HDC as written: M_2 = {verdict.m2}, gcd 1: {verdict.coprime}, passes: "
-                 f"{verdict.hdc}; with r_1 = 1: {verdict.hdc_with_r1}; dense: {verdict.dense}.")
-    return tex.join(parts) + tex.paragraph(tex.text(text))
+        text += (f" HDC as written: $M_2 = {verdict.m2}$, coprime rates: {yes(verdict.coprime)},"
+                 f" passes: {yes(verdict.hdc)}; with $r_1 = 1$: {yes(verdict.hdc_with_r1)}; "
+                 f"dense: {yes(verdict.dense)}.")
+    return tex.join(parts) + tex.paragraph(prose(text))
 
 
 # -- parameters and degrees of freedom ----------------------------------------------------------
@@ -225,9 +226,9 @@ DOF_HEADER = ["n", r"P_\otimes", r"\mathrm{dof}_\otimes", r"\text{proved}", r"P_
 
 def params_instance(sizes: tuple[int, ...]) -> Latex:
     a, layers = sizes
-    return tex.paragraph(tex.text(f"n x n kernels, n = {a}^(L+1): parameters and degrees of "
-                                  "freedom (modular Jacobian rank at a random point meeting "
-                                  "the Euler bound = proved):")) + value_table(
+    return tex.paragraph(prose(f"$n \\times n$ kernels, $n = {a}^{{L+1}}$: parameters and "
+                               "degrees of freedom (modular Jacobian rank at a random point "
+                               "meeting the Euler bound = proved):")) + value_table(
         DOF_HEADER, _dof_rows(a, layers))
 
 
@@ -275,9 +276,9 @@ def constraint_instance(sizes: tuple[int, ...]) -> Latex:
                                     "symbolic Jacobian (rows: entries of $C$; columns: "
                                     "$k_{0,\\tau}$ then $k_{1,\\tau}$):"))
             + tex.display(tex.sympy_latex(jac), fit=jac.shape[1] > 6)
-            + tex.paragraph(tex.text(
-                f"SymPy rank {result.rank}; bound min(P - L, |C|) = {shape.upper_bound} "
-                f"(P = {shape.parameters}, |C| = {shape.extent[0]}); Euler vector in the null "
+            + tex.paragraph(prose(
+                f"SymPy rank {result.rank}; bound $\\min(P - L, |C|) = {shape.upper_bound}$ "
+                f"($P = {shape.parameters}$, $|C| = {shape.extent[0]}$); Euler vector in the null "
                 f"space as a polynomial identity: {yes(euler)}.")))
 
 

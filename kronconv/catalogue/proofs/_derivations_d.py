@@ -43,8 +43,9 @@ def _shift_table(arch: Architecture, n: int) -> Latex:
     shifts = derived_shifts(arch, n)
     stride = total_stride(arch, node_sizes(arch, n))[0]
     pairs = ", ".join(f"{v[0]}→{u[0]}" for v, u in sorted(shifts.items()))
-    return tex.paragraph(tex.text(f"N = {n}: total stride S = {stride}; respected shifts v → u "
-                                  f"by the shift calculus: {pairs} ({len(shifts)} of {n})."))
+    return tex.paragraph(prose(f"$N = {n}$: total stride $S = {stride}$; respected shifts "
+                               f"$v \\mapsto u$ by the shift calculus: {pairs} ({len(shifts)} of "
+                               f"{n})."))
 
 
 # -- conv-equivariant --------------------------------------------------------------------------
@@ -77,7 +78,7 @@ def conv_instance(sizes: tuple[int, ...]) -> Latex:
     return (tex.paragraph(prose(f"$k$ of {a} taps, $d = {d}$, $f$ of 3 symbols, shift "
                                     f"$v = {v}$ ('full'). $k *_d f$:")) + array_latex(out)
             + tex.paragraph(prose("$k *_d T_v f$:")) + array_latex(moved)
-            + tex.paragraph(tex.text(f"Against T_v(k *_d f): {same}.")))
+            + tex.paragraph(prose(f"Against $T_v(k *_d f)$: {same}.")))
 
 
 # -- dilated-net-equivariant ---------------------------------------------------------------------
@@ -107,14 +108,14 @@ def net_instance(sizes: tuple[int, ...]) -> Latex:
     for mode in ("circular", "zeros"):
         arch = _chain([_conv(d0, mode), {"op": "relu"}, _conv(d1, mode), {"op": "relu"}])
         shifts = derived_shifts(arch, n)
-        rows.append(tex.paragraph(tex.text(f"{mode} padding, d = {d0}, {d1}, N = {n}: the "
+        rows.append(tex.paragraph(prose(f"{mode} padding, $d = {d0}, {d1}$, $N = {n}$: the "
                                            f"shift calculus keeps {len(shifts)} of {n} shifts.")))
     pad = d0 + d1
     clean = set(range(pad, n - pad))
     masks = [[tex.text(v), tex.math(tex.matrix(np.array([int(i in clean and (i - v) % n in clean)
                                                 for i in range(n)])))] for v in range(1, 4)]
-    return tex.join(rows) + tex.paragraph(tex.text(
-        f"Zero padding: agreement region of shift v, P = Q = {pad} (1 = f(T_v x) = T_v f(x) "
+    return tex.join(rows) + tex.paragraph(prose(
+        f"Zero padding: agreement region of shift $v$, $P = Q = {pad}$ (1: $f(T_v x) = T_v f(x)$ "
         "there):")) + tex.table([tex.math("v"), tex.text("region")], masks, "rl")
 
 

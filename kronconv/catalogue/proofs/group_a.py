@@ -105,9 +105,10 @@ dilated_filter = claim(
     title="A dilated convolution is an ordinary one with a diluted (Kronecker) filter",
     statement=r"K *_d F = \hat K_d * F,\quad \hat K_d = (K \otimes E_d)"
               r"[0{:}d(a-1){+}1,\ 0{:}d(a-1){+}1],\quad E_d = e_0 e_0^\top \in \{0,1\}^{d\times d}",
-    conditions="K kron E_d is ad x ad; its last d - 1 rows and columns are zero. Dropping them "
-               "gives the diluted filter of extent d(a - 1) + 1; keeping them only appends "
-               "d - 1 zero rows and columns to the output of a 'full' convolution.")
+    conditions=r"$K \otimes E_d$ is $ad \times ad$; its last $d - 1$ rows and columns are zero. "
+               r"Dropping them gives the diluted filter of extent $d(a - 1) + 1$; keeping them "
+               r"only appends $d - 1$ zero rows and columns to the output of a 'full' "
+               "convolution.")
 
 
 @dilated_filter.check("symbolic")

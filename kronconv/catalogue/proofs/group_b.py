@@ -245,7 +245,8 @@ nonlin = claim(
               r"\ne k * x \text{ for every } k",
     conditions=r"For SOME kernels (an open set): ReLU, leaky ReLU, tanh and sigmoid cascades "
                r"violate homogeneity, so they are no convolution with any kernel; but for "
-               r"others a ReLU cascade is linear (e.g. 1x1 kernels 1, -1, 1 give the zero map). "
+               r"others a ReLU cascade is linear (e.g. $1 \times 1$ kernels $1, -1, 1$ give the "
+               r"zero map). "
                r"It agrees with the linear cascade on $R = \{x : \text{every pre-activation} "
                r"\ge 0\}$ (ReLU, leaky ReLU; tanh: $= 0$); with one hidden ReLU and full "
                r"boundaries $R$ is exactly the agreement set.")
@@ -316,7 +317,7 @@ def large_numeric_search() -> Evidence:
 
 # ---------------------------------------------------------------------------------------------
 multi = claim(
-    "multichannel-identity", group="B", source="essay (C > 1 remark)",
+    "multichannel-identity", group="B", source="essay (its remark on several channels)",
     uses=["index-lemma", "cascade-kronecker-identity"],
     derivation=DERIVATIONS.MULTICHANNEL_IDENTITY,
     title=r"$C$ channels: a matrix-product identity and TT ranks $\le C$",

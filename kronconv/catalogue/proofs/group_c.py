@@ -310,13 +310,14 @@ rf_coverage = claim(
               r"M_2 \le K,\ M_i = \max[M_{i+1} - 2r_i,\ M_{i+1} - 2(M_{i+1} - r_i),\ r_i],\ "
               r"M_n = r_n,\ \gcd(r) = 1",
     expected="qualified",
-    conditions="The exact coverage set is computed for every schedule (and graph). Wang et al.'s "
-               "HDC condition, as written (M_2 <= K and no common factor), is not sufficient: it "
-               "never looks at r_1, so e.g. rates (2, 3) pass with holes. With r_1 = 1 made "
-               "explicit it is sufficient on every schedule checked (K = 3, 2-4 layers, rates "
-               "1-8), but not necessary: it depends on the order of the rates while coverage "
-               "does not (e.g. (2, 1) is rejected although (1, 2) passes and both are dense), "
-               "and the no-common-factor rule is implied by r_1 = 1.")
+    conditions=r"The exact coverage set is computed for every schedule (and graph). Wang et "
+               r"al.'s HDC condition, as written ($M_2 \le K$ and no common factor), is not "
+               r"sufficient: it never looks at $r_1$, so e.g. rates $(2, 3)$ pass with holes. "
+               r"With $r_1 = 1$ made explicit it is sufficient on every schedule checked ($K = "
+               r"3$, 2-4 layers, rates 1-8), but not necessary: it depends on the order of the "
+               r"rates while coverage does not (e.g. $(2, 1)$ is rejected although $(1, 2)$ "
+               r"passes and both are dense), and the no-common-factor rule is implied by "
+               r"$r_1 = 1$.")
 
 HDC_DOMAIN = "K = 3, 2-4 layers, every ordered sequence of rates in 1-8 (4,672 schedules)"
 
