@@ -15,7 +15,7 @@ from typing import Any
 
 from kronconv.errors import check_choice, invalid
 
-TIERS = ("symbolic", "smt", "exhaustive", "numeric")
+TIERS = ("symbolic", "smt", "exhaustive", "numeric", "formal")
 KINDS = ("proof", "exhaustive", "randomized", "counterexample")
 VERDICTS = ("supports", "refutes", "qualifies")
 OUTCOMES = ("confirmed", "refuted", "qualified")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.util
+import os
 import sys
 import time
 import traceback
@@ -17,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kronconv.claims.model import Claim, Evidence, pop_collector, push_collector
-from kronconv.errors import KronconvError, invalid
+from kronconv.errors import CheckSkipped, KronconvError, invalid
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class ClaimResult:
     evidence: tuple[Evidence, ...]
     seconds: float
     error: str = ""
+    skipped: tuple[str, ...] = ()  # "check: reason" for checks whose tool is missing here
 
     def to_json(self) -> dict[str, object]:
         c = self.claim
@@ -40,6 +42,8 @@ class ClaimResult:
             out["conditions"] = c.conditions
         if self.error:
             out["error"] = self.error
+        if self.skipped:
+            out["skipped"] = list(self.skipped)
         return out
 
     @property
@@ -118,6 +122,7 @@ def run_claim(claim: Claim) -> ClaimResult:
     start = time.perf_counter()
     evidence: list[Evidence] = []
     errors: list[str] = []
+    skipped: list[str] = []
     for check in claim.checks:
         check_start = time.perf_counter()
         try:
@@ -127,6 +132,8 @@ def run_claim(claim: Claim) -> ClaimResult:
                 raise TypeError(f"check {check.name} must return Evidence")
             spent = (time.perf_counter() - check_start) / len(items)
             evidence.extend(replace(item, seconds=item.seconds or spent) for item in items)
+        except CheckSkipped as exc:  # a missing optional tool: skipped here, an error in CI
+            (errors if os.environ.get("CI") == "true" else skipped).append(f"{check.name}: {exc}")
         except Exception as exc:  # a check that raises makes the claim an error, not a crash
             last = traceback.extract_tb(exc.__traceback__)[-1]
             errors.append(f"{check.name}: {type(exc).__name__}: {exc} "
@@ -134,10 +141,10 @@ def run_claim(claim: Claim) -> ClaimResult:
     seconds = time.perf_counter() - start
     if errors or not evidence:
         return ClaimResult(claim, "error", None, tuple(evidence), seconds,
-                           "; ".join(errors) or "the claim has no checks")
+                           "; ".join(errors) or "the claim has no checks", tuple(skipped))
     outcome = outcome_of(evidence)
     status = outcome if outcome == claim.expected else "failed"
-    return ClaimResult(claim, status, outcome, tuple(evidence), seconds)
+    return ClaimResult(claim, status, outcome, tuple(evidence), seconds, skipped=tuple(skipped))
 
 
 def run_claims(claims: Sequence[Claim],

@@ -106,7 +106,7 @@ elim: A => [|c A IH] //=; by rewrite size_cat size_map IH mulSn.
 Qed.
 
 (* Index lemma: (A (x) B)_(i m + j) = A_i B_j for j < m = size B. *)
-Theorem index_lemma A B i j : (j < size B)%N ->
+Lemma nth_kron A B i j : (j < size B)%N ->
   (kron A B)`_(i * size B + j) = A`_i * B`_j.
 Proof.
 move=> lt_j; elim: A i => [|c A IH] [|i] /=.
@@ -134,7 +134,7 @@ Lemma dil1 k : dil 1 k = Poly k.
 Proof. by rewrite /dil expr1 comp_polyXr. Qed.
 
 (* Block lemma: A *_m B = A (x) B when B has exactly m taps (and A at least one). *)
-Theorem block_lemma A B : (0 < size A)%N -> dconv (size B) A B = kron A B.
+Lemma dconv_kron A B : (0 < size A)%N -> dconv (size B) A B = kron A B.
 Proof.
 move=> pos_A; apply: Poly_inj; last by rewrite Poly_dconv Poly_kron.
 by rewrite size_dconv size_kron -{2}(prednK pos_A) mulSn mulnC.
@@ -186,7 +186,7 @@ Qed.
 
 (* The cascade identity (1D): for every commutative ring, every a >= 1 and every depth,
    K_L *_(a^L) ( ... (K_1 *_a (K_0 * x)) ...) = (K_L (x) ... (x) K_0) * x. *)
-Theorem cascade_kronecker_1d ks x :
+Lemma cascade_kron_all ks x :
   all (fun k => size k == a) ks -> cascade a ks x = dconv 1 (kron_all ks) x.
 Proof.
 move=> sized_ks; apply: Poly_inj.
@@ -198,13 +198,36 @@ by congr (_ * _); apply: eq_bigr => l _; rewrite mul1n.
 Qed.
 
 (* The composite kernel (the cascade's impulse response) is the Kronecker product. *)
-Theorem composite_kronecker_1d ks :
+Lemma composite_kron_all ks :
   all (fun k => size k == a) ks -> cascade a ks [:: 1] = kron_all ks.
 Proof.
-move=> sized_ks; rewrite cascade_kronecker_1d //; apply: Poly_inj.
+move=> sized_ks; rewrite cascade_kron_all //; apply: Poly_inj.
   by rewrite size_dconv size_kron_all // mul1n add1n prednK ?expn_gt0 ?pos_a.
 by rewrite Poly_dconv dil1 /= cons_poly_def mul0r add0r mulr1.
 Qed.
 
 End Cascade.
 End Dilated1D.
+
+(* The main theorems, with every hypothesis explicit. *)
+
+(* Index lemma: (A (x) B)_(i m + j) = A_i B_j for j < m = size B (numpy.kron's order). *)
+Theorem index_lemma (R : comRingType) (A B : seq R) (i j : nat) :
+  (j < size B)%N -> (kron A B)`_(i * size B + j) = A`_i * B`_j.
+Proof. exact: nth_kron. Qed.
+
+(* Block lemma: A *_m B = A (x) B when B has exactly m taps. *)
+Theorem block_lemma (R : comRingType) (A B : seq R) :
+  (0 < size A)%N -> dconv (size B) A B = kron A B.
+Proof. exact: dconv_kron. Qed.
+
+(* The cascade identity in 1D: for kernels K_0 .. K_L of a >= 1 taps each and any input x,
+   K_L *_(a^L) ( ... (K_1 *_a (K_0 * x)) ...) = (K_L (x) ... (x) K_0) * x. *)
+Theorem cascade_kronecker_1d (R : comRingType) (a : nat) (ks : seq (seq R)) (x : seq R) :
+  (0 < a)%N -> all (fun k => size k == a) ks -> cascade a ks x = dconv 1 (kron_all ks) x.
+Proof. by move=> pos_a; apply: cascade_kron_all. Qed.
+
+(* Its impulse response: the composite kernel is K_L (x) ... (x) K_0. *)
+Theorem composite_kronecker_1d (R : comRingType) (a : nat) (ks : seq (seq R)) :
+  (0 < a)%N -> all (fun k => size k == a) ks -> cascade a ks [:: 1] = kron_all ks.
+Proof. by move=> pos_a; apply: composite_kron_all. Qed.
