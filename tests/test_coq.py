@@ -24,7 +24,8 @@ from kronconv.errors import CheckSkipped
 pytestmark = pytest.mark.formal
 DATA = Path(__file__).resolve().parent / "data" / "coq"
 WRONG_TWIN = DATA / "WrongOrder.v"
-MAIN_THEOREMS = {"index_lemma", "block_lemma", "cascade_kronecker_1d", "composite_kronecker_1d"}
+MAIN_THEOREMS = {"index_lemma", "block_lemma", "cascade_kronecker_1d", "composite_kronecker_1d",
+                 "cascade_kronecker_2d", "composite_kronecker_2d"}
 
 
 def require_coqc() -> None:
@@ -102,26 +103,48 @@ CASES_1D = [  # (kernels K_0 .. K_L, input x): a = 2, L = 1; a = 3, L = 1; a = 2
 ]
 
 
-def test_coq_definitions_agree_with_the_engines() -> None:
+CASES_2D = [  # a = 2, L = 1 on a 2x3 input; a = 3, L = 1 on a 2x2 input
+    ([[[1, 2], [3, -4]], [[2, 0], [-1, 5]]], [[1, -2, 4], [3, 1, -1]]),
+    ([[[1, 0, -1], [2, 3, 1], [0, -2, 1]], [[1, 1, 0], [-1, 2, 3], [2, 0, -3]]],
+     [[2, -1], [1, 3]]),
+]
+
+
+def coq_value(value: list) -> str:
+    """A nested Python list of ints as a Coq sequence literal."""
+    if value and isinstance(value[0], list):
+        return "[:: " + "; ".join(coq_value(v) for v in value) + "]"
+    return coq_list(value)
+
+
+def parse_rows(output: str, shape: tuple[int, ...]) -> list:
+    """Coq's output as a nested list of the engine's shape (reshape fails on a wrong count)."""
+    return np.array(parse_ints(output)).reshape(shape).tolist()
+
+
+@pytest.mark.parametrize("dims", [1, 2])
+def test_coq_definitions_agree_with_the_engines(dims: int) -> None:
     require_coqc()
+    cases = CASES_1D if dims == 1 else CASES_2D
+    suffix, kind = ("", "seq int") if dims == 1 else ("2", "seq (seq int)")
     commands = []
-    for kernels, x in CASES_1D:
-        ks = "[:: " + "; ".join(coq_list(k) for k in kernels) + "]"
-        commands += [f"Compute (kron_all {ks} : seq int)",
-                     f"Compute (cascade {len(kernels[0])} {ks} {coq_list(x)} : seq int)",
-                     f"Compute (dconv 1 (kron_all {ks}) {coq_list(x)} : seq int)"]
-    outputs = [parse_ints(o) for o in coq.evaluate(commands)]
+    for kernels, x in cases:
+        ks, a, xs = coq_value(kernels), len(kernels[0]), coq_value(x)
+        commands += [f"Compute (kron_all{suffix} {ks} : {kind})",
+                     f"Compute (cascade{suffix} {a} {ks} {xs} : {kind})",
+                     f"Compute (dconv{suffix} 1 (kron_all{suffix} {ks}) {xs} : {kind})"]
+    outputs = coq.evaluate(commands)
     engine = ExactEngine()
-    for index, (kernels, x) in enumerate(CASES_1D):
+    for index, (kernels, x) in enumerate(cases):
         arrays = [np.array(k, dtype=np.int64) for k in kernels]
-        a = len(kernels[0])
-        composite = engine.composite(arrays, [a**level for level in range(len(arrays))])
+        dilations = [len(kernels[0]) ** level for level in range(len(arrays))]
+        composite = engine.composite(arrays, dilations)
         kron = engine.kron(*reversed(arrays))
-        cascade = engine.apply_cascade(np.array(x, dtype=np.int64), arrays,
-                                       [a**level for level in range(len(arrays))])
+        cascade = engine.apply_cascade(np.array(x, dtype=np.int64), arrays, dilations)
         coq_kron, coq_cascade, coq_conv = outputs[3 * index:3 * index + 3]
-        assert coq_kron == kron.tolist() == composite.tolist()
-        assert coq_cascade == coq_conv == cascade.tolist()
+        assert parse_rows(coq_kron, kron.shape) == kron.tolist() == composite.tolist()
+        assert (parse_rows(coq_cascade, cascade.shape) == parse_rows(coq_conv, cascade.shape)
+                == cascade.tolist())
 
 
 def test_formal_evidence_in_verify_json(tmp_path: Path) -> None:

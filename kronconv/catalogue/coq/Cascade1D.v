@@ -67,15 +67,22 @@ Qed.
 Lemma size_dconv d k x : size (dconv d k x) = (size x + d * (size k).-1)%N.
 Proof. by rewrite size_mkseq. Qed.
 
+(* The coefficients of K(X^d) P(x): (K(X^d) P(x))_t = sum_tau K_tau x_(t - d tau). *)
+Lemma coef_dil_mul d k x t :
+  (dil d k * Poly x)`_t = \sum_(tau < size k)
+                            k`_tau * (if (d * tau <= t)%N then x`_(t - d * tau) else 0).
+Proof.
+rewrite dilE mulr_suml coef_sum; apply: eq_bigr => i _.
+by rewrite -scalerAl coefZ coefXnM coef_Poly ltnNge; case: (d * i <= t)%N.
+Qed.
+
 (* Convolution is polynomial multiplication, dilation is substituting X^d:
    P(k *_d x) = K(X^d) P(x). *)
 Lemma Poly_dconv d k x : Poly (dconv d k x) = dil d k * Poly x.
 Proof.
-apply/polyP => t; rewrite coef_Poly dilE mulr_suml coef_sum.
-under eq_bigr => i _ do rewrite -scalerAl coefZ coefXnM coef_Poly.
+apply/polyP => t; rewrite coef_Poly coef_dil_mul.
 case: (ltnP t (size x + d * (size k).-1)) => [lt_t | ge_t].
-  rewrite nth_mkseq // rsumE; apply: eq_bigr => i _.
-  by rewrite leqNgt; case: (t < d * i)%N.
+  by rewrite nth_mkseq // rsumE.
 rewrite nth_default ?size_mkseq // big1 // => i _.
 case: (ltnP t (d * i)) => [_ | le_di]; first by rewrite mulr0.
 rewrite [x`_ _]nth_default ?mulr0 //.
@@ -132,6 +139,13 @@ Qed.
 (* K(X) = K. *)
 Lemma dil1 k : dil 1 k = Poly k.
 Proof. by rewrite /dil expr1 comp_polyXr. Qed.
+
+(* The unit impulse is neutral: k * [1] = k. *)
+Lemma dconv_delta k : (0 < size k)%N -> dconv 1 k [:: 1] = k.
+Proof.
+move=> pos_k; apply: Poly_inj; first by rewrite size_dconv mul1n add1n prednK.
+by rewrite Poly_dconv dil1 /= cons_poly_def mul0r add0r ?polyC1 mulr1.
+Qed.
 
 (* Block lemma: A *_m B = A (x) B when B has exactly m taps (and A at least one). *)
 Lemma dconv_kron A B : (0 < size A)%N -> dconv (size B) A B = kron A B.
@@ -201,9 +215,8 @@ Qed.
 Lemma composite_kron_all ks :
   all (fun k => size k == a) ks -> cascade a ks [:: 1] = kron_all ks.
 Proof.
-move=> sized_ks; rewrite cascade_kron_all //; apply: Poly_inj.
-  by rewrite size_dconv size_kron_all // mul1n add1n prednK ?expn_gt0 ?pos_a.
-by rewrite Poly_dconv dil1 /= cons_poly_def mul0r add0r mulr1.
+move=> sized_ks; rewrite cascade_kron_all // dconv_delta //.
+by rewrite size_kron_all // expn_gt0 pos_a.
 Qed.
 
 End Cascade.
