@@ -255,10 +255,10 @@ def identity_in_coq() -> Evidence:
     if not result.closed:
         raise AssertionError(f"Coq theorems rest on assumptions: {result.print_assumptions}")
     names = ", ".join(result.theorems)
-    return Evidence("formal", "proof", f"Coq ({result.coqc_version}) with MathComp checks, for "
-                    "every commutative ring, every kernel size a >= 1 and every depth, in 1D and 2D, "
-                    "that the cascade equals one 'full' convolution with K_L kron ... kron K_0 "
-                    "and that its impulse response is that Kronecker product, together "
+    return Evidence("formal", "proof", f"Coq ({result.coqc_version}) with MathComp checks, "
+                    "for every commutative ring, every kernel size a >= 1 and every depth, in "
+                    "1D and 2D, that the cascade equals one 'full' convolution with K_L kron ... "
+                    "kron K_0 and that its impulse response is that Kronecker product, together "
                     f"with the index and block lemmas ({names}, in {', '.join(result.files)}); "
                     "Print Assumptions: closed under the global context for each",
                     data={"theorems": list(result.theorems),
