@@ -34,7 +34,7 @@ Fixpoint cascade_from (a d : nat) ks x : seq R :=
   if ks is k :: ks' then cascade_from a (d * a) ks' (dconv d k x) else x.
 Definition cascade a ks x := cascade_from a 1 ks x.
 
-(* K_L (x) ... (x) K_0, the most dilated kernel leftmost. *)
+(* K_L (x) ... (x) K_0, the most dilated kernel leftmost (the empty product is [:: 1]). *)
 Definition kron_all ks : seq R := foldl (fun acc k => kron k acc) [:: 1] ks.
 
 (* The dilation of a kernel as a polynomial: K(X^d). *)
@@ -64,6 +64,7 @@ rewrite /rsum -(big_mkord xpredT) /index_iota subn0.
 by elim: (iota 0 n) => [|i s IH] /=; rewrite ?big_nil ?big_cons ?IH.
 Qed.
 
+(* k *_d x has size x + d (size k - 1) entries. *)
 Lemma size_dconv d k x : size (dconv d k x) = (size x + d * (size k).-1)%N.
 Proof. by rewrite size_mkseq. Qed.
 
@@ -107,6 +108,7 @@ case: (ltnP i (size x)) => [lt_i | ge_i]; first by rewrite (nth_map 0).
 by rewrite !nth_default ?mulr0 ?size_map.
 Qed.
 
+(* A (x) B has size A * size B entries. *)
 Lemma size_kron A B : size (kron A B) = (size A * size B)%N.
 Proof.
 elim: A => [|c A IH] //=; by rewrite size_cat size_map IH mulSn.
@@ -160,6 +162,7 @@ Hypothesis pos_a : (0 < a)%N.
 
 Let sized ks := all (fun k => size k == a) ks.
 
+(* K_L (x) ... (x) K_0 has a^(L+1) entries. *)
 Lemma size_kron_all ks : sized ks -> size (kron_all ks) = (a ^ size ks)%N.
 Proof.
 elim/last_ind: ks => [|ks k IH] //.

@@ -50,15 +50,18 @@ Definition kron_all2 ks : seq (seq R) := foldl (fun acc k => kron2 k acc) [:: [:
 (* Each row as a polynomial in the column variable. *)
 Definition rows x : seq {poly R} := [seq Poly r | r <- x].
 
+(* Row t of rows x is the polynomial of row t of x (zero outside). *)
 Lemma nth_rows x t : (rows x)`_t = Poly (nth [::] x t).
 Proof.
 case: (ltnP t (size x)) => [lt_t | ge_t]; first by rewrite (nth_map [::]).
 by rewrite !nth_default ?size_map.
 Qed.
 
+(* A non-empty array with rows of length w has width w. *)
 Lemma width_rect w x : (0 < size x)%N -> rect w x -> width x = w.
 Proof. by case: x => [|r x] //= _ /andP[/eqP]. Qed.
 
+(* Each row of a rectangular array has its width. *)
 Lemma size_row w x t : rect w x -> (t < size x)%N -> size (nth [::] x t) = w.
 Proof. by move=> /allP rect_x lt_t; apply/eqP/rect_x/mem_nth. Qed.
 
@@ -104,6 +107,7 @@ Qed.
 Lemma rect_dconv2 d k x : rect (width x + d * (width k).-1)%N (dconv2 d k x).
 Proof. by apply/allP => r /mapP[t _ ->]; rewrite size_mkseq. Qed.
 
+(* The output has size x + d (size k - 1) rows. *)
 Lemma size_dconv2 d k x : size (dconv2 d k x) = (size x + d * (size k).-1)%N.
 Proof. by rewrite size_mkseq. Qed.
 
@@ -117,9 +121,11 @@ apply: Poly_inj; first by rewrite (size_row rect_k) // (size_row rect_x) // -eq_
 by rewrite -!nth_rows eq_rows.
 Qed.
 
+(* A (x) B has size A * size B rows. *)
 Lemma size_kron2 A B : size (kron2 A B) = (size A * size B)%N.
 Proof. by elim: A => [|ra A IH] //=; rewrite size_cat size_map IH mulSn. Qed.
 
+(* ... of wA * wB entries each. *)
 Lemma rect_kron2 wA wB A B : rect wA A -> rect wB B -> rect (wA * wB)%N (kron2 A B).
 Proof.
 move=> rect_A /allP rect_B; elim: A rect_A => [|ra A IH] //= /andP[/eqP size_ra rect_A].
@@ -148,6 +154,7 @@ Let shaped ks := all (fun k => (size k == a) && rect a k) ks.
 Fixpoint lift_from (d : nat) ks : seq (seq {poly R}) :=
   if ks is k :: ks' then [seq dil d r | r <- k] :: lift_from (d * a) ks' else [::].
 
+(* Lifting a last kernel: it is dilated by d a^L. *)
 Lemma lift_rcons ks k : forall d,
   lift_from d (rcons ks k) = rcons (lift_from d ks) [seq dil (d * a ^ size ks) r | r <- k].
 Proof.
@@ -155,12 +162,14 @@ elim: ks => [|k' ks IH] d /=; first by rewrite muln1.
 by rewrite IH expnS mulnA.
 Qed.
 
+(* The lifted kernels have a taps each. *)
 Lemma sized_lift ks d : shaped ks -> all (fun k : seq {poly R} => size k == a) (lift_from d ks).
 Proof.
 elim: ks d => [|k ks IH] d //= /andP[/andP[size_k _] shaped_ks].
 by rewrite size_map size_k IH.
 Qed.
 
+(* K_L (x) ... (x) K_0 is a^(L+1) x a^(L+1). *)
 Lemma shape_kron_all2 ks : shaped ks ->
   size (kron_all2 ks) = (a ^ size ks)%N /\ rect (a ^ size ks)%N (kron_all2 ks).
 Proof.
@@ -239,6 +248,10 @@ Qed.
 End Cascade2D.
 End Dilated2D.
 
+(* The main theorems, with every hypothesis explicit. *)
+
+(* The cascade identity in 2D: for a x a kernels K_0 .. K_L and any rectangular non-empty x,
+   K_L *_(a^L) ( ... (K_1 *_a (K_0 * x)) ...) = (K_L (x) ... (x) K_0) * x. *)
 Theorem cascade_kronecker_2d (R : comRingType) (a wx : nat) (ks : seq (seq (seq R)))
     (x : seq (seq R)) :
   (0 < a)%N -> all (fun k => (size k == a) && rect a k) ks -> (0 < size x)%N -> rect wx x ->
