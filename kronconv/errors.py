@@ -26,6 +26,10 @@ class ArchitectureError(KronconvError, ValueError):
     """An architecture description is malformed."""
 
 
+class CheckSkipped(KronconvError):
+    """A check cannot run here because an optional tool (coqc, pdflatex) is missing."""
+
+
 class SolverError(KronconvError):
     """An external solver (z3) failed, timed out, or answered ``unknown``."""
 

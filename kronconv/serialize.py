@@ -134,6 +134,8 @@ def _claim_result(r: Any) -> dict[str, Any]:
         out["conditions"] = c.conditions
     if r.error:
         out["error"] = r.error
+    if r.skipped:
+        out["skipped"] = list(r.skipped)
     return out
 
 

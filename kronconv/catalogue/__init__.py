@@ -1,6 +1,7 @@
 """The built-in catalogue, shipped as package data: the proof scripts of groups A-D
-(``proofs/``) and the example architectures (``architectures/``). Nothing here is imported by the
-library; the runner loads the scripts by path, like any user's."""
+(``proofs/``), the example architectures (``architectures/``) and the Coq proofs (``coq/``).
+Nothing here is imported by the library; the runner loads the scripts by path, like any user's,
+and the formal engine compiles the Coq sources in a temporary directory."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent
 PROOFS = ROOT / "proofs"
 ARCHITECTURES = ROOT / "architectures"
+COQ = ROOT / "coq"
+# The Coq sources in compilation order (a later file may import an earlier one).
+COQ_SOURCES = (COQ / "Cascade1D.v", COQ / "Cascade2D.v")
 
 
 def example_names() -> list[str]:

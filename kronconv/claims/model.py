@@ -17,7 +17,7 @@ from typing import Any
 from kronconv.claims.derivation import Derivation
 from kronconv.errors import check_choice, invalid
 
-TIERS = ("symbolic", "smt", "exhaustive", "numeric")
+TIERS = ("symbolic", "smt", "exhaustive", "numeric", "formal")
 KINDS = ("proof", "exhaustive", "randomized", "counterexample")
 VERDICTS = ("supports", "refutes", "qualifies")
 OUTCOMES = ("confirmed", "refuted", "qualified")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import importlib.util
+import os
 import sys
 import time
 import traceback
@@ -27,7 +28,7 @@ from pathlib import Path
 from types import ModuleType
 
 from kronconv.claims.model import Claim, Evidence, pop_collector, push_collector
-from kronconv.errors import KronconvError, invalid
+from kronconv.errors import CheckSkipped, KronconvError, invalid
 
 
 class Disproved(Exception):
@@ -47,6 +48,7 @@ class ClaimResult:
     evidence: tuple[Evidence, ...]
     seconds: float
     error: str = ""
+    skipped: tuple[str, ...] = ()  # "check: reason" for checks whose tool is missing here
 
     @property
     def ok(self) -> bool:
@@ -190,6 +192,7 @@ def run_claim(claim: Claim, tiers: Collection[str] | None = None) -> ClaimResult
     evidence: list[Evidence] = []
     disproofs: list[str] = []
     errors: list[str] = []
+    skipped: list[str] = []
     for check in checks:
         check_start = time.perf_counter()
         try:
@@ -199,6 +202,8 @@ def run_claim(claim: Claim, tiers: Collection[str] | None = None) -> ClaimResult
                 raise TypeError(f"check {check.name} must return Evidence")
             spent = (time.perf_counter() - check_start) / len(items)
             evidence.extend(replace(item, seconds=item.seconds or spent) for item in items)
+        except CheckSkipped as exc:  # a missing optional tool: skipped here, an error in CI
+            (errors if os.environ.get("CI") == "true" else skipped).append(f"{check.name}: {exc}")
         except DISPROOFS as exc:  # the statement is false: failed, with the check's message
             disproofs.append(f"{check.name}: {_message(exc)}")
         except Exception as exc:  # a check that crashes makes the claim an error, not a crash
@@ -206,13 +211,13 @@ def run_claim(claim: Claim, tiers: Collection[str] | None = None) -> ClaimResult
     seconds = time.perf_counter() - start
     if errors or not (evidence or disproofs):
         return ClaimResult(claim, "error", None, tuple(evidence), seconds,
-                           "; ".join(errors) or "the claim has no checks")
+                           "; ".join(errors) or "the claim has no checks", tuple(skipped))
     if disproofs:
         return ClaimResult(claim, "failed", None, tuple(evidence), seconds,
-                           "disproved: " + "; ".join(disproofs))
+                           "disproved: " + "; ".join(disproofs), tuple(skipped))
     outcome = outcome_of(evidence)
     status = outcome if outcome == claim.expected else "failed"
-    return ClaimResult(claim, status, outcome, tuple(evidence), seconds)
+    return ClaimResult(claim, status, outcome, tuple(evidence), seconds, skipped=tuple(skipped))
 
 
 def _message(exc: BaseException) -> str:
