@@ -10,6 +10,7 @@ from kronconv.claims.model import (
     ClaimDeclaration,
     Evidence,
     claim,
+    exhaustive,
 )
 from kronconv.claims.runner import ClaimResult, load_claims, run_claim, run_claims, select
 
@@ -23,6 +24,7 @@ __all__ = [
     "ClaimResult",
     "Evidence",
     "claim",
+    "exhaustive",
     "load_claims",
     "run_claim",
     "run_claims",

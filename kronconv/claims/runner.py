@@ -2,7 +2,12 @@
 
 outcome: ``refuted`` if any evidence refutes, else ``qualified`` if any qualifies, else
 ``confirmed``. status: the outcome when it equals the expected outcome, ``failed`` when it
-differs, ``error`` when a check raised or a claim has no checks.
+differs, ``error`` when a check raised, a counterexample's re-check did not confirm it, or a
+claim has no checks.
+
+What a claim rests on: nothing when some supporting proof is ``general`` (it covers the whole
+statement) and itself rests on nothing; otherwise every cited theorem and unchecked step that its
+evidence lists. So a formal proof of the whole statement discharges what an induction cited.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kronconv.claims.model import Claim, Evidence, pop_collector, push_collector
+from kronconv.claims.model import TIERS, Claim, Evidence, pop_collector, push_collector
 from kronconv.errors import KronconvError, invalid
 
 
@@ -29,12 +34,23 @@ class ClaimResult:
     seconds: float
     error: str = ""
 
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """The tiers whose evidence backs the claim, in the order of TIERS."""
+        present = {e.tier for e in self.evidence}
+        return tuple(tier for tier in TIERS if tier in present)
+
+    @property
+    def rests_on(self) -> tuple[str, ...]:
+        return rests_on(self.evidence)
+
     def to_json(self) -> dict[str, object]:
         c = self.claim
         out: dict[str, object] = {
             "id": c.id, "title": c.title, "source": c.source, "group": c.group,
             "statement": c.statement, "status": self.status, "expected": c.expected,
             "outcome": self.outcome, "seconds": round(self.seconds, 3),
+            "tiers": list(self.tiers), "rests_on": list(self.rests_on),
             "evidence": [e.to_json() for e in self.evidence]}
         if c.conditions:
             out["conditions"] = c.conditions
@@ -105,6 +121,27 @@ def select(claims: Iterable[Claim], pattern: str | None) -> list[Claim]:
                                      for text in (c.id, c.title, c.group))]
 
 
+def rests_on(evidence: Sequence[Evidence]) -> tuple[str, ...]:
+    """Cited theorems and unchecked steps the claim's proofs rely on (see the module doc)."""
+    if any(e.kind == "proof" and e.verdict == "supports" and e.general and not e.rests_on
+           for e in evidence):
+        return ()
+    return tuple(dict.fromkeys(item for e in evidence for item in e.rests_on))
+
+
+def rechecked(item: Evidence, check: str) -> Evidence:
+    """Run a counterexample's re-check (the runner's job, not the check's); refuse it unless it
+    confirms the instance."""
+    if item.kind != "counterexample":
+        return item
+    assert item.recheck is not None  # Evidence refuses a counterexample without one
+    if item.recheck() is not True:
+        raise KronconvError(f"check {check}: rechecked_by={item.rechecked_by!r} did not confirm "
+                            f"the counterexample ({item.detail[:80]}); expected its re-check to "
+                            "return True")
+    return replace(item, rechecked=True)
+
+
 def outcome_of(evidence: Sequence[Evidence]) -> str:
     verdicts = {e.verdict for e in evidence}
     if "refutes" in verdicts:
@@ -126,7 +163,8 @@ def run_claim(claim: Claim) -> ClaimResult:
             if not items or not all(isinstance(item, Evidence) for item in items):
                 raise TypeError(f"check {check.name} must return Evidence")
             spent = (time.perf_counter() - check_start) / len(items)
-            evidence.extend(replace(item, seconds=item.seconds or spent) for item in items)
+            evidence.extend(replace(rechecked(item, check.name), seconds=item.seconds or spent)
+                            for item in items)
         except Exception as exc:  # a check that raises makes the claim an error, not a crash
             last = traceback.extract_tb(exc.__traceback__)[-1]
             errors.append(f"{check.name}: {type(exc).__name__}: {exc} "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from kronconv.commands.common import int_list, print_json
+from kronconv.engines.smt import RLIMIT
 from kronconv.equivariance.analysis import METHODS, WEIGHT_MODES, analyze_equivariance
 from kronconv.errors import check_int
 from kronconv.specs.architecture import load_architecture
@@ -26,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of random weights and inputs")
     parser.add_argument("--method", choices=METHODS, default="generators",
                         help="prove a generating set of the shift group (default) or each shift")
-    parser.add_argument("--timeout", type=float, default=60.0, help="z3 time limit per query (s)")
+    parser.add_argument("--rlimit", type=int, default=RLIMIT,
+                        help="z3 resource limit per query (solver steps, not seconds)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(run=run)
 
@@ -36,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     arch = load_architecture(args.architecture)
     size = args.size[0] if len(args.size) == 1 else args.size
     result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,
-                                  method=args.method, timeout=args.timeout,
+                                  method=args.method, rlimit=args.rlimit,
                                   name=args.architecture)
     data = result.to_json()
     if args.json:

@@ -11,6 +11,8 @@ mixed-radix Kronecker identity, since the second dilation equals the first kerne
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from kronconv import Cascade, Evidence, claim
@@ -54,8 +56,8 @@ def agrees_on_random_integers() -> Evidence:
         if not (np.array_equal(composite, product)
                 and np.array_equal(cascade_output, engine.dilated_conv(x, product, 1))):
             raise AssertionError("the exact engine disagrees")
+    # Each instance is exact; a wrong bilinear identity survives a random point of [-9, 9]
+    # with probability <= 2/19 (Schwartz-Zippel): the runner computes the bound (2/19)^20.
     return Evidence("numeric", "randomized", f"{count} random integer kernels and inputs: the "
                     "cascade's output equals one convolution with K_1 kron K_0", count=count,
-                    seed=7, error_bound="each instance is exact; a wrong bilinear identity "
-                    "survives a random point of [-9, 9] with probability <= 2/19 "
-                    "(Schwartz-Zippel), so 20 instances leave at most (2/19)^20")
+                    seed=7, per_trial=Fraction(2, 19))
