@@ -40,7 +40,7 @@ class Evidence:
       ``tolerance`` with the sentence that justifies it;
     - ``counterexample``: an explicit instance with ``recheck``, a callable on an engine
       independent of the one that found it (named by ``rechecked_by``); the RUNNER calls it, and
-      sets ``rechecked`` when it confirmed the instance.
+      when it confirmed the instance replaces it by ``rechecked=True``.
     """
 
     tier: str
@@ -115,7 +115,9 @@ class Evidence:
                           "tolerance_reason, the sentence that justifies it")
 
     def _check_counterexample(self) -> None:
-        if not self.rechecked_by or not callable(self.recheck):
+        # After the runner has called it, the re-check is dropped (``rechecked=True``), so that
+        # results can cross process boundaries; the runner refuses rechecked=True on its input.
+        if not self.rechecked_by or not (callable(self.recheck) or self.rechecked):
             raise invalid("recheck", self.recheck, "a callable that re-checks the instance on "
                           "an independent engine, named by rechecked_by (the runner calls it)")
 
@@ -154,7 +156,14 @@ class Evidence:
         return out
 
 
-_ENUMERATED = object()  # issued only by exhaustive(): the runner trusts no other exhaustive label
+class _Enumerated:
+    """The mark of :func:`exhaustive`; pickled by reference, so it survives worker processes."""
+
+    def __reduce__(self) -> str:
+        return "_ENUMERATED"
+
+
+_ENUMERATED = _Enumerated()  # issued only by exhaustive(): no other exhaustive label is trusted
 
 
 def exhaustive(tier: str, detail: str, *, domain: str, cases: Iterable[Any],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -180,3 +181,16 @@ def test_reports_have_the_documented_shape() -> None:
 def test_statements_with_control_characters_are_refused() -> None:
     with pytest.raises(InvalidParameterError, match="control characters"):
         Claim("ok-id", "t", "s", "\forall x")  # a form feed: the raw-string mistake
+
+
+def test_results_cross_process_boundaries_and_rechecked_is_the_runners() -> None:
+    import pickle
+
+    result = run_claim(_claim("qualified", PROOF, QUALIFY, Evidence(
+        "numeric", "counterexample", "x", verdict="qualifies", rechecked_by="reference",
+        recheck=lambda: True)))
+    again = pickle.loads(pickle.dumps(result.evidence))  # the recheck closure is gone
+    assert [e.to_json() for e in again] == [e.to_json() for e in result.evidence]
+    assert replace(again[1], seconds=1.0).cases == 4  # still a valid exhaustive label
+    forged = Evidence("numeric", "counterexample", "x", rechecked_by="reference", rechecked=True)
+    assert run_claim(_claim("confirmed", forged)).status == "error"

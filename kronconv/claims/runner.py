@@ -134,12 +134,14 @@ def rechecked(item: Evidence, check: str) -> Evidence:
     confirms the instance."""
     if item.kind != "counterexample":
         return item
-    assert item.recheck is not None  # Evidence refuses a counterexample without one
+    if item.recheck is None:
+        raise invalid("rechecked", item.rechecked, "False from a check (only the runner marks "
+                      "a counterexample rechecked, after calling its recheck)")
     if item.recheck() is not True:
         raise KronconvError(f"check {check}: rechecked_by={item.rechecked_by!r} did not confirm "
                             f"the counterexample ({item.detail[:80]}); expected its re-check to "
                             "return True")
-    return replace(item, rechecked=True)
+    return replace(item, rechecked=True, recheck=None)
 
 
 def outcome_of(evidence: Sequence[Evidence]) -> str:
