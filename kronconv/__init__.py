@@ -51,6 +51,7 @@ _WHERE = {
     "Claim": "kronconv.claims",
     "Evidence": "kronconv.claims",
     "claim": "kronconv.claims",
+    "exhaustive": "kronconv.claims",
     "load_claims": "kronconv.claims",
     "run_claims": "kronconv.claims",
     "ArchitectureError": "kronconv.errors",

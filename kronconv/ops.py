@@ -14,13 +14,12 @@ from typing import Any
 import numpy as np
 import sympy
 
+from kronconv.arith import INT64_SAFE
 from kronconv.engines import Engine, ExactEngine, FloatEngine, SymbolicEngine
 from kronconv.engines.conv import check_operands
 from kronconv.engines.conv import dilate_kernel as _dilate_kernel
 from kronconv.errors import DEFAULT_MEMORY_LIMIT_BYTES, check_memory, check_per_axis, invalid
 from kronconv.specs import MAX_DIMS
-
-INT64_SAFE = 2**62
 
 
 def as_array(name: str, value: Any) -> np.ndarray:

@@ -110,14 +110,27 @@ def _text(value: Any) -> str:
 EVIDENCE_HEAD = ("tier", "kind", "detail", "verdict")
 
 
-@prints("kronconv.claims.model.Evidence")
+@prints("kronconv.evidence.Evidence")
 def _evidence(e: Any) -> dict[str, Any]:
-    """The head keys, seconds, then every other field that is set (new fields flow through),
-    ``data`` last."""
+    """The head keys and seconds; then the labels that are set; what the label kind makes
+    meaningful (cases of an enumeration, the re-check of a counterexample, what a proof or an
+    enumeration rests on, whether a proof is general); ``data`` last."""
     out: dict[str, Any] = {k: getattr(e, k) for k in EVIDENCE_HEAD}
     out["seconds"] = rounded(e.seconds, 4)
-    out.update(fields_json(e, skip=(*EVIDENCE_HEAD, "seconds", "data"), omit_empty=True))
-    if getattr(e, "data", None):
+    for key in ("domain", "count", "seed", "error_bound", "rechecked_by"):
+        if getattr(e, key) not in ("", None):
+            out[key] = getattr(e, key)
+    if e.kind == "exhaustive":
+        out["cases"] = e.cases
+    if e.per_trial is not None:
+        out["per_trial"] = str(e.per_trial)
+    if e.kind == "counterexample":
+        out["rechecked"] = e.rechecked
+    if e.kind in ("proof", "exhaustive"):
+        out["rests_on"] = list(e.rests_on)
+    if e.kind == "proof":
+        out["general"] = e.general
+    if e.data:
         out["data"] = to_json(e.data)
     return out
 
@@ -129,6 +142,7 @@ def _claim_result(r: Any) -> dict[str, Any]:
         "id": c.id, "title": c.title, "source": c.source, "group": c.group,
         "statement": c.statement, "status": r.status, "expected": c.expected,
         "outcome": r.outcome, "seconds": rounded(r.seconds, 3), "uses": list(c.uses),
+        "tiers": list(r.tiers), "rests_on": list(r.rests_on),
         "evidence": [to_json(e) for e in r.evidence]}
     if c.conditions:
         out["conditions"] = c.conditions

@@ -1,13 +1,25 @@
-"""Shared fixtures: the engines as a table, and a corrupted engine for must-fail tests."""
+"""Shared fixtures: the engines as a table, and a corrupted engine for must-fail tests.
+
+Hypothesis runs derandomized (examples derived from each test, not from the clock) and without
+its example database, so ``make test`` gives the same result on every run and every machine;
+``CI=true`` loads the ``ci`` profile (the same, with more examples), anything else ``dev``.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 from kronconv.engines import ENGINES, Engine, ExactEngine, SymbolicEngine
+
+settings.register_profile("dev", derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", parent=settings.get_profile("dev"), max_examples=200)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 ALL_ENGINES = ENGINES.names()
 

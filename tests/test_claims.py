@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from kronconv import Evidence, InvalidParameterError, KronconvError
-from kronconv.claims import Check, Claim, Disproved, load_claims, run_claim, select
+from kronconv.claims import Check, Claim, Disproved, exhaustive, load_claims, run_claim, select
 from kronconv.render.report import report_json, report_markdown, table
+from kronconv.serialize import to_json
 
 
 def _claim(expected: str, *evidence: Evidence, raises: type[Exception] | None = None) -> Claim:
@@ -23,10 +26,10 @@ def _claim(expected: str, *evidence: Evidence, raises: type[Exception] | None = 
 
 
 PROOF = Evidence("symbolic", "proof", "identity")
-QUALIFY = Evidence("exhaustive", "exhaustive", "holds on part", verdict="qualifies",
-                   domain="n <= 3")
+QUALIFY = exhaustive("exhaustive", "holds on part", verdict="qualifies", domain="n <= 3",
+                     cases=range(4), check=lambda n: n * n <= 9)
 REFUTE = Evidence("numeric", "counterexample", "x = 1", verdict="refutes",
-                  rechecked_by="reference")
+                  rechecked_by="reference", recheck=lambda: 1 + 1 == 2)
 
 
 @pytest.mark.parametrize(("expected", "evidence", "status"), [
@@ -70,17 +73,77 @@ def test_a_claim_without_checks_is_an_error() -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"kind": "randomized"}, "count, a seed and an error bound"),
-    ({"kind": "exhaustive"}, "domain"),
-    ({"kind": "counterexample"}, "rechecked_by"),
+    ({"kind": "randomized", "per_trial": Fraction(1, 2)}, "count and a seed"),
+    ({"kind": "randomized", "count": 3, "seed": 1}, "per-trial error probability"),
+    ({"kind": "randomized", "count": 3, "seed": 1, "per_trial": 0.5}, "Fraction"),
+    ({"kind": "randomized", "count": 3, "seed": 1, "tolerance": 1e-9}, "tolerance_reason"),
+    ({"kind": "randomized", "count": 4, "seed": 1, "cases": 3, "per_trial": Fraction(1, 2)},
+     "divisor"),
+    ({"kind": "randomized", "count": 3, "seed": 1, "per_trial": Fraction(1, 2),
+      "error_bound": "none"}, "error_bound='none'"),
+    ({"kind": "exhaustive", "domain": "n <= 3"}, "kronconv.claims.exhaustive"),
+    ({"kind": "counterexample", "rechecked_by": "numpy.convolve"}, "recheck=None"),
+    ({"kind": "counterexample", "recheck": lambda: True}, "recheck="),
+    ({"kind": "exhaustive", "general": True}, "general=True"),
     ({"kind": "proof", "verdict": "refutes"}, "counterexample"),
     ({"kind": "hunch"}, "kind='hunch'"),
     ({"kind": "proof", "tier": "vibes"}, "tier='vibes'"),
 ])
-def test_labels_cannot_be_rounded_up(kwargs: dict, message: str) -> None:
+def test_labels_the_runner_cannot_back_are_refused(kwargs: dict, message: str) -> None:
     fields = {"tier": "numeric", "detail": "d", **kwargs}
     with pytest.raises(InvalidParameterError, match=message):
         Evidence(**fields)
+
+
+def test_randomized_bounds_are_computed_from_the_count() -> None:
+    twenty = Evidence("numeric", "randomized", "d", count=20, seed=7, per_trial=Fraction(2, 19))
+    spread = Evidence("numeric", "randomized", "d", count=20, seed=7, cases=20,
+                      per_trial=Fraction(2, 19))
+    assert "(2/19)^20" in twenty.error_bound and "(2/19)^1 " in spread.error_bound
+    spot = Evidence("numeric", "randomized", "d", count=2, seed=0, per_trial=Fraction(1))
+    assert spot.error_bound.startswith("none")
+
+
+def test_exhaustive_comes_only_from_enumerating_every_case() -> None:
+    evidence = exhaustive("exhaustive", "squares", domain="n in 0..9", cases=range(10),
+                          check=lambda n: n * n >= 0)
+    assert evidence.cases == 10 and evidence.detail.startswith("10 cases")
+    with pytest.raises(AssertionError, match="case 7"):  # the wrong twin: one case fails
+        exhaustive("exhaustive", "small", domain="n in 0..9", cases=range(10),
+                   check=lambda n: n < 7)
+    with pytest.raises(InvalidParameterError, match="at least one case"):
+        exhaustive("exhaustive", "nothing", domain="empty", cases=[], check=lambda n: True)
+
+
+def test_the_runner_executes_each_counterexample_recheck() -> None:
+    calls: list[int] = []
+
+    def recheck() -> bool:
+        calls.append(1)
+        return True
+
+    good = Evidence("numeric", "counterexample", "x = 1", verdict="refutes",
+                    rechecked_by="reference", recheck=recheck)
+    result = run_claim(_claim("refuted", good))
+    assert result.status == "refuted" and calls == [1] and result.evidence[0].rechecked
+    # The wrong twin: a re-check that does not confirm the instance makes the claim an error.
+    bad = Evidence("numeric", "counterexample", "x = 1", verdict="refutes",
+                   rechecked_by="numpy.convolve", recheck=lambda: False)
+    result = run_claim(_claim("refuted", bad))
+    assert result.status == "error" and "did not confirm" in result.error
+
+
+def test_what_a_claim_rests_on() -> None:
+    induction = Evidence("smt", "proof", "induction", general=True,
+                         rests_on=("associativity (cited)", "step (unchecked)"))
+    instance = Evidence("symbolic", "proof", "at explicit sizes")
+    formal = Evidence("symbolic", "proof", "the whole statement, every step checked",
+                      general=True)
+    result = run_claim(_claim("confirmed", induction, instance))
+    assert result.rests_on == ("associativity (cited)", "step (unchecked)")
+    assert to_json(result)["rests_on"] == list(result.rests_on)
+    assert "associativity (cited)" in report_markdown([result])
+    assert run_claim(_claim("confirmed", induction, instance, formal)).rests_on == ()
 
 
 def test_claim_ids_are_checked() -> None:
@@ -129,6 +192,8 @@ def test_reports_have_the_documented_shape() -> None:
     assert {"id", "title", "source", "status", "expected", "evidence"} <= set(claim)
     assert {"tier", "kind", "detail", "seconds"} <= set(claim["evidence"][0])
     assert claim["evidence"][0]["rechecked_by"] == "reference"
+    assert claim["evidence"][0]["rechecked"] is True
+    assert claim["tiers"] == ["numeric"] and claim["rests_on"] == []
     assert "demo-claim" in table(results)
     assert "| `demo-claim` |" in report_markdown(results)
 
@@ -136,3 +201,16 @@ def test_reports_have_the_documented_shape() -> None:
 def test_statements_with_control_characters_are_refused() -> None:
     with pytest.raises(InvalidParameterError, match="control characters"):
         Claim("ok-id", "t", "s", "\forall x")  # a form feed: the raw-string mistake
+
+
+def test_results_cross_process_boundaries_and_rechecked_is_the_runners() -> None:
+    import pickle
+
+    result = run_claim(_claim("qualified", PROOF, QUALIFY, Evidence(
+        "numeric", "counterexample", "x", verdict="qualifies", rechecked_by="reference",
+        recheck=lambda: True)))
+    again = pickle.loads(pickle.dumps(result.evidence))  # the recheck closure is gone
+    assert [to_json(e) for e in again] == [to_json(e) for e in result.evidence]
+    assert replace(again[1], seconds=1.0).cases == 4  # still a valid exhaustive label
+    forged = Evidence("numeric", "counterexample", "x", rechecked_by="reference", rechecked=True)
+    assert run_claim(_claim("confirmed", forged)).status == "error"

@@ -211,7 +211,8 @@ def test_verify_json_keys(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     data = json.loads(out)
     assert code == 0 and list(data) == ["generated_by", "summary", "claims"]
     assert list(data["claims"][0]) == ["id", "title", "source", "group", "statement", "status",
-                                       "expected", "outcome", "seconds", "uses", "evidence"]
+                                       "expected", "outcome", "seconds", "uses", "tiers",
+                                       "rests_on", "evidence"]
     proof, sample = data["claims"][0]["evidence"]
     assert list(proof) == ["tier", "kind", "detail", "verdict", "seconds"]
     assert list(sample) == ["tier", "kind", "detail", "verdict", "seconds", "count", "seed",

@@ -54,6 +54,7 @@ def toy_claim() -> tuple[Claim, ClaimResult]:
                   conditions=r"only modulo 1; the truth is $2 \times 2 = 4$")
     evidence = Evidence("exhaustive", "counterexample", "evaluated with exact ints: 4 != 5",
                         verdict="refutes", rechecked_by="float engine",
+                        recheck=lambda: 2.0 * 2.0 != 5.0,
                         data={"matrix": [[2, 0], [0, 2]], "value": 4})
     return claim, ClaimResult(claim, "refuted", "refuted", (evidence,), 0.5)
 
@@ -137,7 +138,7 @@ def test_bad_sizes_are_refused(claim_id: str, sizes: tuple[int, ...], message: s
 
 def test_a_broken_induction_is_shown_broken(monkeypatch) -> None:
     """Render the induction of a deliberately wrong variant: the document must say so."""
-    wrong = cascade_identity_proof(2, Variant(factor_order="reversed"), timeout=10)
+    wrong = cascade_identity_proof(2, Variant(factor_order="reversed"))
     monkeypatch.setattr(derivation_a, "induction", lambda dims: wrong)
     source = derivation_a.identity_steps(Context()).source
     assert "The induction does NOT hold" in source

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 from itertools import product
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 from kronconv import InvalidParameterError, reference_dilated_conv
 from kronconv.engines import Engine, FloatEngine, ModularEngine, SymbolicEngine
+from kronconv.engines import reference as reference_module
 from kronconv.specs import BOUNDARIES, CONVENTIONS
 
 CASES = [  # (input shape, kernel shape, dilation)
@@ -150,3 +153,55 @@ def test_kron_follows_numpy_order() -> None:
     product_ab = symbolic.kron(arrays["a"], arrays["b"])
     for i, j in product(range(2), range(3)):
         assert product_ab[i * 3 + j] == arrays["a"][i] * arrays["b"][j]
+
+
+FAST_ENGINE = ("kronconv.engines.conv", "kronconv.engines.base", "kronconv.engines.numeric",
+               "kronconv.engines.symbolic", "kronconv.engines")
+
+
+def imported_modules(source: str) -> set[str]:
+    """Every module a source file imports (``import a.b``, ``from a.b import c``, relative)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = "." * node.level + (node.module or "")
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_reference_shares_no_code_with_the_fast_engine() -> None:
+    source = Path(reference_module.__file__).read_text(encoding="utf-8")
+    assert not imported_modules(source) & set(FAST_ENGINE)
+    assert not any(name.startswith(".") for name in imported_modules(source))
+    # The wrong twin: the reference as it was, borrowing padding() from the fast engine.
+    borrowed = source + "\nfrom kronconv.engines.conv import output_length, padding\n"
+    assert imported_modules(borrowed) & set(FAST_ENGINE)
+
+
+@pytest.mark.parametrize("boundary", ["full", "valid", "same", "circular"])
+def test_the_reference_sizes_come_from_the_definitions(boundary: str) -> None:
+    # n = 7, a = 3, d = 2: span D = 4, so full 11, valid 3, same and circular 7 outputs.
+    expected = {"full": 11, "valid": 3, "same": 7, "circular": 7}[boundary]
+    out = reference_dilated_conv(np.arange(7), np.array([1, 0, 0]), 2, boundary)
+    assert out.shape == (expected,)
+    assert reference_module.offset_and_length(boundary, 7, 4)[1] == expected
+
+
+def test_engines_report_the_one_evidence_type() -> None:
+    from fractions import Fraction
+
+    from kronconv import Cascade, Evidence
+    from kronconv.arith import MODULAR_PRIME
+    from kronconv.engines import ENGINES
+
+    cascade = Cascade.exponential(2, 3, dims=1)
+    notes = {name: ENGINES[name]().evidence(cascade, seed=5) for name in ENGINES.names()}
+    assert all(isinstance(note, Evidence) for note in notes.values())
+    assert notes["symbolic"].kind == "proof"
+    modular = notes["modular"]
+    assert modular.seed == 5 and modular.per_trial == Fraction(3, MODULAR_PRIME)
+    assert f"(3/{MODULAR_PRIME})^{modular.count}" in modular.error_bound
+    assert notes["float"].tolerance is not None and notes["float"].per_trial is None

@@ -89,8 +89,8 @@ def test_a_wrong_output_shift_is_rejected() -> None:
         {"op": "conv", "kernel_size": 3, "padding": 1, "padding_mode": "circular",
          "stride": 2, "out_channels": 1}]})
     weights = random_weights(arch, 1)
-    assert prove_shift(arch, (8,), (2,), (1,), weights, timeout=30).proved
-    wrong = prove_shift(arch, (8,), (2,), (2,), weights, timeout=30)
+    assert prove_shift(arch, (8,), (2,), (1,), weights).proved
+    wrong = prove_shift(arch, (8,), (2,), (2,), weights)
     assert wrong.status == "counterexample"
     draws = [eq._screen(arch, (8,), weights, 1, eq.numeric_backend(arch))]
     assert eq._candidates(draws, (2,), (4,), True) == [(1,)]

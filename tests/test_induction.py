@@ -45,14 +45,41 @@ def test_block_lemma_holds_per_axis() -> None:
             assert prove(name, formula).proved, name
 
 
-def test_hard_time_limit_gives_unknown_not_a_proof() -> None:
+def test_the_resource_limit_gives_unknown_not_a_proof() -> None:
     def hard() -> tuple[list, z3.BoolRef]:
         x, y, z = z3.Ints("x y z")  # Fermat n=3 over positive integers: far beyond z3 here
         return [x > 0, y > 0, z > 0], x * x * x + y * y * y != z * z * z
 
-    result = prove("fermat", hard, timeout=0.5)
-    assert result.status == "unknown"
-    assert not result.proved
+    result = prove("fermat", hard, rlimit=200_000)
+    assert result.status == "unknown" and not result.proved
+    again = prove("fermat", hard, rlimit=200_000)  # the same answer, after the same work
+    assert (again.status, again.reason, again.spent) == (result.status, result.reason,
+                                                         result.spent)
+
+
+def test_vacuous_hypotheses_are_an_error_not_a_proof() -> None:
+    from kronconv import SolverError
+
+    def vacuous() -> tuple[list, z3.BoolRef]:
+        x = z3.Int("x")
+        return [x > 1, x < 0], x == 5
+
+    def honest() -> tuple[list, z3.BoolRef]:  # the twin with satisfiable hypotheses
+        x = z3.Int("x")
+        return [x > 1, x < 9], x * x > x
+
+    with pytest.raises(SolverError, match="unsatisfiable"):
+        prove("vacuous", vacuous)
+    assert prove("honest", honest).proved
+
+
+def test_steps_without_a_checker_are_not_proved() -> None:
+    proof = cascade_identity_proof(1)
+    status = {step.id: step.status for step in proof.steps}
+    assert status["associativity"] == "cited" and status["step"] == "unchecked"
+    assert all(status[s] == "proved" for s in ("base", "extent", "index-lemma", "block-lemma"))
+    assert not any(step.holds for step in proof.steps if not step.results)
+    assert [item.split(" ")[0] for item in proof.rests_on] == ["associativity", "step"]
 
 
 def test_solver_errors_are_reported() -> None:
@@ -63,3 +90,11 @@ def test_solver_errors_are_reported() -> None:
 
     with pytest.raises(SolverError, match="builder failed"):
         prove("broken", broken)
+
+
+def test_the_induction_is_one_evidence_listing_what_it_rests_on() -> None:
+    evidence = cascade_identity_proof(1).evidence()
+    assert (evidence.kind, evidence.general) == ("proof", True)
+    assert len(evidence.rests_on) == 2
+    with pytest.raises(AssertionError, match="step failed"):  # the wrong twin
+        cascade_identity_proof(1, Variant(factor_order="reversed")).evidence()

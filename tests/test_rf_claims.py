@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -145,20 +147,29 @@ def test_rank1_refutation_needs_different_counts(claims: dict,
 
 def test_rank1_second_engine_is_independent_of_the_jacobian(
         claims: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A wrong Jacobian (one column zeroed) fools the modular rank but not the re-check, which
-    # builds its columns through the convolution engine.
+    # A wrong Jacobian (three columns zeroed) fools the modular rank but not the re-check, which
+    # builds its columns through the convolution engine and which the runner runs.
     original = dof.jacobian
 
     def broken(shape, kernels, modulus=None):  # type: ignore[no-untyped-def]
         jac = original(shape, kernels, modulus)
-        jac[:, 0] = 0
+        jac[:, :3] = 0
         return jac
 
     monkeypatch.setattr(dof, "jacobian", broken)
+    shapes = [dof.CascadeShape(((27, 1), (1, 27)), ((1, 1), (1, 1))),
+              dof.CascadeShape.isotropic([3, 3, 3], [1, 3, 9], 2)]
+    wrong = {s.kernel_sizes: dof.modular_rank(s, seed=27).rank for s in shapes}
+    assert sorted(wrong.values()) != [25, 53]  # the corruption changes a rank
+    # Bounds lowered to the broken ranks, so that the modular ranks look proved.
     monkeypatch.setattr(dof.CascadeShape, "upper_bound",
-                        property(lambda self: self.parameters - len(self.kernel_sizes)))
-    with pytest.raises(AssertionError, match="disagree"):
-        _check(claims, "rank1-same-parameters", "rank1_counterexample")()
+                        property(lambda self: wrong[self.kernel_sizes]))
+    evidence = _check(claims, "rank1-same-parameters", "rank1_counterexample")()
+    assert evidence.recheck is not None and evidence.recheck() is False
+    single = replace(claims["rank1-same-parameters"], checks=tuple(
+        c for c in claims["rank1-same-parameters"].checks if c.name == "rank1_counterexample"))
+    result = run_claim(single)
+    assert result.status == "error" and "did not confirm" in result.error
 
 
 @pytest.mark.parametrize("wrong", ["kron_linear", "low_log"])

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 from kronconv import Cascade
+from kronconv.arith import rank_mod_p
 from kronconv.engines import ExactEngine, SymbolicEngine
 from kronconv.kronecker.structure import (
     direct_structure,
     exact_rank,
     exponential_structure,
     kronecker_rank,
-    modular_rank,
     natural_block,
     nested_padded_kronecker,
     predict_structure,
@@ -98,7 +98,7 @@ def test_nearest_kronecker_error_is_the_svd_tail() -> None:
 def test_exact_and_modular_ranks_agree_and_rearrangement_layout() -> None:
     rng = np.random.default_rng(3)
     low = rng.integers(-5, 5, (6, 2)) @ rng.integers(-5, 5, (2, 7))
-    assert exact_rank(low.astype(object)) == modular_rank(low) == 2
+    assert exact_rank(low.astype(object)) == rank_mod_p(low) == 2
     array = np.arange(16).reshape(4, 4)
     matrix = rearrange(array, (2, 2))
     assert matrix.shape == (4, 4) and list(matrix[1]) == [2, 3, 6, 7]
@@ -109,3 +109,17 @@ def test_unfolding_ranks_of_a_rank_one_tensor() -> None:
     assert unfolding_ranks(tensor) == [1, 1]
     tensor[0, 0, 0] += 1
     assert unfolding_ranks(tensor) != [1, 1]
+
+
+@pytest.mark.parametrize(("sizes", "dilations"), [((3, 3, 3), (1, 3, 9)), ((3, 3, 3), (1, 2, 4)),
+                                                  ((2, 3, 2), (1, 2, 3)), ((2, 2), (2, 1))])
+def test_the_kronecker_rank_bound_is_machine_checked(sizes: tuple, dilations: tuple,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from kronconv.kronecker import structure
+
+    cascade = Cascade.from_schedule(list(sizes), list(dilations), dims=2)
+    assert structure.kronecker_rank_certificate(cascade)
+    # The wrong twin: a bound one lower than the decomposition certifies is not confirmed.
+    bound = structure.kronecker_rank_bound(cascade)
+    monkeypatch.setattr(structure, "kronecker_rank_bound", lambda c: bound - 1)
+    assert not structure.kronecker_rank_certificate(cascade)

@@ -12,6 +12,7 @@ from kronconv.claims.model import (
     ClaimDeclaration,
     Evidence,
     claim,
+    exhaustive,
 )
 from kronconv.claims.runner import (
     ClaimResult,
@@ -37,6 +38,7 @@ __all__ = [
     "Evidence",
     "SizeSpec",
     "claim",
+    "exhaustive",
     "load_claims",
     "load_sibling",
     "run_claim",

@@ -1,4 +1,4 @@
-"""Claims and evidence, with the evidence labels enforced at construction.
+"""Claims: declarations in proof scripts, whose checks return :class:`~kronconv.evidence.Evidence`.
 
 A claim has a stable id (the catalogue's are listed in docs/claims.md), a statement in LaTeX, an
 expected outcome, the ids of the claims it uses, optionally its derivation, and checks at the tiers
@@ -10,60 +10,20 @@ second engine) or ``qualifies`` it (it holds only under conditions the claim sta
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from kronconv.claims.derivation import Derivation
 from kronconv.errors import check_choice, invalid
+from kronconv.evidence import KINDS, TIERS, VERDICTS, Evidence, exhaustive
 
-TIERS = ("symbolic", "smt", "exhaustive", "numeric", "formal")
-KINDS = ("proof", "exhaustive", "randomized", "counterexample")
-VERDICTS = ("supports", "refutes", "qualifies")
+__all__ = ["KINDS", "OUTCOMES", "STATUSES", "TIERS", "VERDICTS", "Check", "Claim",
+           "ClaimDeclaration", "Evidence", "claim", "exhaustive"]
+
 OUTCOMES = ("confirmed", "refuted", "qualified")
 STATUSES = (*OUTCOMES, "failed", "error", "skipped")
 CLAIM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One piece of evidence, labelled honestly.
-
-    - ``proof``: holds for all values (symbolic identity, z3 unsat, or a checked induction);
-    - ``exhaustive``: every case of ``domain`` was checked;
-    - ``randomized``: ``count`` samples from ``seed``, with ``error_bound`` (a probability, or a
-      sentence such as a float tolerance);
-    - ``counterexample``: an explicit instance, ``rechecked_by`` a second, independent engine.
-    """
-
-    tier: str
-    kind: str
-    detail: str
-    verdict: str = "supports"
-    domain: str = ""
-    count: int | None = None
-    seed: int | None = None
-    error_bound: str = ""
-    rechecked_by: str = ""
-    seconds: float = 0.0
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        check_choice("tier", self.tier, TIERS)
-        check_choice("kind", self.kind, KINDS)
-        check_choice("verdict", self.verdict, VERDICTS)
-        if self.kind == "exhaustive" and not self.domain:
-            raise invalid("domain", self.domain, "the finite domain checked, for exhaustive "
-                          "evidence")
-        if self.kind == "randomized" and (self.count is None or self.seed is None
-                                          or not self.error_bound):
-            raise invalid("randomized evidence", (self.count, self.seed, self.error_bound),
-                          "a sample count, a seed and an error bound")
-        if self.kind == "counterexample" and not self.rechecked_by:
-            raise invalid("rechecked_by", self.rechecked_by,
-                          "the independent engine that re-checked the counterexample")
-        if self.verdict == "refutes" and self.kind != "counterexample":
-            raise invalid("kind", self.kind, "'counterexample' for evidence that refutes")
 
 
 CheckFunction = Callable[[], "Evidence | Iterable[Evidence]"]

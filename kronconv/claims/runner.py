@@ -10,7 +10,12 @@ outcome: ``refuted`` if any evidence refutes, else ``qualified`` if any qualifie
 differs, or when a check finds its statement false (it raises :class:`Disproved`, or
 ``AssertionError``, the exception of ``assert`` and of ``numpy.testing``); ``error`` only when a
 check crashed (any other exception) or a claim has no checks; ``skipped`` when a run restricted
-to some tiers selects none of the claim's checks.
+to some tiers selects none of the claim's checks A counterexample whose re-check (run by the
+runner) does not confirm it makes the claim ``error`` too.
+
+What a claim rests on: nothing when some supporting proof is ``general`` (it covers the whole
+statement) and itself rests on nothing; otherwise every cited theorem and unchecked step that its
+evidence lists. So a formal proof of the whole statement discharges what an induction cited.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
-from kronconv.claims.model import Claim, Evidence, pop_collector, push_collector
+from kronconv.claims.model import TIERS, Claim, Evidence, pop_collector, push_collector
 from kronconv.errors import CheckSkipped, KronconvError, invalid
 
 
@@ -49,6 +54,16 @@ class ClaimResult:
     seconds: float
     error: str = ""
     skipped: tuple[str, ...] = ()  # "check: reason" for checks whose tool is missing here
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """The tiers whose evidence backs the claim, in the order of TIERS."""
+        present = {e.tier for e in self.evidence}
+        return tuple(tier for tier in TIERS if tier in present)
+
+    @property
+    def rests_on(self) -> tuple[str, ...]:
+        return rests_on(self.evidence)
 
     @property
     def ok(self) -> bool:
@@ -171,6 +186,29 @@ def select(claims: Iterable[Claim], pattern: str | None) -> list[Claim]:
                                      for text in (c.id, c.title, c.group))]
 
 
+def rests_on(evidence: Sequence[Evidence]) -> tuple[str, ...]:
+    """Cited theorems and unchecked steps the claim's proofs rely on (see the module doc)."""
+    if any(e.kind == "proof" and e.verdict == "supports" and e.general and not e.rests_on
+           for e in evidence):
+        return ()
+    return tuple(dict.fromkeys(item for e in evidence for item in e.rests_on))
+
+
+def rechecked(item: Evidence, check: str) -> Evidence:
+    """Run a counterexample's re-check (the runner's job, not the check's); refuse it unless it
+    confirms the instance."""
+    if item.kind != "counterexample":
+        return item
+    if item.recheck is None:
+        raise invalid("rechecked", item.rechecked, "False from a check (only the runner marks "
+                      "a counterexample rechecked, after calling its recheck)")
+    if item.recheck() is not True:
+        raise KronconvError(f"check {check}: rechecked_by={item.rechecked_by!r} did not confirm "
+                            f"the counterexample ({item.detail[:80]}); expected its re-check to "
+                            "return True")
+    return replace(item, rechecked=True, recheck=None)
+
+
 def outcome_of(evidence: Sequence[Evidence]) -> str:
     verdicts = {e.verdict for e in evidence}
     if "refutes" in verdicts:
@@ -201,7 +239,8 @@ def run_claim(claim: Claim, tiers: Collection[str] | None = None) -> ClaimResult
             if not items or not all(isinstance(item, Evidence) for item in items):
                 raise TypeError(f"check {check.name} must return Evidence")
             spent = (time.perf_counter() - check_start) / len(items)
-            evidence.extend(replace(item, seconds=item.seconds or spent) for item in items)
+            evidence.extend(replace(rechecked(item, check.name), seconds=item.seconds or spent)
+                            for item in items)
         except CheckSkipped as exc:  # a missing optional tool: skipped here, an error in CI
             (errors if os.environ.get("CI") == "true" else skipped).append(f"{check.name}: {exc}")
         except DISPROOFS as exc:  # the statement is false: failed, with the check's message

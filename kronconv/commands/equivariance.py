@@ -6,6 +6,7 @@ import argparse
 import math
 
 from kronconv.commands.common import example_or_file, int_list, print_json
+from kronconv.engines.smt import RLIMIT
 from kronconv.equivariance.analysis import (
     METHODS,
     WEIGHT_MODES,
@@ -36,7 +37,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of random weights and inputs")
     parser.add_argument("--method", choices=METHODS, default="generators",
                         help="prove a generating set of the shift group (default) or each shift")
-    parser.add_argument("--timeout", type=float, default=60.0, help="z3 time limit per query (s)")
+    parser.add_argument("--rlimit", type=int, default=RLIMIT,
+                        help="z3 resource limit per query (solver steps, not seconds)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(run=run)
 
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     arch = load_architecture(file)
     size = args.size[0] if len(args.size) == 1 else args.size
     result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,
-                                  method=args.method, timeout=args.timeout,
+                                  method=args.method, rlimit=args.rlimit,
                                   name=args.example or args.architecture)
     if args.json:
         print_json(result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kronconv.engines.base import Comparison, Engine, EvidenceNote
+from kronconv.engines.base import Comparison, Engine
 from kronconv.engines.numeric import ExactEngine, FloatEngine, ModularEngine
 from kronconv.engines.reference import reference_dilated_conv
 from kronconv.engines.symbolic import SymbolicEngine
@@ -24,7 +24,6 @@ __all__ = [
     "ENGINES",
     "Comparison",
     "Engine",
-    "EvidenceNote",
     "ExactEngine",
     "FloatEngine",
     "ModularEngine",

@@ -22,6 +22,7 @@ from kronconv.engines.conv import (
     zero_like,
 )
 from kronconv.errors import invalid
+from kronconv.evidence import Evidence
 from kronconv.specs import Cascade
 
 
@@ -32,15 +33,6 @@ class Comparison:
     equal: bool
     detail: str
     first_difference: tuple[int, ...] | None = None
-
-
-@dataclass(frozen=True)
-class EvidenceNote:
-    """What an equality found by an engine proves: the evidence kind and a sentence."""
-
-    kind: str  # proof | randomized
-    detail: str
-    error_bound: str = ""  # for randomized evidence: the probability (or tolerance) bound
 
 
 class Engine(ABC):
@@ -55,8 +47,10 @@ class Engine(ABC):
         """One kernel per layer (single channel), symbolic or drawn from ``seed``."""
 
     @abstractmethod
-    def evidence(self, cascade: Cascade) -> EvidenceNote:
-        """What an equality of the two sides, computed by this engine, amounts to."""
+    def evidence(self, cascade: Cascade, seed: int = 0) -> Evidence:
+        """What an equality of the two sides, computed by this engine from ``seed``, amounts to
+        (the one evidence type: its label, and for sampled engines the count, seed and the
+        per-trial bound from which the error bound is computed)."""
 
     def reducer(self) -> Reducer | None:
         """Applied after each accumulation (modular engines reduce mod p)."""

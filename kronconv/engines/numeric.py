@@ -9,14 +9,16 @@ uniformly random point r of S^n by deg / |S|; over ``trials`` independent points
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from fractions import Fraction
 
 import numpy as np
 
-from kronconv.engines.base import Comparison, Engine, EvidenceNote
+from kronconv.arith import INT64_SAFE, MODULAR_PRIME
+from kronconv.engines.base import Comparison, Engine
 from kronconv.engines.conv import Reducer
+from kronconv.evidence import Evidence
 from kronconv.specs import Cascade
-
-INT64_SAFE = 2**62  # headroom below 2**63 for one more addition
 
 
 def _degree(cascade: Cascade) -> int:
@@ -24,8 +26,16 @@ def _degree(cascade: Cascade) -> int:
     return len(cascade.layers)
 
 
-def _sz_bound(cascade: Cascade, set_size: int, trials: int) -> float:
-    return float((_degree(cascade) / set_size) ** trials)
+def _sampled(cascade: Cascade, detail: str, seed: int, set_size: int,
+             trials: int = 1) -> Evidence:
+    """Randomized evidence: ``trials`` points with entries from a set of ``set_size`` values,
+    each wrong with probability <= deg / set_size (Schwartz-Zippel); the bound
+    (deg / set_size)^trials is computed by :class:`Evidence`."""
+    per_trial = Fraction(_degree(cascade), set_size)
+    evidence = Evidence("numeric", "randomized", detail, count=trials, seed=seed,
+                        per_trial=per_trial)
+    return replace(evidence, detail=f"{detail}; Schwartz-Zippel error bound "
+                   f"{evidence.error_bound}")
 
 
 class ExactEngine(Engine):
@@ -53,11 +63,9 @@ class ExactEngine(Engine):
     def element_bytes(self) -> int:
         return 96  # a Python int object of a few hundred bits plus its pointer
 
-    def evidence(self, cascade: Cascade) -> EvidenceNote:
-        bound = f"{_sz_bound(cascade, 2 * self.magnitude, 1):.3g}"
-        return EvidenceNote("randomized", "exact integer arithmetic at 1 random point "
-                            f"(entries uniform in [-2^31, 2^31)); Schwartz-Zippel error bound "
-                            f"{bound}", bound)
+    def evidence(self, cascade: Cascade, seed: int = 0) -> Evidence:
+        return _sampled(cascade, "exact integer arithmetic at 1 random point (entries uniform "
+                        "in [-2^31, 2^31))", seed, 2 * self.magnitude)
 
 
 class ModularEngine(Engine):
@@ -68,7 +76,7 @@ class ModularEngine(Engine):
     """
 
     name = "modular"
-    prime = 2**31 - 1
+    prime = MODULAR_PRIME
 
     def __init__(self, trials: int = 2) -> None:
         self.trials = trials
@@ -82,11 +90,9 @@ class ModularEngine(Engine):
         prime = self.prime
         return lambda array: np.remainder(array, prime)
 
-    def evidence(self, cascade: Cascade) -> EvidenceNote:
-        bound = f"{_sz_bound(cascade, self.prime, self.trials):.3g}"
-        return EvidenceNote("randomized", f"{self.trials} random point(s) modulo p = 2^31 - 1; "
-                            f"Schwartz-Zippel error bound (deg/p)^trials = "
-                            f"({_degree(cascade)}/{self.prime})^{self.trials} = {bound}", bound)
+    def evidence(self, cascade: Cascade, seed: int = 0) -> Evidence:
+        return _sampled(cascade, f"{self.trials} random point(s) modulo p = 2^31 - 1", seed,
+                        self.prime, self.trials)
 
 
 class FloatEngine(Engine):
@@ -104,12 +110,15 @@ class FloatEngine(Engine):
         rng = np.random.default_rng(seed)
         return [rng.standard_normal(layer.sizes) for layer in cascade.layers]
 
-    def evidence(self, cascade: Cascade) -> EvidenceNote:
-        return EvidenceNote("randomized", "float64 at 1 random point (standard normal kernels); "
-                            "entrywise tolerance 2 gamma_n (|K_L| * ... * |K_0|), "
-                            "not an exact check",
-                            "a float check proves nothing exact: agreement within the a-priori "
-                            "rounding tolerance 2 gamma_n (|K_L| * ... * |K_0|)")
+    def evidence(self, cascade: Cascade, seed: int = 0) -> Evidence:
+        operations = sum(math.prod(layer.sizes) for layer in cascade.layers) + len(cascade.layers)
+        return Evidence("numeric", "randomized", "float64 at 1 random point (standard normal "
+                        "kernels); entrywise tolerance 2 gamma_n (|K_L| * ... * |K_0|), not an "
+                        "exact check", count=1, seed=seed,
+                        tolerance=float(self.tolerance(np.ones(()), operations)),
+                        tolerance_reason="a float check proves nothing exact: agreement within "
+                        f"the a-priori rounding tolerance 2 gamma_{operations}, relative to "
+                        "|K_L| * ... * |K_0| entrywise")
 
     def tolerance(self, magnitude: np.ndarray, operations: int) -> np.ndarray:
         unit = 2.0**-53

@@ -15,8 +15,9 @@ import numpy as np
 import sympy
 from sympy.polys.rings import PolyRing
 
-from kronconv.engines.base import Engine, EvidenceNote
+from kronconv.engines.base import Engine
 from kronconv.errors import check_memory
+from kronconv.evidence import Evidence
 from kronconv.specs import Cascade
 
 
@@ -47,10 +48,10 @@ class SymbolicEngine(Engine):
             kernels.append(kernel)
         return kernels
 
-    def evidence(self, cascade: Cascade) -> EvidenceNote:
+    def evidence(self, cascade: Cascade, seed: int = 0) -> Evidence:
         count = sum(int(np.prod(layer.sizes)) for layer in cascade.layers)
-        return EvidenceNote("proof", f"polynomial identity in the {count} kernel symbols "
-                            "(SymPy sparse polynomial ring over ZZ): holds for every kernel")
+        return Evidence(self.tier, "proof", f"polynomial identity in the {count} kernel symbols "
+                        "(SymPy sparse polynomial ring over ZZ): holds for every kernel")
 
     def element_bytes(self) -> int:
         return 400  # a small dict per entry

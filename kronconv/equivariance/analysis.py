@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from kronconv.engines.smt import SmtResult
+from kronconv.engines.smt import RLIMIT, SmtResult
 from kronconv.equivariance.smt import prove_shift
 from kronconv.errors import check_choice
 from kronconv.semantics.backends import Backend, get_backend
@@ -202,7 +202,7 @@ class _Draw:
 def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
                          weights: str = "symbolic", seed: int = 0,
                          given: Weights | None = None, method: str = "generators",
-                         timeout: float = 60.0, name: str = "") -> EquivarianceResult:
+                         rlimit: int = RLIMIT, name: str = "") -> EquivarianceResult:
     """Every cyclic shift of a ``size`` input: respected (proved), not (counterexample) or
     unknown; ``weights`` picks the question (module doc), ``given`` fixes explicit weights."""
     start = time.perf_counter()
@@ -230,7 +230,7 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
             best = rule[v]
             chosen[v] = best if best is not None and best in us else min(us)
     proof_weights = None if mode == "symbolic" else draws[0].weights
-    proved, gens, proofs = _prove(arch, n, m, chosen, proof_weights, method, timeout)
+    proved, gens, proofs = _prove(arch, n, m, chosen, proof_weights, method, rlimit)
     # 4. A verdict for every shift.
     verdicts = []
     references: dict[bytes, np.ndarray] = {}
@@ -395,7 +395,7 @@ def _reference(arch: Architecture, x: np.ndarray, weights: Weights,
 
 
 def _prove(arch: Architecture, n: Shift, m: Shift, chosen: dict[Shift, Shift],
-           weights: Weights | None, method: str, timeout: float,
+           weights: Weights | None, method: str, rlimit: int,
            ) -> tuple[dict[Shift, Shift], list[tuple[Shift, Shift]], list[SmtResult]]:
     """z3 for a generating set (or each shift); returns the proved pairs (v, u)."""
     zero = tuple(0 for _ in n)
@@ -409,7 +409,7 @@ def _prove(arch: Architecture, n: Shift, m: Shift, chosen: dict[Shift, Shift],
             continue
         if sum(not r.proved for r in proofs) >= MAX_FAILED_PROOFS:
             break  # the rest stays unknown: do not spend the time limit again and again
-        result = prove_shift(arch, n, v, chosen[v], weights, timeout=timeout)
+        result = prove_shift(arch, n, v, chosen[v], weights, rlimit=rlimit)
         proofs.append(result)
         if result.proved:
             gens.append((v, chosen[v]))

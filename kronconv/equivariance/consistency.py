@@ -145,7 +145,7 @@ def small_sweep(sizes: Sequence[int] = (4, 8),
             except InvalidParameterError:
                 skipped += 1
                 continue
-            result = analyze_equivariance(arch, n, timeout=30)
+            result = analyze_equivariance(arch, n)
             checked += 1
             if result.with_status("unknown") or result.respected != expected:
                 mismatches.append({"architecture": name, "size": n,

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import z3
 
-from kronconv.engines.smt import SmtResult, prove
+from kronconv.engines.smt import RLIMIT, SmtResult, prove
 from kronconv.semantics.backends import Z3Backend
 from kronconv.semantics.evaluate import evaluate
 from kronconv.semantics.weights import Weights, symbolic_weights
@@ -68,9 +68,9 @@ def shift_formula(arch: Architecture, size: Sequence[int], shift: Shift, output_
 
 def prove_shift(arch: Architecture, size: Sequence[int], shift: Shift, output_shift: Shift,
                 weights: Weights | None, *, positions: np.ndarray | None = None,
-                timeout: float = 60.0) -> SmtResult:
+                rlimit: int = RLIMIT) -> SmtResult:
     """z3: f(T_v x) = T_u f(x) for all x (and all weights if ``weights`` is None), at every
     output position or at ``positions`` (a boolean mask of the output grid)."""
     name = f"shift {list(shift)} -> {list(output_shift)}"
     return prove(name, shift_formula(arch, size, shift, output_shift, weights, positions),
-                 timeout=timeout)
+                 rlimit=rlimit)

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
+from kronconv.arith import MODULAR_PRIME, rank_mod_p
 from kronconv.errors import check_int, check_memory, invalid
 
-PRIME = 2**31 - 1  # residues < 2^31: a product < 2^62 fits int64 before reduction
+PRIME = MODULAR_PRIME
 
 
 @dataclass(frozen=True)
@@ -122,33 +123,6 @@ def jacobian(shape: CascadeShape, kernels: Sequence[np.ndarray],
                 = others
             columns.append(column.reshape(-1))
     return np.stack(columns, axis=1)
-
-
-def rank_mod_p(matrix: np.ndarray, p: int = PRIME) -> int:
-    """Exact rank over GF(p) by Gaussian elimination on int64 residues."""
-    m = np.array(matrix, dtype=object) % p
-    m = m.astype(np.int64)
-    if m.shape[0] < m.shape[1]:
-        m = m.T.copy()  # eliminate along the shorter side
-    m = m.T.copy()  # rows = the short side
-    rank, rows, cols = 0, m.shape[0], m.shape[1]
-    for col in range(cols):
-        if rank == rows:
-            break
-        pivots = np.flatnonzero(m[rank:, col]) + rank
-        if pivots.size == 0:
-            continue
-        pivot = int(pivots[0])
-        m[[rank, pivot]] = m[[pivot, rank]]
-        inverse = pow(int(m[rank, col]), p - 2, p)
-        m[rank] = (m[rank] * inverse) % p
-        factors = m[:, col].copy()
-        factors[rank] = 0
-        nonzero = np.flatnonzero(factors)
-        if nonzero.size:
-            m[nonzero] = (m[nonzero] - (factors[nonzero, None] * m[rank]) % p) % p
-        rank += 1
-    return rank
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,7 @@ def check_identity(cascade: Cascade, engine: str | Engine = "symbolic", *, seed:
         comparison, shape = _compare_on_input(engine, cascade, kernels, predicted, seed,
                                               input_shape)
         extra["input_shape"] = list(shape)
-    note = engine.evidence(cascade)
+    note = engine.evidence(cascade, seed)
     detail = f"{note.detail}; seed {seed}" if note.kind == "randomized" else note.detail
     if boundary != "full":
         detail += f"; outputs compared on one generic input of shape {extra['input_shape']}"

@@ -24,6 +24,7 @@ import z3
 
 from kronconv.engines.smt import Formula, SmtResult, prove
 from kronconv.errors import check_choice, check_int
+from kronconv.evidence import Evidence
 
 FACTOR_ORDERS = ("most-dilated-first", "reversed")
 
@@ -42,9 +43,16 @@ class Variant:
         check_int("extent_offset", self.extent_offset, minimum=-1, maximum=1)
 
 
+STEP_STATUSES = ("proved", "failed", "unchecked", "cited")
+
+
 @dataclass(frozen=True)
 class ProofStep:
-    """One step: a statement (LaTeX), how it is justified, and the z3 results behind it."""
+    """One step: a statement (LaTeX), how it is justified, and the z3 results behind it.
+
+    Its status: ``proved`` (every z3 obligation proved), ``failed`` (one was not), ``cited`` (a
+    standard theorem, method 'theorem', that no checker here runs) or ``unchecked`` (no checker
+    result at all: a step is never proved by default)."""
 
     id: str
     statement: str
@@ -53,19 +61,33 @@ class ProofStep:
     results: tuple[SmtResult, ...] = ()
 
     @property
+    def status(self) -> str:
+        if self.results:
+            return "proved" if all(result.proved for result in self.results) else "failed"
+        return "cited" if self.method == "theorem" else "unchecked"
+
+    @property
     def holds(self) -> bool:
-        return all(result.proved for result in self.results)
+        return self.status == "proved"
 
 
 @dataclass(frozen=True)
 class InductionProof:
+    """The induction's steps. It ``holds`` when no checked step failed; what it relies on
+    without a checker (cited theorems, unchecked steps) is listed in :attr:`rests_on`."""
+
     dims: int
     variant: Variant
     steps: tuple[ProofStep, ...] = field(default_factory=tuple)
 
     @property
     def holds(self) -> bool:
-        return all(step.holds for step in self.steps)
+        return not any(step.status == "failed" for step in self.steps)
+
+    @property
+    def rests_on(self) -> tuple[str, ...]:
+        return tuple(f"{step.id} ({step.status}: {step.justification})" for step in self.steps
+                     if step.status in ("cited", "unchecked"))
 
     @property
     def obligations(self) -> int:
@@ -74,6 +96,18 @@ class InductionProof:
     @property
     def failures(self) -> list[SmtResult]:
         return [r for step in self.steps for r in step.results if not r.proved]
+
+    def evidence(self) -> Evidence:
+        """The induction as ``proof`` evidence for the whole statement (every a and L), listing
+        what it rests on; refused (AssertionError) when a checked step failed."""
+        if not self.holds:
+            raise AssertionError(f"induction step failed: {self.failures[0]}")
+        steps = ", ".join(f"{s.id} ({s.status})" for s in self.steps)
+        return Evidence("smt", "proof", f"induction on L for every a >= 1, L >= 0 in "
+                        f"{self.dims}D; steps: {steps}; {self.obligations} z3 obligations, each "
+                        "proved by unsat of its negation under satisfiable hypotheses",
+                        rests_on=self.rests_on, general=True,
+                        data={"steps": {s.id: s.status for s in self.steps}})
 
 
 # -- index obligations (per axis, conjoined over the n axes) -------------------------------------
@@ -225,20 +259,14 @@ def kron_associativity_obligations() -> dict[str, Formula]:
     return {"index": associative}
 
 
-def _discharge(step_id: str, obligations: dict[str, Formula],
-               timeout: float) -> tuple[SmtResult, ...]:
-    return tuple(prove(f"{step_id}/{name}", formula, timeout=timeout)
-                 for name, formula in obligations.items())
+def z(step_id: str, obligations: dict[str, Formula]) -> tuple[SmtResult, ...]:
+    return tuple(prove(f"{step_id}/{name}", formula) for name, formula in obligations.items())
 
 
-def cascade_identity_proof(dims: int = 2, variant: Variant | None = None, *,
-                           timeout: float = 30.0) -> InductionProof:
+def cascade_identity_proof(dims: int = 2, variant: Variant | None = None) -> InductionProof:
     """Build and check the induction for every a >= 1 and L >= 0 in ``dims`` dimensions."""
     dims = check_int("dims", dims, minimum=1, maximum=3)
     variant = variant or Variant()
-
-    def z(step_id: str, obligations: dict[str, Formula]) -> tuple[SmtResult, ...]:
-        return _discharge(step_id, obligations, timeout)
 
     steps = (
         ProofStep("associativity", r"K_{L+1} *_{d} (C_L * F) = (K_{L+1} *_{d} C_L) * F",

@@ -29,11 +29,12 @@ from typing import Any
 
 import numpy as np
 
+from kronconv.arith import MODULAR_PRIME, exact_rank
 from kronconv.engines import ModularEngine
 from kronconv.errors import invalid
 from kronconv.specs import Cascade
 
-PRIME = ModularEngine.prime
+PRIME = MODULAR_PRIME
 STRUCTURES = ("kronecker", "padded-kronecker", "matrix-product", "not-kronecker", "nonlinear")
 # Float rank: singular values below max(shape) * eps * sigma_1 are rounding noise (NumPy's rule:
 # the rearranged matrix's entries carry relative error about eps, so its singular values are
@@ -228,38 +229,6 @@ def rearrange(array: np.ndarray, block: Sequence[int]) -> np.ndarray:
     return moved.reshape(math.prod(counts), math.prod(block))
 
 
-def exact_rank(matrix: np.ndarray) -> int:
-    """Exact rank over Q of an integer (or Python-int) matrix (SymPy DomainMatrix, fraction-free
-    Gaussian elimination over ZZ)."""
-    from sympy import ZZ
-    from sympy.polys.matrices import DomainMatrix
-
-    rows = [[ZZ(int(v)) for v in row] for row in matrix.tolist()]
-    if not rows or not rows[0]:
-        return 0
-    return int(DomainMatrix(rows, matrix.shape, ZZ).rank())
-
-
-def modular_rank(matrix: np.ndarray, prime: int = PRIME) -> int:
-    """Rank over GF(p) by Gaussian elimination on int64 residues."""
-    m = np.array(matrix, dtype=np.int64) % prime
-    rank, rows, cols = 0, m.shape[0], m.shape[1]
-    for col in range(cols):
-        pivots = np.nonzero(m[rank:, col])[0]
-        if not len(pivots):
-            continue
-        pivot = rank + int(pivots[0])
-        m[[rank, pivot]] = m[[pivot, rank]]
-        m[rank] = (m[rank] * pow(int(m[rank, col]), prime - 2, prime)) % prime
-        others = [r for r in range(rows) if r != rank and m[r, col]]
-        for r in others:
-            m[r] = (m[r] - m[r, col] * m[rank]) % prime
-        rank += 1
-        if rank == rows:
-            break
-    return rank
-
-
 @dataclass(frozen=True)
 class KroneckerRank:
     rank: int
@@ -304,6 +273,43 @@ def natural_block(cascade: Cascade) -> tuple[int, ...]:
     if not order:
         return (1,) * cascade.dims
     return cascade.layers[order[-1]].dilations
+
+
+def kronecker_rank_certificate(cascade: Cascade) -> bool:
+    """Machine-check :func:`kronecker_rank_bound` at this size, for every kernel value: with
+    symbolic kernels, the composite (padded to whole blocks of the natural block m) equals, as
+    polynomials, the sum over the blocks b of C_in of place(K_out, b) kron block_b(C_in); a sum
+    of N Kronecker products rearranges into a sum of N rank-one matrices, so its Kronecker rank
+    is at most N = #blocks. (The bound's other terms are the rearrangement's two sides.)"""
+    from kronconv.engines import SymbolicEngine
+
+    order = _effective(cascade)
+    if not order:
+        return True
+    engine, outer = SymbolicEngine(), order[-1]
+    kernels = engine.kernels(cascade)
+    dilations = [layer.dilations for layer in cascade.layers]
+    block = dilations[outer]
+    rest = [i for i in range(len(kernels)) if i != outer]
+    inner = (engine.composite([kernels[i] for i in rest], [dilations[i] for i in rest])
+             if rest else engine.impulse(kernels[outer], cascade.dims))
+    counts = [-(-e // m) for e, m in zip(inner.shape, block, strict=True)]
+    inner = pad_to(inner, [c * m for c, m in zip(counts, block, strict=True)])
+    grid = [a + c - 1 for a, c in zip(kernels[outer].shape, counts, strict=True)]
+    total = None
+    for b in np.ndindex(*counts):
+        placed = np.full(grid, inner.flat[0] * 0, dtype=object)
+        placed[tuple(slice(i, i + a) for i, a in zip(b, kernels[outer].shape, strict=True))] \
+            = kernels[outer]
+        piece = inner[tuple(slice(i * m, (i + 1) * m) for i, m in zip(b, block, strict=True))]
+        term = np.kron(placed, piece)
+        total = term if total is None else total + term
+    composite = engine.composite(kernels, dilations)
+    assert total is not None
+    sides = min(math.prod(counts), math.prod(grid), math.prod(block))
+    return (total.shape == tuple(g * m for g, m in zip(grid, block, strict=True))
+            and engine.compare(pad_to(composite, total.shape), total).equal
+            and kronecker_rank_bound(cascade) == sides)
 
 
 # -- tensor-train ranks ----------------------------------------------------------------------

@@ -78,6 +78,15 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def backing(result: ClaimResult) -> str:
+    """Which tiers back the claim (with their evidence kinds) and what it rests on."""
+    kinds = {tier: sorted({e.kind for e in result.evidence if e.tier == tier})
+             for tier in result.tiers}
+    tiers = ", ".join(f"{tier} ({', '.join(names)})" for tier, names in kinds.items()) or "-"
+    rests = "; ".join(result.rests_on) or "no cited theorem and no unchecked step"
+    return f"*Backed by:* {tiers}. *Rests on:* {rests}."
+
+
 def report_markdown(results: Sequence[ClaimResult]) -> str:
     lines = ["# kronconv claims report", "",
              "Status: `confirmed`, `refuted` (a source's statement shown false by a re-checked "
@@ -97,13 +106,15 @@ def report_markdown(results: Sequence[ClaimResult]) -> str:
             lines += [f"Precise statement: {c.conditions}", ""]
         if r.error:
             lines += [f"Error: `{_cell(r.error)}`", ""]
+        lines += [backing(r), ""]
         lines += ["| tier | kind | verdict | detail | seconds |", "|---|---|---|---|---|"]
         for e in r.evidence:
             detail = e.detail
-            for key in ("domain", "count", "seed", "error_bound", "rechecked_by"):
+            for key in ("domain", "count", "seed", "error_bound", "rechecked_by", "rests_on"):
                 value = getattr(e, key)
-                if value not in ("", None):
-                    detail += f"; {key.replace('_', ' ')}: {value}"
+                if value not in ("", None, ()):
+                    text = "; ".join(value) if isinstance(value, tuple) else value
+                    detail += f"; {key.replace('_', ' ')}: {text}"
             lines.append(f"| {e.tier} | {e.kind} | {e.verdict} | "
                          f"{_cell(elide_literals(detail)[0])} | {e.seconds:.3f} |")
         for e in r.evidence:  # counterexample arrays as small tables, not reprs

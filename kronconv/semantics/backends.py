@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import z3
 
+from kronconv.arith import INT64_SAFE
 from kronconv.errors import invalid
 from kronconv.registry import Registry
 
 Array = np.ndarray
-INT64_SAFE = 2**62  # |value| bound below which int64 sums of two values cannot overflow
 
 
 class Backend:

@@ -8,12 +8,14 @@ Each claim is declared with its statement and checked at the tiers its evidence 
 
 from __future__ import annotations
 
+from fractions import Fraction
 from itertools import product
 
 import numpy as np
 import z3
 
-from kronconv import Cascade, Evidence, cascade_identity_proof, check_identity, claim
+from kronconv import Cascade, Evidence, cascade_identity_proof, check_identity, claim, exhaustive
+from kronconv.arith import MODULAR_PRIME
 from kronconv.claims import load_sibling
 from kronconv.claims.evidence import smt_proof
 from kronconv.engines import ExactEngine, SymbolicEngine, reference_dilated_conv
@@ -53,24 +55,23 @@ def _symbolic_pair(shape_x: tuple[int, ...], shape_k: tuple[int, ...]) -> tuple[
 @dilated_definition.check("symbolic")
 def definition_matches_reference_symbolically() -> Evidence:
     # Fast engine vs the naive loops, with symbols for every input and kernel entry.
-    cases = 0
-    for dims, a, d, n in DEFINITION_DOMAIN:
+    def same(case: tuple[int, int, int, int, str, str]) -> bool:
+        dims, a, d, n, boundary, convention = case
         x, k = _symbolic_pair((n,) * dims, (a,) * dims)
-        for boundary, convention in product(BOUNDARIES, CONVENTIONS):
-            if boundary == "valid" and n < d * (a - 1) + 1:
-                continue
-            fast = SYMBOLIC.dilated_conv(x, k, d, boundary, convention)
-            slow = reference_dilated_conv(x, k, d, boundary, convention)
-            if not SYMBOLIC.compare(fast, slow).equal:
-                raise AssertionError(f"engine != definition at dims={dims} a={a} d={d} n={n} "
-                                     f"{boundary} {convention}")
-            cases += 1
-    return Evidence("symbolic", "exhaustive", f"{cases} configurations: the fast engine equals "
-                    "the definition written as naive loops, as polynomials in symbolic inputs "
-                    "and kernels (so for every value)",
-                    domain="dims 1-3; kernel size a in 1-3 (1-2 in 3D); dilation d in 1-3; input "
-                    "length n in {1,2,4} ({1,2} in 3D); boundaries full/valid/same/circular; "
-                    "both conventions")
+        fast = SYMBOLIC.dilated_conv(x, k, d, boundary, convention)
+        slow = reference_dilated_conv(x, k, d, boundary, convention)
+        return SYMBOLIC.compare(fast, slow).equal
+
+    cases = [(*size, boundary, convention) for size in DEFINITION_DOMAIN
+             for boundary, convention in product(BOUNDARIES, CONVENTIONS)
+             if boundary != "valid" or size[3] >= size[2] * (size[1] - 1) + 1]
+    return exhaustive("symbolic", "the fast engine equals the definition written as naive "
+                      "loops, as polynomials in symbolic inputs and kernels (so for every "
+                      "value)", cases=cases, check=same,
+                      domain="dims 1-3; kernel size a in 1-3 (1-2 in 3D); dilation d in 1-3; "
+                      "input length n in {1,2,4} ({1,2} in 3D); boundaries full/valid/same/"
+                      "circular (valid only where the input covers the kernel); both "
+                      "conventions")
 
 
 @dilated_definition.check("numeric")
@@ -92,10 +93,10 @@ def definition_matches_numpy_and_reference() -> Evidence:
                 raise AssertionError("numeric engine != numpy.convolve")
     return Evidence("numeric", "randomized", f"{count} random integer instances: the exact "
                     "engine equals the naive reference (and numpy.convolve in 1D) entry for "
-                    "entry", count=count, seed=2016,
-                    error_bound="each comparison is of two bilinear maps at a random point of "
-                    "[-99, 99]: a wrong map agrees with probability <= 2/199 per instance "
-                    "(Schwartz-Zippel); the symbolic check above is the exhaustive one")
+                    "entry; each compares two bilinear maps at a random point of [-99, 99], "
+                    "where a wrong map agrees with probability <= 2/199 (Schwartz-Zippel); the "
+                    "symbolic check above is the exhaustive one", count=count, seed=2016,
+                    cases=count, per_trial=Fraction(2, 199))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,8 +114,8 @@ dilated_filter = claim(
 
 @dilated_filter.check("symbolic")
 def diluted_filter_equals_kron_with_corner() -> Evidence:
-    cases = 0
-    for a, d in product(range(1, 5), range(1, 5)):
+    def holds(case: tuple[int, int]) -> bool:
+        a, d = case
         cascade = Cascade.from_schedule([a], [d], dims=2)
         (kernel,) = SYMBOLIC.kernels(cascade)
         corner = np.full((d, d), kernel.flat[0] * 0, dtype=object)
@@ -136,12 +137,13 @@ def diluted_filter_equals_kron_with_corner() -> Evidence:
         if (not SYMBOLIC.compare(direct, via_kron[:rows, :cols]).equal
                 or any(via_kron[rows:, :].ravel()) or any(via_kron[:, cols:].ravel())):
             raise AssertionError(f"K *_d F != (K kron E_d) * F up to trailing zeros, a={a} d={d}")
-        cases += 1
-    return Evidence("symbolic", "exhaustive", f"{cases} sizes: (K kron E_d) cropped to "
-                    "d(a-1)+1 equals the diluted filter, its last d-1 rows and columns are 0, "
-                    "and K *_d F equals (K kron E_d) * F but for d-1 trailing zero rows and "
-                    "columns, as polynomials",
-                    domain="2D, a in 1-4, d in 1-4, symbolic 2x2 input")
+        return True
+
+    return exhaustive("symbolic", "(K kron E_d) cropped to d(a-1)+1 equals the diluted filter, "
+                      "its last d-1 rows and columns are 0, and K *_d F equals (K kron E_d) * F "
+                      "but for d-1 trailing zero rows and columns, as polynomials",
+                      domain="2D, a in 1-4, d in 1-4, symbolic 2x2 input",
+                      cases=product(range(1, 5), range(1, 5)), check=holds)
 
 
 @dilated_filter.check("smt")
@@ -183,27 +185,30 @@ def block_lemma_z3() -> Evidence:
 
 @block_lemma.check("symbolic")
 def block_lemma_explicit() -> Evidence:
-    cases = 0
-    for dims, a, m in product((1, 2), range(1, 4), range(1, 5)):
-        for b in range(1, m + 1):
-            cascade = Cascade.from_schedule([b, a], [1, m], dims=dims)
-            inner, outer = SYMBOLIC.kernels(cascade)
-            lhs = SYMBOLIC.dilated_conv(inner, outer, m)
-            padded = np.full((m,) * dims, inner.flat[0] * 0, dtype=object)
-            padded[(slice(0, b),) * dims] = inner
-            rhs = SYMBOLIC.kron(outer, padded)
-            cut = tuple(slice(0, s) for s in lhs.shape)
-            rest = np.ones(rhs.shape, dtype=bool)
-            rest[cut] = False
-            if not SYMBOLIC.compare(lhs, rhs[cut]).equal or any(rhs[rest]):
-                raise AssertionError(f"block lemma fails at dims={dims} a={a} m={m} b={b}")
-            if b == m and not SYMBOLIC.compare(lhs, SYMBOLIC.kron(outer, inner)).equal:
-                raise AssertionError(f"exact block lemma fails at a={a} m={m}")
-            cases += 1
-    return Evidence("symbolic", "exhaustive", f"{cases} sizes: A *_m B equals A kron pad(B, m) "
-                    "cropped to the output's extent m(a-1)+b, the m-b cropped trailing "
-                    "entries are 0, and for b = m it is A kron B, as polynomials",
-                    domain="dims 1-2, a in 1-3, m in 1-4, ext(B) = b in 1..m")
+    def holds(case: tuple[int, int, int, int]) -> bool:
+        dims, a, m, b = case
+        cascade = Cascade.from_schedule([b, a], [1, m], dims=dims)
+        inner, outer = SYMBOLIC.kernels(cascade)
+        lhs = SYMBOLIC.dilated_conv(inner, outer, m)
+        padded = np.full((m,) * dims, inner.flat[0] * 0, dtype=object)
+        padded[(slice(0, b),) * dims] = inner
+        rhs = SYMBOLIC.kron(outer, padded)
+        cut = tuple(slice(0, s) for s in lhs.shape)
+        rest = np.ones(rhs.shape, dtype=bool)
+        rest[cut] = False
+        if not SYMBOLIC.compare(lhs, rhs[cut]).equal or any(rhs[rest]):
+            raise AssertionError(f"block lemma fails at dims={dims} a={a} m={m} b={b}")
+        if b == m and not SYMBOLIC.compare(lhs, SYMBOLIC.kron(outer, inner)).equal:
+            raise AssertionError(f"exact block lemma fails at a={a} m={m}")
+        return True
+
+    return exhaustive("symbolic", "A *_m B equals A kron pad(B, m) cropped to the output's "
+                      "extent m(a-1)+b, the m-b cropped trailing entries are 0, and for b = m it "
+                      "is A kron B, as polynomials",
+                      domain="dims 1-2, a in 1-3, m in 1-4, ext(B) = b in 1..m",
+                      cases=[(dims, a, m, b) for dims, a, m in product((1, 2), range(1, 4),
+                                                                       range(1, 5))
+                             for b in range(1, m + 1)], check=holds)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,12 +228,13 @@ def index_lemma_z3() -> Evidence:
 
 @index_lemma.check("exhaustive")
 def index_lemma_enumerated() -> Evidence:
-    for a, m in product(range(1, 25), range(1, 25)):
-        images = sorted(i * m + j for i in range(a) for j in range(m))
-        if images != list(range(a * m)):
-            raise AssertionError(f"not a bijection at a={a} m={m}")
-    return Evidence("exhaustive", "exhaustive", "the image of every pair, sorted, is exactly "
-                    "0 .. am - 1", domain="a, m in 1-24 (576 pairs of sizes)")
+    def bijective(case: tuple[int, int]) -> bool:
+        a, m = case
+        return sorted(i * m + j for i in range(a) for j in range(m)) == list(range(a * m))
+
+    return exhaustive("exhaustive", "the image of every pair, sorted, is exactly 0 .. am - 1",
+                      domain="a, m in 1-24 (576 pairs of sizes)",
+                      cases=product(range(1, 25), range(1, 25)), check=bijective)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,18 +249,7 @@ identity = claim(
 
 @identity.check("smt")
 def identity_for_all_sizes() -> list[Evidence]:
-    out = []
-    for dims in (1, 2, 3):
-        proof = cascade_identity_proof(dims)
-        if not proof.holds:
-            raise AssertionError(f"induction step failed: {proof.failures[0]}")
-        steps = ", ".join(f"{s.id} ({s.method})" for s in proof.steps)
-        out.append(Evidence("smt", "proof", f"induction on L for every a >= 1, L >= 0 in "
-                            f"{dims}D; steps: {steps}; {proof.obligations} z3 obligations, "
-                            "each proved by unsat of its negation. Relies on associativity of "
-                            "convolution (a standard theorem, checked at explicit sizes below)",
-                            data={"steps": [s.id for s in proof.steps]}))
-    return out
+    return [cascade_identity_proof(dims).evidence() for dims in (1, 2, 3)]
 
 
 @identity.check("formal")
@@ -305,10 +300,13 @@ def identity_at_a_large_size() -> list[Evidence]:
         result = check_identity(Cascade.exponential(3, 7, dims=2), engine, seed=7)
         if not result.holds:
             raise AssertionError(f"{engine}: {result.comparison}")
+        # One random point, whose entries range over 2^32 integers (exact) or p residues
+        # (modular); both sides are multilinear of degree L+1 = 7 in the kernel entries.
+        values = 2**32 if engine == "exact" else MODULAR_PRIME
         out.append(Evidence("numeric", "randomized", f"2D, a=3, 7 layers: the 2187x2187 "
-                            f"composite equals the Kronecker product entry for entry "
-                            f"({result.detail})", count=1 if engine == "exact" else 2, seed=7,
-                            error_bound=result.error_bound))
+                            f"composite equals the Kronecker product entry for entry at one "
+                            f"random point ({result.detail})", count=1, seed=7,
+                            per_trial=Fraction(7, values)))
     return out
 
 
@@ -332,22 +330,22 @@ EXTENT_DOMAIN = "1D, 1-3 layers, every kernel size a_l in 1-3 and dilation d_l i
 
 @extent.check("exhaustive")
 def extent_of_every_small_schedule() -> Evidence:
-    cases = 0
-    for layers in (1, 2, 3):
-        for sizes in product(range(1, 4), repeat=layers):
-            for dilations in product(range(1, 4), repeat=layers):
-                cascade = Cascade.from_schedule(sizes, dilations, dims=1)
-                kernels = SYMBOLIC.kernels(cascade)
-                composite = SYMBOLIC.composite(kernels, [(d,) for d in dilations])
-                formula = 1 + sum((a - 1) * d for a, d in zip(sizes, dilations, strict=True))
-                # The extent is where the support really ends: both end entries are non-zero
-                # polynomials (products of the kernels' end taps), not padding.
-                if composite.shape != (formula,) or not composite[0] or not composite[-1]:
-                    raise AssertionError(f"extent != formula for {sizes} {dilations}")
-                cases += 1
-    return Evidence("exhaustive", "exhaustive", f"{cases} schedules: the composite's support "
-                    "(first to last non-zero polynomial entry) has exactly the formula's length",
-                    domain=EXTENT_DOMAIN)
+    def matches(case: tuple[tuple[int, ...], tuple[int, ...]]) -> bool:
+        sizes, dilations = case
+        cascade = Cascade.from_schedule(sizes, dilations, dims=1)
+        kernels = SYMBOLIC.kernels(cascade)
+        composite = SYMBOLIC.composite(kernels, [(d,) for d in dilations])
+        formula = 1 + sum((a - 1) * d for a, d in zip(sizes, dilations, strict=True))
+        # The extent is where the support really ends: both end entries are non-zero
+        # polynomials (products of the kernels' end taps), not padding.
+        return composite.shape == (formula,) and bool(composite[0]) and bool(composite[-1])
+
+    schedules = [(sizes, dilations) for layers in (1, 2, 3)
+                 for sizes in product(range(1, 4), repeat=layers)
+                 for dilations in product(range(1, 4), repeat=layers)]
+    return exhaustive("exhaustive", "the composite's support (first to last non-zero "
+                      "polynomial entry) has exactly the formula's length",
+                      domain=EXTENT_DOMAIN, cases=schedules, check=matches)
 
 
 # ---------------------------------------------------------------------------------------------

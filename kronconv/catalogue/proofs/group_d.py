@@ -9,12 +9,15 @@ weight draw, one input) re-checked by the naive reference engine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from fractions import Fraction
 from functools import cache
+from itertools import product
 from typing import Any
 
 import numpy as np
 
-from kronconv import Evidence, claim
+from kronconv import Evidence, claim, exhaustive
 from kronconv.claims import load_sibling
 from kronconv.engines import SymbolicEngine
 from kronconv.equivariance.analysis import EquivarianceResult, analyze_equivariance
@@ -23,6 +26,7 @@ from kronconv.equivariance.consistency import (
     dilated_stack,
     randomized_equivariance,
     shift_consistency,
+    small_architectures,
     small_sweep,
 )
 from kronconv.equivariance.smt import prove_shift
@@ -45,8 +49,8 @@ def _chain(layers: list[dict[str, Any]], dims: int = 1) -> Architecture:
     return parse_architecture({"dims": dims, "layers": layers}, source="<group D>")
 
 
-def _exact_set(result: EquivarianceResult, expected: dict[tuple[int, ...], tuple[int, ...]],
-               what: str) -> list[Evidence]:
+def _exact_set(arch: Architecture, result: EquivarianceResult,
+               expected: dict[tuple[int, ...], tuple[int, ...]], what: str) -> list[Evidence]:
     """Proof for the respected shifts and counterexamples for the rest, or an AssertionError."""
     if result.with_status("unknown"):
         raise AssertionError(f"{what}: {len(result.with_status('unknown'))} shifts unknown")
@@ -56,9 +60,11 @@ def _exact_set(result: EquivarianceResult, expected: dict[tuple[int, ...], tuple
     refuted = result.with_status("not-respected")
     first = refuted[0].counterexample if refuted else None
     if not result.generators:  # only the zero shift: nothing for z3 to prove
-        evidence = [Evidence("exhaustive", "exhaustive", f"{what}, N={list(result.size)}: only "
-                             "the zero shift is respected (trivially)", verdict="qualifies",
-                             domain=f"every cyclic shift of Z_{list(result.size)}")]
+        evidence = [exhaustive("exhaustive", f"{what}, N={list(result.size)}: only the zero "
+                               "shift is respected (every other one has a counterexample)",
+                               verdict="qualifies", cases=refuted,
+                               domain=f"every non-zero cyclic shift of Z_{list(result.size)}",
+                               check=lambda verdict: verdict.counterexample is not None)]
     else:
         evidence = [Evidence("smt", "proof", f"{what}, N={list(result.size)}: z3 proves "
                              f"f(T_v x) = T_u f(x) for symbolic inputs and weights for "
@@ -71,7 +77,7 @@ def _exact_set(result: EquivarianceResult, expected: dict[tuple[int, ...], tuple
             "exhaustive", "counterexample", f"{what}: every one of the {len(refuted)} other "
             f"shifts has an input and weights with f(T_v x) != T_u f(x) for every u; e.g. "
             f"shift {list(first.shift)} with input {first.input.tolist()}",
-            verdict="qualifies", rechecked_by=REFERENCE,
+            verdict="qualifies", rechecked_by=REFERENCE, recheck=_reference_recheck(arch, result),
             data={"shift": list(first.shift), "input": first.input.tolist(),
                   "output": np.asarray(first.output, dtype=object).astype(str).tolist(),
                   "shifted_output": np.asarray(first.shifted_output,
@@ -103,26 +109,25 @@ conv_equivariant = claim(
 def full_convolution_commutes_with_translation() -> Evidence:
     # On the infinite grid: a finitely supported f placed v entries later gives the 'full'
     # convolution placed v entries later, as polynomials in symbolic f and K.
-    cases = 0
-    for dims in (1, 2):
-        for a, d, v in [(2, 1, 1), (3, 2, 1), (3, 2, 3), (2, 3, 2)]:
-            arrays = SYMBOLIC.symbol_arrays({"f": (3,) * dims, "k": (a,) * dims})
-            f, k = arrays["f"], arrays["k"]
-            zero = f.flat[0] * 0
-            shifted = np.full(tuple(s + v for s in f.shape), zero, dtype=object)
-            shifted[(slice(v, None),) * dims] = f
-            for convention in ("convolution", "correlation"):
-                out = SYMBOLIC.dilated_conv(f, k, d, "full", convention)
-                moved = SYMBOLIC.dilated_conv(shifted, k, d, "full", convention)
-                expected = np.full(moved.shape, zero, dtype=object)
-                expected[(slice(v, None),) * dims] = out
-                if not SYMBOLIC.compare(moved, expected).equal:
-                    raise AssertionError(f"full conv does not commute: {dims, a, d, v}")
-                cases += 1
-    return Evidence("symbolic", "exhaustive", f"{cases} configurations: K *_d (T_v f) = "
-                    "T_v (K *_d f) as polynomials in symbolic f and K (so for every value)",
-                    domain="dims 1-2; (a, d, v) in (2,1,1), (3,2,1), (3,2,3), (2,3,2); f 3 "
-                    "entries per axis; 'full' boundary; both conventions")
+    def commutes(case: tuple[int, tuple[int, int, int], str]) -> bool:
+        dims, (a, d, v), convention = case
+        arrays = SYMBOLIC.symbol_arrays({"f": (3,) * dims, "k": (a,) * dims})
+        f, k = arrays["f"], arrays["k"]
+        zero = f.flat[0] * 0
+        shifted = np.full(tuple(s + v for s in f.shape), zero, dtype=object)
+        shifted[(slice(v, None),) * dims] = f
+        out = SYMBOLIC.dilated_conv(f, k, d, "full", convention)
+        moved = SYMBOLIC.dilated_conv(shifted, k, d, "full", convention)
+        expected = np.full(moved.shape, zero, dtype=object)
+        expected[(slice(v, None),) * dims] = out
+        return SYMBOLIC.compare(moved, expected).equal
+
+    return exhaustive("symbolic", "K *_d (T_v f) = T_v (K *_d f) as polynomials in symbolic f "
+                      "and K (so for every value)",
+                      domain="dims 1-2; (a, d, v) in (2,1,1), (3,2,1), (3,2,3), (2,3,2); f 3 "
+                      "entries per axis; 'full' boundary; both conventions",
+                      cases=product((1, 2), [(2, 1, 1), (3, 2, 1), (3, 2, 3), (2, 3, 2)],
+                                    ("convolution", "correlation")), check=commutes)
 
 
 @conv_equivariant.check("smt")
@@ -130,7 +135,7 @@ def circular_convolution_respects_every_shift() -> list[Evidence]:
     evidence = []
     for dims, n, d in [(1, 8, 1), (1, 8, 3), (2, 6, 2)]:
         arch = _chain([_conv(dilation=d, bias=True)], dims)
-        evidence += _exact_set(analyze_equivariance(arch, n), _all(n, dims),
+        evidence += _exact_set(arch, analyze_equivariance(arch, n), _all(n, dims),
                                f"one circular conv 3x3, dilation {d}, bias, {dims}D")
     return evidence
 
@@ -157,11 +162,11 @@ STACKS = {"relu": [1, 2], "leaky_relu": [1, 3], "tanh": [2, 1], "sigmoid": [1, 2
 def circular_stacks_respect_every_shift() -> list[Evidence]:
     evidence = []
     arch = dilated_stack([1, 2, 4, 8], dims=2)
-    evidence += _exact_set(analyze_equivariance(arch, 16), _all(16, 2),
+    evidence += _exact_set(arch, analyze_equivariance(arch, 16), _all(16, 2),
                            "4-layer dilated 3x3 ReLU stack (d = 1, 2, 4, 8), circular")
     for op, dilations in STACKS.items():
         arch = dilated_stack(dilations, dims=1, nonlinearity=op)
-        evidence += _exact_set(analyze_equivariance(arch, 8), _all(8),
+        evidence += _exact_set(arch, analyze_equivariance(arch, 8), _all(8),
                                f"dilated stack d={dilations} with bias and {op}, circular")
     return evidence
 
@@ -171,7 +176,8 @@ def zero_padding_holds_on_the_clean_region() -> list[Evidence]:
     n, dilations = 12, [1, 2]
     arch = dilated_stack(dilations, dims=1, padding_mode="zeros")
     result = analyze_equivariance(arch, n)
-    evidence = _exact_set(result, {(0,): (0,)}, f"zero-padded dilated ReLU stack d={dilations}")
+    evidence = _exact_set(arch, result, {(0,): (0,)},
+                          f"zero-padded dilated ReLU stack d={dilations}")
     before = after = sum(dilations)
     clean = set(range(before, n - after))
     proved = 0
@@ -184,7 +190,7 @@ def zero_padding_holds_on_the_clean_region() -> list[Evidence]:
             raise AssertionError(f"the reference engine does not refute shift {v} exactly "
                                  "outside the closed-form region")
         if predicted.any():
-            r = prove_shift(arch, (n,), (v,), (v,), None, positions=predicted, timeout=60)
+            r = prove_shift(arch, (n,), (v,), (v,), None, positions=predicted)
             if not r.proved:
                 raise AssertionError(f"region of shift {v} not proved: {r.status}")
             proved += 1
@@ -196,6 +202,24 @@ def zero_padding_holds_on_the_clean_region() -> list[Evidence]:
                              "draw) where f(T_v x) and T_v f(x) differ",
                              verdict="qualifies"))
     return evidence
+
+
+def _reference_recheck(arch: Architecture, result: EquivarianceResult) -> Callable[[], bool]:
+    """Every refuted shift's counterexample, evaluated again by the naive reference: f(T_v x)
+    is no cyclic shift of f(x) (for the counterexample's weights)."""
+
+    def differs(example: Any) -> bool:
+        weights = example.weights if example.weights is not None else random_weights(
+            arch, example.weights_seed)
+        x = np.asarray(example.input)
+        y = reference_evaluate(arch, x, weights)
+        z = reference_evaluate(arch, np.roll(x, example.shift, axis=tuple(range(1, x.ndim))),
+                               weights)
+        axes = tuple(range(1, y.ndim))
+        return not any(np.array_equal(z, np.roll(y, u, axis=axes))
+                       for u in np.ndindex(*y.shape[1:]))
+
+    return lambda: all(differs(v.counterexample) for v in result.with_status("not-respected"))
 
 
 def _reference_disagreement(arch: Architecture, n: int, v: int) -> np.ndarray:
@@ -224,9 +248,9 @@ def large_dilated_net_random_shifts() -> Evidence:
         raise AssertionError(f"shifts failed at 512x512: {result['failed']}")
     return Evidence("numeric", "randomized", "10-layer dilated 3x3 ReLU stack (d = 1 ... 256, "
                     "1), circular, 512x512: f(T_v x) = T_v f(x) exactly (int64, no overflow "
-                    "by the magnitude bound) for random shifts", count=6, seed=2016,
-                    error_bound="a sample of shifts for one random integer network and input; "
-                    "not a proof (the smt check is)", data=result)
+                    "by the magnitude bound) for random shifts (a sample of shifts for one "
+                    "random integer network and input; not a proof: the smt check is)",
+                    count=6, seed=2016, cases=6, per_trial=Fraction(1), data=result)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,7 +310,7 @@ def encoder_decoders_respect_multiples_of_the_total_stride() -> list[Evidence]:
     for pool, up, skip in VARIANTS:
         arch = _encoder_decoder(pool, up, skip)
         what = f"{pool} + {up}{' + skip' if skip else ''}, circular, total stride 4"
-        evidence += _exact_set(analyze_equivariance(arch, 8), _multiples(8, 4, 2), what)
+        evidence += _exact_set(arch, analyze_equivariance(arch, 8), _multiples(8, 4, 2), what)
     return evidence
 
 
@@ -298,13 +322,29 @@ def padded_pooling_or_zero_padding_respect_only_zero() -> list[Evidence]:
     for pool, window, mode in cases:
         arch = _encoder_decoder(pool, "upsample", False, mode=mode, window=window)
         what = f"{pool} k,s,p={window} + upsample, {mode} conv padding"
-        evidence += _exact_set(analyze_equivariance(arch, 8), {(0, 0): (0, 0)}, what)
+        evidence += _exact_set(arch, analyze_equivariance(arch, 8), {(0, 0): (0, 0)}, what)
     return evidence
 
 
 @cache
+def _small_cases() -> tuple[tuple[str, int, dict[str, Any]], ...]:
+    """The small domain case by case: (architecture, N, its one-case sweep)."""
+    return tuple((name, n, small_sweep(sizes=(n,), architectures=[(name, arch)]))
+                 for name, arch in small_architectures() for n in (4, 8))
+
+
 def _small_sweep() -> dict[str, Any]:
-    return small_sweep()
+    cases = _small_cases()
+    return {"checked": sum(c["checked"] for _, _, c in cases),
+            "mismatches": [m for _, _, c in cases for m in c["mismatches"]],
+            "not_multiples_of_total_stride": [e for _, _, c in cases
+                                              for e in c["not_multiples_of_total_stride"]]}
+
+
+def _matches_calculus(case: tuple[str, int, dict[str, Any]]) -> bool:
+    """Every shift proved or refuted, none unknown, and the respected set is the calculus's
+    (sizes whose strides do not divide are outside the calculus: nothing to check)."""
+    return not case[2]["mismatches"]
 
 
 @pooling.check("exhaustive")
@@ -316,15 +356,16 @@ def every_small_architecture_matches_the_shift_calculus() -> Evidence:
               and any(v[0] % e["total_stride"][0] for v, _ in e["respected"])]
     if not pooled:
         raise AssertionError("expected whole-domain pooling to respect extra shifts")
-    return Evidence("exhaustive", "exhaustive", f"{sweep['checked']} (architecture, N) pairs: "
-                    "every cyclic shift proved respected (z3, symbolic weights) or refuted "
-                    "(counterexample re-checked by the naive reference), none unknown; the "
-                    "respected sets equal the shift calculus everywhere; 'multiples of the "
-                    f"total stride' is wrong for {len(pooled)} pooled ones (a pooling window "
-                    f"over the whole input, e.g. {pooled[0]['architecture']} at N="
-                    f"{pooled[0]['size']}: respected {pooled[0]['respected']})",
-                    verdict="qualifies", domain=SMALL_DOMAIN,
-                    data={"checked": sweep["checked"], "whole_domain_pooling": pooled[:6]})
+    return exhaustive("exhaustive", f"{sweep['checked']} (architecture, N) pairs analysed: "
+                      "every cyclic shift proved respected (z3, symbolic weights) or refuted "
+                      "(counterexample re-checked by the naive reference), none unknown; the "
+                      "respected sets equal the shift calculus everywhere; 'multiples of the "
+                      f"total stride' is wrong for {len(pooled)} pooled ones (a pooling window "
+                      f"over the whole input, e.g. {pooled[0]['architecture']} at N="
+                      f"{pooled[0]['size']}: respected {pooled[0]['respected']})",
+                      verdict="qualifies", domain=SMALL_DOMAIN, cases=_small_cases(),
+                      check=_matches_calculus,
+                      data={"checked": sweep["checked"], "whole_domain_pooling": pooled[:6]})
 
 
 @pooling.check("numeric")
@@ -338,8 +379,8 @@ def shift_consistency_at_64() -> Evidence:
         raise AssertionError(f"pooling nets unexpectedly shift-consistent: {table}")
     return Evidence("numeric", "randomized", "shift consistency (fraction of random shifts with "
                     "an exactly shifted output, mean fraction of agreeing positions) of the "
-                    "encoder-decoders at 64x64", count=16, seed=2019,
-                    error_bound="a measurement on one random integer network, not a bound",
+                    "encoder-decoders at 64x64 (a measurement on one random integer network, "
+                    "not a bound)", count=16, seed=2019, cases=16, per_trial=Fraction(1),
                     data=table)
 
 
@@ -360,11 +401,11 @@ def strided_conv_respects_multiples_of_the_stride() -> list[Evidence]:
     evidence = []
     for dims, n, stride, d in [(1, 12, 2, 1), (1, 12, 3, 2), (2, 8, 2, 1)]:
         arch = _chain([_conv(stride=stride, dilation=d), {"op": "relu"}], dims)
-        evidence += _exact_set(analyze_equivariance(arch, n),
+        evidence += _exact_set(arch, analyze_equivariance(arch, n),
                                _multiples(n, stride, dims, divide=True),
                                f"stride-{stride} conv (dilation {d}) + ReLU, circular, {dims}D")
     arch = _chain([_conv("zeros", stride=2)], 1)
-    evidence += _exact_set(analyze_equivariance(arch, 12), {(0,): (0,)},
+    evidence += _exact_set(arch, analyze_equivariance(arch, 12), {(0,): (0,)},
                            "stride-2 conv, zero padding")
     return evidence
 
@@ -380,9 +421,10 @@ def every_small_strided_conv_respects_multiples_of_its_stride() -> Evidence:
            and "circular" in e["architecture"]]
     if odd:
         raise AssertionError(f"circular strided convs off the rule: {odd[:3]}")
-    return Evidence("exhaustive", "exhaustive", f"part of the sweep of {sweep['checked']} "
-                    "(architecture, N) pairs: every circular conv without pooling respects "
-                    "exactly the multiples of its stride (u = v / s), proved or refuted shift "
-                    "by shift; zero-padded ones only the zero shift, except where no strided "
-                    "window reads the padding (k=2, s=2: then as circular)",
-                    verdict="qualifies", domain=SMALL_DOMAIN)
+    return exhaustive("exhaustive", f"part of the sweep of {sweep['checked']} (architecture, N) "
+                      "pairs: every circular conv without pooling respects exactly the "
+                      "multiples of its stride (u = v / s), proved or refuted shift by shift; "
+                      "zero-padded ones only the zero shift, except where no strided window "
+                      "reads the padding (k=2, s=2: then as circular)",
+                      verdict="qualifies", domain=SMALL_DOMAIN, cases=_small_cases(),
+                      check=_matches_calculus)
