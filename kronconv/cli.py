@@ -12,7 +12,7 @@ from typing import NoReturn
 
 from kronconv.errors import KronconvError
 
-COMMANDS = ("verify", "identity", "rf", "derive", "figures", "sweep", "equivariance")
+COMMANDS = ("verify", "identity", "rf", "derive", "figures", "sweep", "equivariance", "import_")
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 
 

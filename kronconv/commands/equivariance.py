@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from kronconv.commands.common import int_list, print_json
+from kronconv.commands.rf import add_torch_arguments, torch_architecture
 from kronconv.equivariance.analysis import METHODS, WEIGHT_MODES, analyze_equivariance
-from kronconv.errors import check_int
+from kronconv.errors import check_int, invalid
 from kronconv.specs.architecture import load_architecture
 
 
@@ -17,9 +18,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "T_u f(x) for every input, proved by z3), or not (a counterexample re-checked by the "
         "reference engine), or unknown. --weights symbolic asks about every choice of weights "
         "(the architecture); --weights random about one seeded draw (these weights).")
-    parser.add_argument("architecture", help="architecture file (.json or .toml)")
-    parser.add_argument("--size", type=int_list, required=True,
-                        help="input size N per axis: one value, or one per axis (16 or 16,8)")
+    parser.add_argument("architecture", nargs="?", help="architecture file (.json or .toml)")
+    parser.add_argument("--size", type=int_list,
+                        help="input size N per axis: one value, or one per axis (16 or 16,8); "
+                        "with --torch, default: the spatial sizes of --input-shape")
+    add_torch_arguments(parser)
     parser.add_argument("--weights", choices=WEIGHT_MODES, default="symbolic",
                         help="symbolic: for every choice of weights (default); random: for "
                         "the weights drawn from --seed")
@@ -33,7 +36,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check_int("--seed", args.seed, minimum=0)
-    arch = load_architecture(args.architecture)
+    if (args.architecture is None) == (args.torch is None):
+        raise invalid("ARCHITECTURE", args.architecture, "an architecture file or --torch "
+                      "FILE.py:FACTORY (exactly one)")
+    if args.torch is not None:
+        arch = torch_architecture(args)
+        args.size = args.size or args.input_shape[2:]
+        args.architecture = args.torch
+    else:
+        arch = load_architecture(args.architecture)
+    if not args.size:
+        raise invalid("--size", args.size, "the input size per axis, e.g. 16 or 16,8")
     size = args.size[0] if len(args.size) == 1 else args.size
     result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,
                                   method=args.method, timeout=args.timeout,
