@@ -75,7 +75,7 @@ def positive_program(program: torch.fx.GraphModule, output: str) -> torch.fx.Gra
     graph.eliminate_dead_code()
     gm.recompile()
     with torch.no_grad():
-        for name, tensor in [*gm.named_parameters(), *gm.named_buffers()]:
+        for tensor in [*gm.parameters(), *gm.buffers()]:
             if tensor.is_floating_point():
                 tensor.copy_(torch.rand_like(tensor) * 0.5 + 0.5)
                 if tensor.ndim > 1:  # a conv weight: entries in (0.5, 1] / fan-in

@@ -128,6 +128,9 @@ class FloatBackend(Backend):
     def divide(self, x: Array, count: int) -> Array:
         return x / count
 
+    def leaky_relu(self, x: Array, slope: float) -> Array:
+        return np.where(x > 0, x, x * float(slope))  # float64 throughout (not object arrays)
+
     def tanh(self, x: Array) -> Array:
         return np.tanh(x)
 

@@ -122,6 +122,8 @@ def _output_name(node: torch.fx.Node) -> str:
 
 def _shape(node: torch.fx.Node) -> tuple[Any, ...]:
     value = node.meta.get("val", node.meta.get("tensor_meta"))
+    if hasattr(value, "shape"):  # a tensor, or torch.fx's TensorMetadata (a named tuple)
+        return tuple(int(n) for n in value.shape)
     if isinstance(value, (list, tuple)):
         return tuple(tuple(int(n) for n in v.shape) for v in value if hasattr(v, "shape"))
     if value is None or not hasattr(value, "shape"):
@@ -183,8 +185,11 @@ def _normalise(program: torch.fx.GraphModule, node: torch.fx.Node) -> tuple[str,
     functional = _FUNCTIONS.get(target)
     if functional is not None:
         return functional(node)
-    name = getattr(target, "__name__", str(target))
-    return str(name), {f"arg{i}": a for i, a in enumerate(node.args)} | dict(node.kwargs)
+    name = str(getattr(target, "__name__", target)).lstrip("_")
+    packet = getattr(torch.ops.aten, name, None)
+    if packet is not None and "default" in packet.overloads():  # e.g. torch.avg_pool1d
+        return name, _bind(packet.default._schema, node.args, node.kwargs)
+    return name, {f"arg{i}": a for i, a in enumerate(node.args)} | dict(node.kwargs)
 
 
 def _bind(schema: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
