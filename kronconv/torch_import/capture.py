@@ -121,14 +121,12 @@ def _output_name(node: torch.fx.Node) -> str:
 
 
 def _shape(node: torch.fx.Node) -> tuple[Any, ...]:
-    value = node.meta.get("val", node.meta.get("tensor_meta"))
+    value: Any = node.meta.get("val", node.meta.get("tensor_meta"))
     if hasattr(value, "shape"):  # a tensor, or torch.fx's TensorMetadata (a named tuple)
         return tuple(int(n) for n in value.shape)
     if isinstance(value, (list, tuple)):
         return tuple(tuple(int(n) for n in v.shape) for v in value if hasattr(v, "shape"))
-    if value is None or not hasattr(value, "shape"):
-        return ()
-    return tuple(int(n) for n in value.shape)
+    return ()
 
 
 def _source(node: torch.fx.Node) -> str:
