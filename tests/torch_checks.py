@@ -55,6 +55,8 @@ def positive_program(program: torch.fx.GraphModule, output: str) -> torch.fx.Gra
     gm = copy.deepcopy(program)
     graph = gm.graph
     target = next(n for n in graph.nodes if n.name == output)
+    if _op(target).endswith("with_indices"):  # kronconv's node is the values, item 0
+        target = next(u for u in target.users if u.args[1] == 0)
     for node in list(graph.nodes):
         op = _op(node)
         if op in ACTIVATIONS:

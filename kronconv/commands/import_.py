@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if target.suffix.lower() != ".json":
         raise invalid("--output", args.output, "a .json file name")
     imported = import_spec(args.model, args.input_shape,
-                           unknown_pointwise=args.unknown_pointwise)
+                           unknown_pointwise=args.unknown_pointwise, flag="MODEL")
     target.write_text(json.dumps(imported.data, indent=2) + "\n", encoding="utf-8")
     arch = imported.architecture
     print(f"{target}: {len(arch.nodes)} nodes, {arch.dims}-D, output {arch.output!r} "

@@ -67,15 +67,15 @@ def from_torch(model: Any, example_input: Any, *, unknown_pointwise: bool = Fals
     return import_torch(model, example_input, unknown_pointwise=unknown_pointwise).architecture
 
 
-def load_factory(spec: str) -> Any:
+def load_factory(spec: str, flag: str = "--torch") -> Any:
     """'FILE.py:FACTORY' or 'package.module:FACTORY' -> the nn.Module FACTORY() returns."""
     path, sep, attribute = spec.rpartition(":")
     if not sep or not path or not attribute.isidentifier():
-        raise invalid("--torch", spec, "FILE.py:FACTORY or package.module:FACTORY")
+        raise invalid(flag, spec, "FILE.py:FACTORY or package.module:FACTORY")
     if path.endswith(".py"):
         file = Path(path)
         if not file.is_file():
-            raise invalid("--torch", spec, f"an existing Python file ({path} does not exist)")
+            raise invalid(flag, spec, f"an existing Python file ({path} does not exist)")
         module_name = f"kronconv_user_{file.stem}"
         loader = importlib.util.spec_from_file_location(module_name, file)
         assert loader is not None and loader.loader is not None
@@ -86,10 +86,10 @@ def load_factory(spec: str) -> Any:
         try:
             module = importlib.import_module(path)
         except ImportError as exc:
-            raise invalid("--torch", spec, f"an importable module ({exc})") from None
+            raise invalid(flag, spec, f"an importable module ({exc})") from None
     factory = getattr(module, attribute, None)
     if not callable(factory):
-        raise invalid("--torch", spec, f"a callable {attribute!r} in {path}")
+        raise invalid(flag, spec, f"a callable {attribute!r} in {path}")
     model = factory()
     import torch
 
@@ -100,18 +100,19 @@ def load_factory(spec: str) -> Any:
 
 
 def import_spec(spec: str, input_shape: Sequence[int], *, unknown_pointwise: bool = False,
-                seed: int = 0) -> Imported:
-    """Import the model of 'FILE.py:FACTORY' at a seeded random input of ``input_shape``."""
+                seed: int = 0, flag: str = "--torch") -> Imported:
+    """Import the model of 'FILE.py:FACTORY' at a seeded random input of ``input_shape``
+    (errors name the command-line ``flag`` that gave ``spec``)."""
     try:
         import torch
     except ImportError:
-        raise invalid("--torch", spec, "PyTorch installed: pip install 'kronconv[torch]'") \
+        raise invalid(flag, spec, "PyTorch installed: pip install 'kronconv[torch]'") \
             from None
     shape = list(input_shape)
     if not 3 <= len(shape) <= 5 or min(shape) < 1:
         raise invalid("--input-shape", ",".join(map(str, shape)), "batch,channels and 1 to 3 "
                       "spatial sizes, all >= 1 (e.g. 1,3,224,224)")
-    model = load_factory(spec)
+    model = load_factory(spec, flag)
     generator = torch.Generator().manual_seed(seed)
     example = torch.randn(*shape, generator=generator)
     return import_torch(model, example, unknown_pointwise=unknown_pointwise, name=spec)
