@@ -14,7 +14,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -27,7 +27,7 @@ from kronconv.errors import ArchitectureError
 
 @dataclass(frozen=True)
 class Ref:
-    """An argument that is the output of another graph node (``index``: item of a tuple)."""
+    """An argument that is the output of another graph node."""
 
     name: str
 
@@ -43,7 +43,6 @@ class Call:
     shape: tuple[int, ...] | tuple[tuple[int, ...], ...]
     module: str = ""
     source: str = ""
-    constants: dict[str, torch.Tensor] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -143,17 +142,14 @@ def _module(node: torch.fx.Node) -> str:
     return re.sub(r"^L\['self'\]\.?", "", str(path))
 
 
-def _value(program: torch.fx.GraphModule, value: Any, constants: dict[str, torch.Tensor],
-           name: str) -> Any:
+def _value(program: torch.fx.GraphModule, value: Any) -> Any:
     """Nodes become :class:`Ref`, parameters (get_attr) their tensors, lists recursively."""
     if isinstance(value, torch.fx.Node):
         if value.op == "get_attr":
-            tensor = _attribute(program, str(value.target))
-            constants[name] = tensor
-            return tensor
+            return _attribute(program, str(value.target))
         return Ref(value.name)
     if isinstance(value, (list, tuple)):
-        return [_value(program, v, constants, name) for v in value]
+        return [_value(program, v) for v in value]
     return value
 
 
@@ -166,9 +162,8 @@ def _attribute(program: torch.fx.GraphModule, target: str) -> Any:
 
 def _call(program: torch.fx.GraphModule, node: torch.fx.Node) -> Call:
     op, named = _normalise(program, node)
-    constants: dict[str, torch.Tensor] = {}
-    args = {k: _value(program, v, constants, k) for k, v in named.items()}
-    return Call(node.name, op, args, _shape(node), _module(node), _source(node), constants)
+    args = {k: _value(program, v) for k, v in named.items()}
+    return Call(node.name, op, args, _shape(node), _module(node), _source(node))
 
 
 def _normalise(program: torch.fx.GraphModule, node: torch.fx.Node) -> tuple[str, dict[str, Any]]:
