@@ -8,13 +8,14 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 REPORTS := reports
+EXTRAS  ?= test
 
-.PHONY: verify test test-slow check docs bench clean
+.PHONY: verify test test-slow check docs gallery bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 verify: $(STAMP)
@@ -22,7 +23,7 @@ verify: $(STAMP)
 	$(VENV)/bin/kronconv sweep --markdown $(REPORTS)/characterisation.md
 
 check: $(STAMP)
-	$(VENV)/bin/ruff check kronconv tests proofs benchmarks
+	$(VENV)/bin/ruff check kronconv tests proofs benchmarks examples
 	$(VENV)/bin/mypy
 
 test: check
@@ -37,6 +38,10 @@ docs: $(STAMP)
 	$(VENV)/bin/kronconv derive --all -q -o build/docs --pdf --json build/docs/claims.json --markdown build/docs/claims.md
 	$(VENV)/bin/kronconv figures -o build/docs/figures
 	$(VENV)/bin/kronconv report -q -o build/docs/site
+
+# docs/gallery.md from the PyTorch models in examples/torch (needs kronconv[torch]).
+gallery: $(STAMP)
+	$(PY) examples/torch/make_gallery.py docs/gallery.md
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_identity.py

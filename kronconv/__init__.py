@@ -3,7 +3,8 @@
 The public API (imported lazily, so that ``import kronconv`` and the CLI start at once):
 
 - specs: :class:`Layer`, :class:`Cascade`, :class:`Architecture`, :class:`Node`,
-  :func:`load_architecture`, :func:`parse_architecture`, :func:`plain_stack`;
+  :func:`load_architecture`, :func:`parse_architecture`, :func:`plain_stack`, and
+  :func:`from_torch` (a PyTorch model's architecture; needs the ``torch`` extra);
 - array operations: :func:`dilated_conv`, :func:`composite_kernel`, :func:`kron`, and the naive
   :func:`reference_dilated_conv` they are tested against;
 - engines: :func:`get_engine` ('symbolic', 'exact', 'modular', 'float');
@@ -31,6 +32,7 @@ _WHERE = {
     "parse_architecture": "kronconv.specs",
     "plain_stack": "kronconv.specs",
     "load_example": "kronconv.catalogue",
+    "from_torch": "kronconv.torch_import",
     "composite_kernel": "kronconv.ops",
     "dilated_conv": "kronconv.ops",
     "kron": "kronconv.ops",

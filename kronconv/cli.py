@@ -28,7 +28,9 @@ COMMANDS = {
              "conditions against it",
     "equivariance": "exact set of input shifts an architecture is equivariant to",
     "report": "run the claims and write an offline HTML page (DIR/index.html)",
+    "import": "write the architecture file of a PyTorch model (needs kronconv[torch])",
 }
+MODULES = {"import": "import_"}  # a command whose name is a Python keyword
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 EXPECTED = {int: "an integer", float: "a number", str: "a string"}
 
@@ -83,7 +85,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     for name, summary in COMMANDS.items():
         sub = subparsers.add_parser(name, help=summary, description=summary)
         if name == command:
-            importlib.import_module(f"kronconv.commands.{name}").configure(sub)
+            importlib.import_module(f"kronconv.commands.{MODULES.get(name, name)}").configure(sub)
     return parser
 
 

@@ -237,9 +237,13 @@ def _rf_layer(row: Any) -> dict[str, Any]:
 @prints("kronconv.receptive_field.report.RFReport")
 def _rf_report(report: Any) -> dict[str, Any]:
     """The output's row at top level, then alignment and every row in ``layers``."""
-    return {"dims": report.dims, "output": report.output, **_rf_row(report.top),
-            "aligned": report.aligned, "alignment": list(report.alignment),
-            "layers": [to_json(row) for row in report.layers]}
+    out = {"dims": report.dims, "output": report.output, **_rf_row(report.top),
+           "aligned": report.aligned, "alignment": list(report.alignment),
+           "layers": [to_json(row) for row in report.layers]}
+    if report.input_shape is not None:  # the per-layer table of --input-shape
+        out["input_shape"] = list(report.input_shape)
+        out["table"] = [to_json(row) for row in report.table]
+    return out
 
 
 # -- equivariance ------------------------------------------------------------------------------

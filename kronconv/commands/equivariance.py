@@ -6,6 +6,7 @@ import argparse
 import math
 
 from kronconv.commands.common import example_or_file, int_list, print_json
+from kronconv.commands.rf import add_torch_arguments, torch_architecture
 from kronconv.engines.smt import RLIMIT
 from kronconv.equivariance.analysis import (
     METHODS,
@@ -29,8 +30,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="architecture file (.json or .toml)")
     parser.add_argument("--example", metavar="NAME", help="a shipped example architecture "
                         "(e.g. segnet16; an unknown name lists them all)")
-    parser.add_argument("--size", type=int_list, required=True,
-                        help="input size N per axis: one value, or one per axis (16 or 16,8)")
+    parser.add_argument("--size", type=int_list,
+                        help="input size N per axis: one value, or one per axis (16 or 16,8); "
+                        "with --torch, default: the spatial sizes of --input-shape")
+    add_torch_arguments(parser)
     parser.add_argument("--weights", choices=WEIGHT_MODES, default="symbolic",
                         help="symbolic: for every choice of weights (default); random: for "
                         "the weights drawn from --seed")
@@ -72,14 +75,26 @@ def describe(result: EquivarianceResult) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     check_int("--seed", args.seed, minimum=0)
-    file = example_or_file(args, args.architecture)
-    if file is None:
-        raise invalid("ARCH", None, "an architecture file or --example NAME")
-    arch = load_architecture(file)
+    if args.torch is not None:
+        if args.architecture is not None or args.example is not None:
+            raise invalid("--torch", args.torch, "no architecture file or --example together "
+                          "with --torch")
+        arch = torch_architecture(args)
+        args.size = args.size or args.input_shape[2:]
+        name = args.torch
+    else:
+        file = example_or_file(args, args.architecture)
+        if file is None:
+            raise invalid("ARCH", None, "an architecture file, --example NAME or --torch "
+                          "FILE.py:FACTORY")
+        arch = load_architecture(file)
+        name = args.example or args.architecture
+    if not args.size:
+        raise invalid("--size", args.size, "the input size per axis, e.g. 16 or 16,8")
     size = args.size[0] if len(args.size) == 1 else args.size
     result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,
                                   method=args.method, rlimit=args.rlimit,
-                                  name=args.example or args.architecture)
+                                  name=name)
     if args.json:
         print_json(result)
     else:

@@ -1,13 +1,17 @@
 """``kronconv rf``: receptive field, effective stride and padding, coverage holes and parameters
-of an architecture file, a shipped example, or a plain stack given by flags."""
+of an architecture file, a shipped example, a plain stack given by flags, or a PyTorch model
+(``--torch``); with ``--input-shape`` the per-layer table (output shapes, own parameters,
+alignment)."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from dataclasses import replace
 
 from kronconv.commands.common import example_or_file, int_list, print_json
 from kronconv.errors import invalid
+from kronconv.receptive_field.layers import format_table, layer_table
 from kronconv.receptive_field.report import RFLayer, RFReport, rf_report
 from kronconv.specs.architecture import MERGE_OPS, Architecture, load_architecture, plain_stack
 
@@ -32,8 +36,32 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paddings", type=int_list, help="plain stack: p0,p1,... (default 0)")
     parser.add_argument("--dims", type=int, choices=(1, 2, 3), default=None,
                         help="plain stack: number of spatial axes (default 1)")
+    add_torch_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(run=run)
+
+
+def add_torch_arguments(parser: argparse.ArgumentParser) -> None:
+    """--torch FILE.py:FACTORY, --input-shape, --unknown-pointwise (shared with equivariance)."""
+    parser.add_argument("--torch", metavar="FILE.py:FACTORY", help="analyse a PyTorch model: "
+                        "FACTORY() returns an nn.Module (a dotted module path works too; needs "
+                        "kronconv[torch])")
+    parser.add_argument("--input-shape", type=int_list, metavar="B,C,N...", help="input shape, "
+                        "e.g. 1,3,224,224: needed with --torch; with a file, adds the per-layer "
+                        "table of output shapes")
+    parser.add_argument("--unknown-pointwise", action="store_true", help="--torch: treat ops "
+                        "kronconv does not know that keep the shape as elementwise functions")
+
+
+def torch_architecture(args: argparse.Namespace) -> Architecture:
+    """The architecture of --torch at --input-shape (torch is imported only here)."""
+    if args.input_shape is None:
+        raise invalid("--input-shape", None, "the model's input shape with --torch, e.g. "
+                      "1,3,224,224")
+    from kronconv.torch_import import import_spec
+
+    return import_spec(args.torch, args.input_shape,
+                       unknown_pointwise=args.unknown_pointwise).architecture
 
 
 def _given(args: argparse.Namespace) -> list[str]:
@@ -43,8 +71,13 @@ def _given(args: argparse.Namespace) -> list[str]:
 
 
 def architecture_from_args(args: argparse.Namespace) -> Architecture:
-    file = example_or_file(args, args.arch)
     given = _given(args)
+    if args.torch is not None:
+        if args.arch is not None or args.example is not None or given:
+            raise invalid("--torch", args.torch, "no architecture file, --example or "
+                          "plain-stack flag together with --torch")
+        return torch_architecture(args)
+    file = example_or_file(args, args.arch)
     if file is not None:
         if given:
             flag = given[0]
@@ -91,16 +124,22 @@ def summary(report: RFReport) -> list[str]:
         lines.append(f"  alignment: the branches of {', '.join(checked)} are aligned on every "
                      "axis")
     if unchecked:
-        lines.append(f"  alignment: not checked for {', '.join(unchecked)} (after upsample or "
-                     "maxunpool the receptive field depends on the output unit's phase)")
+        lines.append(f"  alignment: not checked for {', '.join(unchecked)} (after upsample, "
+                     "conv_transpose or maxunpool the receptive field depends on the output "
+                     "unit's phase)")
     lines += [f"  alignment: {message}" for message in report.alignment]
     return lines
 
 
 def run(args: argparse.Namespace) -> int:
-    report = rf_report(architecture_from_args(args))
+    arch = architecture_from_args(args)
+    report = rf_report(arch)
+    if args.input_shape is not None:
+        report = replace(report, input_shape=tuple(args.input_shape),
+                         table=tuple(layer_table(arch, args.input_shape, report)))
     if args.json:
         print_json(report)
-    else:
-        print("\n".join([*table(report.layers), *summary(report)]))
+        return 0
+    rows = format_table(report.table) if report.table else table(report.layers)
+    print("\n".join([*rows, *summary(report)]))
     return 0

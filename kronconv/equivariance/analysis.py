@@ -42,7 +42,7 @@ from kronconv.semantics.evaluate import evaluate
 from kronconv.semantics.reference import reference_evaluate
 from kronconv.semantics.shapes import node_sizes
 from kronconv.semantics.weights import Weights, random_weights
-from kronconv.specs.architecture import Architecture
+from kronconv.specs.architecture import INEXACT_OPS, Architecture
 
 Shift = tuple[int, ...]
 WEIGHT_MODES = ("symbolic", "random")
@@ -175,7 +175,7 @@ def numeric_backend(arch: Architecture) -> Backend:
     relative tolerance of 1e-9: the shifted and the unshifted computation apply the same
     operations to the same numbers, so they differ at most by libm's last-bit differences,
     while a genuine violation on integer inputs differs by far more."""
-    uses_float = any(node.op in ("tanh", "sigmoid") for node in arch.nodes)
+    uses_float = any(node.op in INEXACT_OPS for node in arch.nodes)
     return get_backend("float" if uses_float else "exact")
 
 
@@ -435,7 +435,8 @@ def _generate(gens: Sequence[tuple[Shift, Shift]], n: Shift, m: Shift) -> dict[S
 
 
 # -- the shift calculus, refined -------------------------------------------------------------
-def derived_shifts(arch: Architecture, size: int | Sequence[int]) -> dict[Shift, Shift]:
+def derived_shifts(arch: Architecture, size: int | Sequence[int],
+                   shifts: Iterable[Shift] | None = None) -> dict[Shift, Shift]:
     """The respected shifts predicted by propagating a cyclic shift node by node (per axis):
 
     - pointwise ops keep the shift w;
@@ -446,18 +447,21 @@ def derived_shifts(arch: Architecture, size: int | Sequence[int]) -> dict[Shift,
       max or mean over a whole cyclic domain is invariant (the exception to 'multiples of the
       total stride'); the maxunpool of such a pooling keeps only s | w (argmax ties break by
       position, and a rotation reorders them);
-    - maxunpool restores the shift of its pooling node's input; upsample by f gives w f;
-      add and concat need the same shift on every input.
+    - maxunpool restores the shift of its pooling node's input; nearest upsampling by f gives
+      w f; linear upsampling (it clamps at the borders) keeps only w = 0; a conv_transpose
+      whose taps tile its output (k = s, no padding, dilation 1) gives w s, any other only 0;
+      add, sub, mul and concat need the same shift on every input.
 
+    ``shifts``: the input shifts to examine (default: all of them).
     Returns v -> u for every v the calculus keeps (a prediction, compared with the proofs of
     :func:`analyze_equivariance` by :func:`kronconv.equivariance.consistency.small_sweep`)."""
     sizes = node_sizes(arch, size)
     n = sizes[arch.input.id]
     out = {}
-    for v in all_shifts(n):
-        shifts = _propagate(arch, sizes, v)
-        if shifts is not None:
-            out[v] = shifts
+    for v in all_shifts(n) if shifts is None else shifts:
+        kept = _propagate(arch, sizes, v)
+        if kept is not None:
+            out[v] = kept
     return out
 
 
@@ -476,11 +480,21 @@ def _propagate(arch: Architecture, sizes: dict[str, Shift], v: Shift) -> Shift |
             kept = before is not None and all(a % s == 0 for a, s in zip(before, pool.stride,
                                                                           strict=True))
             w = before if kept and shift[pool.id] == w else None
-        elif w is not None and node.op == "upsample":
-            w = tuple(a * f for a, f in zip(w, node.scale_factor, strict=True))
+        elif w is not None and ((node.op == "upsample" and node.mode == "linear")
+                                or (node.op == "conv_transpose" and not _tiles(node))):
+            w = zero if w == zero else None
+        elif w is not None and node.op in ("upsample", "conv_transpose"):
+            factors = node.scale_factor if node.op == "upsample" else node.stride
+            w = tuple(a * f for a, f in zip(w, factors, strict=True))
         shift[node.id] = None if w is None else tuple(
             a % m for a, m in zip(w, sizes[node.id], strict=True))
     return shift[arch.output]
+
+
+def _tiles(node: Any) -> bool:
+    """A conv_transpose whose input units write disjoint blocks covering its output."""
+    return (node.kernel_size == node.stride and set(node.dilation) == {1}
+            and all(p == (0, 0) for p in node.padding) and not any(node.output_padding))
 
 
 def _window_shift(node: Any, n: Shift, w: Shift, zero: Shift) -> Shift | None:

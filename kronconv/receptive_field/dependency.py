@@ -7,6 +7,12 @@ Per op, for a set N of needed output positions (PyTorch coordinates, see recepti
 
 - conv / maxpool / avgpool (k, s, d, p):  N_in = { s j - p + d t : j in N, 0 <= t < k }
 - upsample (nearest, factor u):           N_in = { floor(j / u) : j in N }
+- upsample (linear, factor u):            j reads q = (2 j + 1 - u) / (2 u) (PyTorch's source
+  coordinate with align_corners=False): N_in = { floor(q), and floor(q) + 1 when q is not an
+  integer (its weight is then > 0) }; PyTorch clamps q at the borders, so this interior rule
+  names positions -1 and n there, which stand for the replicated border entries;
+- conv_transpose (k, s, d, p):            output i = s j - p + d t, so
+  N_in = { j : s j - p + d t in N for some t } (may be empty: units only the bias reaches);
 - maxunpool (pool k, s, d, p):            pooled units M = { m : s m - p + d t in N for some t };
   N_in = M, and the pool's *input* also gets { s m - p + d t : m in M, all t } (the indices,
   i.e. where each value lands, depend on the whole pooling window);
@@ -20,8 +26,10 @@ the reference the fast path is tested against.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
 
 import numpy as np
@@ -158,6 +166,29 @@ def _upsample_back(s: Support, axis: int, factor: int) -> Support:
     return Support(tuple(offset), np.asarray(padded.reshape(shape).any(axis=axis + 1)))
 
 
+def linear_sources(j: int, factor: int) -> tuple[int, ...]:
+    """Input positions with a nonzero weight in linear upsampling output j (see module doc)."""
+    num, den = 2 * j + 1 - factor, 2 * factor
+    return (num // den,) if num % den == 0 else (num // den, num // den + 1)
+
+
+def _linear_back(s: Support, axis: int, factor: int) -> Support:
+    """Union of :func:`linear_sources` over the needed positions along one axis."""
+    o, n = s.offset[axis], s.mask.shape[axis]
+    sources = [linear_sources(o + i, factor) for i in range(n)]
+    first, last = sources[0][0], sources[-1][-1]
+    shape = list(s.mask.shape)
+    shape[axis] = last - first + 1
+    out = np.zeros(shape, dtype=bool)
+    for i, found in enumerate(sources):
+        row = s.mask[_along(axis, s.mask.ndim, slice(i, i + 1))]
+        for q in found:
+            out[_along(axis, out.ndim, slice(q - first, q - first + 1))] |= row
+    offset = list(s.offset)
+    offset[axis] = first
+    return Support(tuple(offset), out)
+
+
 def _unpool_back(s: Support, axis: int, k: int, stride: int, dilation: int,
                  pad: int) -> Support | None:
     """{ m : stride m - pad + dilation t in N for some t } along one axis."""
@@ -173,9 +204,11 @@ def _unpool_back(s: Support, axis: int, k: int, stride: int, dilation: int,
 # -- propagation -----------------------------------------------------------------------------
 def _back(node: Node, s: Support, axes: Sequence[int]) -> Support | None:
     for i, a in enumerate(axes):
-        if node.op == "upsample":
+        if node.op == "upsample" and node.mode == "linear":
+            s = _linear_back(s, i, node.scale_factor[a])
+        elif node.op == "upsample":
             s = _upsample_back(s, i, node.scale_factor[a])
-        elif node.op == "maxunpool":
+        elif node.op in ("maxunpool", "conv_transpose"):
             result = _unpool_back(s, i, node.kernel_size[a], node.stride[a], node.dilation[a],
                                   node.padding[a][0])
             if result is None:
@@ -234,7 +267,8 @@ def axis_dependency_sets(arch: Architecture, node: str | None = None,
     out = []
     for axis in range(arch.dims):
         s = _propagate(arch, target, (position[axis],), (axis,))
-        assert s is not None  # window ops and upsampling never empty a set
+        if s is None:
+            raise invalid("unit", list(position), "a unit that some input position reaches")
         out.append(s)
     return tuple(out)
 
@@ -295,8 +329,23 @@ def naive_dependency_set(arch: Architecture, node: str | None = None,
         if n.op in POINTWISE_OPS or n.op in MERGE_OPS:
             for source in n.inputs:
                 found |= deps(source, j)
+        elif n.op == "upsample" and n.mode == "linear":
+            per_axis = []
+            for a in range(dims):
+                where = Fraction(2 * j[a] + 1, 2 * n.scale_factor[a]) - Fraction(1, 2)
+                low = math.floor(where)
+                per_axis.append([low] if where == low else [low, low + 1])
+            for cell in product(*per_axis):
+                found |= deps(n.inputs[0], cell)
         elif n.op == "upsample":
             found |= deps(n.inputs[0], tuple(j[a] // n.scale_factor[a] for a in range(dims)))
+        elif n.op == "conv_transpose":
+            taps = product(*(range(k) for k in n.kernel_size))
+            for t in taps:
+                reach = [(j[a] + n.padding[a][0] - n.dilation[a] * t[a]) for a in range(dims)]
+                if all(v % n.stride[a] == 0 for a, v in enumerate(reach)):
+                    found |= deps(n.inputs[0], tuple(v // n.stride[a]
+                                                     for a, v in enumerate(reach)))
         elif n.op == "maxunpool":
             pool = arch.node(n.indices or "")
             # Pooled units whose window (unpool geometry) contains j: s m - p + d t = j.

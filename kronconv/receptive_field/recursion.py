@@ -15,8 +15,8 @@ P_L = sum_l p_l prod_{i<l} s_i. Output unit j of a node sees input positions
 A merge (add, concat) needs one effective stride across its inputs (else an error naming the
 branches); its receptive field is the union of the branches' intervals, and the branches are
 *aligned* when their centres coincide (otherwise :attr:`Alignment.message` says where they
-disagree). ``upsample`` and ``maxunpool`` make the receptive field depend on the output unit's
-phase, so the closed forms stop there (``None``);
+disagree). ``upsample``, ``conv_transpose`` and ``maxunpool`` make the receptive field depend on
+the output unit's phase, so the closed forms stop there (``None``);
 :mod:`kronconv.receptive_field.dependency` still gives the exact set.
 """
 
@@ -27,6 +27,8 @@ from fractions import Fraction
 
 from kronconv.errors import ArchitectureError
 from kronconv.specs.architecture import MERGE_OPS, POINTWISE_OPS, Architecture, Node
+
+PHASE_OPS = ("upsample", "conv_transpose", "maxunpool")  # fields depend on the unit's phase
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ def closed_forms(arch: Architecture) -> FieldReport:
         below = [fields[i] for i in node.inputs]
         if node.op == "input":
             fields[node.id] = tuple(AxisField(1, 1, 0) for _ in range(arch.dims))
-        elif any(b is None for b in below) or node.op in ("upsample", "maxunpool"):
+        elif any(b is None for b in below) or node.op in PHASE_OPS:
             fields[node.id] = None
         elif node.op in POINTWISE_OPS:
             fields[node.id] = below[0]
@@ -148,9 +150,9 @@ def receptive_field(arch: Architecture, node: str | None = None) -> tuple[AxisFi
     value = closed_forms(arch).fields[target]
     if value is None:
         raise ArchitectureError(f"node {target!r}: the closed forms of Araujo et al. do not apply "
-                                "after upsample or maxunpool (the receptive field depends on the "
-                                "output unit); use kronconv.receptive_field.dependency for the "
-                                "exact set")
+                                "after upsample, conv_transpose or maxunpool (the receptive field "
+                                "depends on the output unit); use "
+                                "kronconv.receptive_field.dependency for the exact set")
     return value
 
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kronconv.receptive_field.dependency import axis_dependency_sets, dependency_set, is_separable
 from kronconv.receptive_field.recursion import AxisField, closed_forms
 from kronconv.specs.architecture import Architecture
+
+if TYPE_CHECKING:
+    from kronconv.receptive_field.layers import LayerRow
 
 HOLE_LIST_LIMIT = 20
 DENSE_MASK_LIMIT = 4_000_000  # build the N-D mask for hole positions only below this size
@@ -54,6 +57,8 @@ class RFReport:
     layers: tuple[RFLayer, ...]
     aligned: bool
     alignment: tuple[str, ...]
+    input_shape: tuple[int, ...] | None = None  # with a per-layer table at this input
+    table: tuple[LayerRow, ...] = ()
 
     @property
     def top(self) -> RFLayer:

@@ -4,14 +4,18 @@ Every op of an architecture is written once (``kronconv.semantics.evaluate``) ag
 interface; a backend supplies the pointwise maps, comparisons and selections of its elements:
 
 - ``exact``: NumPy int64 while it cannot overflow, else object arrays of Python ints and
-  ``Fraction`` (average pooling, leaky slopes); exact, but tanh and sigmoid are refused;
-- ``float``: float64 for every op, tanh and sigmoid included (compare with a tolerance);
-- ``z3``: object arrays of z3 real terms; ReLU and max are ``If``-terms, tanh and sigmoid are
-  uninterpreted functions R -> R (so a proof with them holds for *every* pointwise function).
+  ``Fraction`` (average pooling, leaky slopes, hardswish / hardsigmoid, linear upsampling);
+  exact, but the transcendental tanh, sigmoid, gelu and silu are refused, and so is an opaque
+  ``pointwise`` function;
+- ``float``: float64 for every op with a formula (compare with a tolerance);
+- ``z3``: object arrays of z3 real terms; ReLU and max are ``If``-terms, tanh, sigmoid, gelu,
+  silu, hardswish, hardsigmoid and ``pointwise`` functions are uninterpreted functions R -> R
+  (so a proof with them holds for *every* pointwise function).
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -50,9 +54,23 @@ class Backend:
         raise invalid("backend", self.name, "'float' or 'z3' for sigmoid (not exact in "
                       "rationals)")
 
+    def activation(self, name: str, x: Array) -> Array:
+        """gelu, silu (transcendental), hardswish x relu6(x + 3) / 6, hardsigmoid
+        relu6(x + 3) / 6, or an opaque ``pointwise`` function named ``name``."""
+        if name in ("hardswish", "hardsigmoid"):
+            gate = np.minimum(np.maximum(to_object(x) + 3, 0), 6) * Fraction(1, 6)
+            return gate * to_object(x) if name == "hardswish" else gate
+        raise invalid("backend", self.name, f"'float' or 'z3' for {name} (not exact in "
+                      "rationals)" if name in ("gelu", "silu") else f"'z3' for the opaque "
+                      f"pointwise function {name!r} (only its name is known)")
+
     def number(self, value: float) -> Any:
         """A constant of the algebra (a float from a JSON file is read as its decimal)."""
         return Fraction(str(value))
+
+    def fraction(self, value: Fraction) -> Any:
+        """An exact rational constant of the algebra."""
+        return value
 
     def divide(self, x: Array, count: int) -> Array:
         return to_object(x) * Fraction(1, count)
@@ -110,11 +128,27 @@ class FloatBackend(Backend):
     def divide(self, x: Array, count: int) -> Array:
         return x / count
 
+    def leaky_relu(self, x: Array, slope: float) -> Array:
+        return np.where(x > 0, x, x * float(slope))  # float64 throughout (not object arrays)
+
     def tanh(self, x: Array) -> Array:
         return np.tanh(x)
 
     def sigmoid(self, x: Array) -> Array:
         return 1.0 / (1.0 + np.exp(-x))
+
+    def activation(self, name: str, x: Array) -> Array:
+        if name == "gelu":  # PyTorch's exact gelu: x Phi(x)
+            return x * 0.5 * (1.0 + np.vectorize(math.erf)(x / math.sqrt(2.0)))
+        if name == "silu":
+            return x * self.sigmoid(x)
+        if name in ("hardswish", "hardsigmoid"):
+            gate = np.clip(x + 3.0, 0.0, 6.0) / 6.0
+            return gate * x if name == "hardswish" else gate
+        return super().activation(name, x)
+
+    def fraction(self, value: Fraction) -> Any:
+        return float(value)
 
     def guard(self, x: Array, bound: int) -> Array:
         return x
@@ -160,6 +194,7 @@ class Z3Backend(Backend):
     def __init__(self) -> None:
         self.tanh_f = z3.Function("tanh", z3.RealSort(), z3.RealSort())
         self.sigmoid_f = z3.Function("sigmoid", z3.RealSort(), z3.RealSort())
+        self.functions: dict[str, Any] = {}
 
     def asarray(self, values: Any) -> Array:
         array = np.asarray(values, dtype=object)
@@ -186,6 +221,14 @@ class Z3Backend(Backend):
 
     def sigmoid(self, x: Array) -> Array:
         return _map(self.sigmoid_f, x)
+
+    def activation(self, name: str, x: Array) -> Array:
+        if name not in self.functions:
+            self.functions[name] = z3.Function(name, z3.RealSort(), z3.RealSort())
+        return _map(self.functions[name], x)
+
+    def fraction(self, value: Fraction) -> Any:
+        return _z3_number(value)
 
     def divide(self, x: Array, count: int) -> Array:
         return x * z3.Q(1, count)

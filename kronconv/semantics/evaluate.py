@@ -12,16 +12,25 @@ definitions unless said otherwise; index notation per axis, window offsets t in 
 - maxunpool: the decoder value of window i is written at the position its pooling node chose,
   every other position is 0; the output has the pooling node's input size (PyTorch's
   ``output_size``); windows must not overlap (k <= s), so no position is written twice;
-- avgpool: sum of the zero-padded window / prod(k) (PyTorch's ``count_include_pad=True``);
-- upsample: nearest, each entry repeated ``scale_factor`` times per axis;
-- relu, leaky_relu, tanh, sigmoid: pointwise; batchnorm: y_c = scale_c x_c + shift_c;
-- add: elementwise sum; concat: along channels, in the order of ``inputs``.
+- avgpool: sum of the zero-padded window / the number of its positions inside the padded input
+  (``count_include_pad``, PyTorch's default) or inside the input; ``ceil_mode`` windows may run
+  past the right padding (those positions count for nothing);
+- conv_transpose: y[b, o, s j - p + d t] += W[c, o, t] x[b, c, j] (PyTorch's ConvTranspose,
+  the crop of ``padding`` on each side, ``output_padding`` extra entries at the end);
+- upsample: nearest, each entry repeated ``scale_factor`` times per axis; linear (PyTorch's
+  linear/bilinear/trilinear, align_corners=False), per axis q = max((2 j + 1 - u) / (2 u), 0),
+  y_j = (1 - l) x_i + l x_min(i + 1, n - 1) with i = floor(q), l = q - i (exact rationals);
+- relu, leaky_relu, tanh, sigmoid, gelu, silu, hardswish, hardsigmoid, pointwise: pointwise;
+  batchnorm: y_c = scale_c x_c + shift_c;
+- add, sub, mul: elementwise; concat: along channels, in the order of ``inputs``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from itertools import product
 from typing import Any
 
@@ -30,7 +39,7 @@ import numpy as np
 from kronconv.engines.conv import dilated_correlate
 from kronconv.errors import invalid
 from kronconv.semantics.backends import Array, Backend, to_object
-from kronconv.semantics.shapes import node_sizes
+from kronconv.semantics.shapes import node_sizes, transposed_size, window_count
 from kronconv.semantics.weights import Weights
 from kronconv.specs.architecture import Architecture, Node
 
@@ -49,7 +58,7 @@ def evaluate(arch: Architecture, x: Array, weights: Weights, backend: Backend,
     if x.ndim != arch.dims + 2 or x.shape[1] != arch.in_channels:
         raise invalid("x.shape", x.shape, f"(batch, {arch.in_channels} channels, "
                       f"{arch.dims} spatial axes)")
-    node_sizes(arch, x.shape[2:])
+    node_sizes(arch, x.shape[2:], strict_strides=False)
     # 2. Evaluate the nodes in topological order.
     values: dict[str, Array] = {arch.input.id: x}
     indices: dict[str, PoolIndices] = {}
@@ -72,12 +81,22 @@ def apply(node: Node, args: Sequence[Array], params: Any, backend: Backend) -> A
     x = args[0]
     if node.op == "conv":
         return conv(node, x, params["weight"], params.get("bias"), backend)
+    if node.op == "conv_transpose":
+        return conv_transpose(node, x, params["weight"], params.get("bias"), backend)
     if node.op == "avgpool":
         return avgpool(node, x, backend)
+    if node.op == "upsample" and node.mode == "linear":
+        for axis, factor in enumerate(node.scale_factor):
+            x = linear_upsample(x, axis + 2, factor, backend)
+        return x
     if node.op == "upsample":
         for axis, factor in enumerate(node.scale_factor):
             x = np.repeat(x, factor, axis=axis + 2)
         return x
+    if node.op in ("gelu", "silu", "hardswish", "hardsigmoid"):
+        return backend.activation(node.op, x)
+    if node.op == "pointwise":
+        return backend.activation(node.function, x)
     if node.op == "relu":
         return backend.relu(x)
     if node.op == "leaky_relu":
@@ -89,11 +108,13 @@ def apply(node: Node, args: Sequence[Array], params: Any, backend: Backend) -> A
     if node.op == "batchnorm":
         shape = (1, -1) + (1,) * (x.ndim - 2)
         return x * np.reshape(params["scale"], shape) + np.reshape(params["shift"], shape)
-    if node.op == "add":
+    if node.op in ("add", "mul"):
         total = args[0]
         for other in args[1:]:
-            total = total + other
+            total = total + other if node.op == "add" else _product(total, other, backend)
         return total
+    if node.op == "sub":
+        return args[0] - args[1]
     if node.op == "concat":
         if any(a.dtype == object for a in args):
             args = [to_object(a) for a in args]
@@ -141,6 +162,69 @@ def conv(node: Node, x: Array, weight: Array, bias: Array | None, backend: Backe
     return full[(slice(None), slice(None), *(slice(None, None, s) for s in node.stride))]
 
 
+def _product(a: Array, b: Array, backend: Backend) -> Array:
+    """a * b, leaving int64 when the product could overflow."""
+    a = backend.guard(a, _magnitude(a) * max(_magnitude(b), 1))
+    return to_object(a) * b if a.dtype == object else a * b
+
+
+def conv_transpose(node: Node, x: Array, weight: Array, bias: Array | None,
+                   backend: Backend) -> Array:
+    # 1. Exactness as in conv: every output entry is a sum of at most C_in prod(k) terms.
+    bound = _magnitude(x) * _magnitude(weight) * int(np.prod(weight.shape)) \
+        + (_magnitude(bias) if bias is not None else 0)
+    x = backend.guard(x, bound)
+    if x.dtype == object or weight.dtype == object:
+        x, weight = to_object(x), to_object(weight)
+    # 2. Scatter every tap t of every input position j to s j + d t (uncropped coordinates).
+    n = x.shape[2:]
+    size = transposed_size(node, n)
+    full_size = [max((m - 1) * s + d * (k - 1) + 1, a + o) for m, s, d, k, (a, _), o in zip(
+        n, node.stride, node.dilation, node.kernel_size, node.padding, size, strict=True)]
+    c_in, per_group = weight.shape[:2]
+    in_group = c_in // node.groups
+    full = np.full((x.shape[0], per_group * node.groups, *full_size), backend.zero(),
+                   dtype=object if x.dtype == object else x.dtype)
+    for c in range(c_in):
+        for o_local in range(per_group):
+            o = (c // in_group) * per_group + o_local
+            for t in _windows(node):
+                where = (slice(None), o, *(slice(d * ta, d * ta + s * (m - 1) + 1, s)
+                                           for ta, d, s, m in zip(t, node.dilation, node.stride,
+                                                                  n, strict=True)))
+                full[where] = full[where] + x[:, c] * weight[(c, o_local, *t)]
+    # 3. Crop ``padding`` at the front, keep the output size, add the bias.
+    crop = tuple(slice(a, a + m) for (a, _), m in zip(node.padding, size, strict=True))
+    out = full[(slice(None), slice(None), *crop)]
+    if bias is not None:
+        out = out + np.reshape(bias, (1, -1) + (1,) * len(n))
+    return out
+
+
+def linear_upsample(x: Array, axis: int, factor: int, backend: Backend) -> Array:
+    """PyTorch's linear interpolation along one axis (align_corners=False), exact weights."""
+    n = x.shape[axis]
+    low, high, weight = [], [], []
+    for j in range(n * factor):
+        q = max(Fraction(2 * j + 1 - factor, 2 * factor), Fraction(0))
+        i = math.floor(q)
+        low.append(i)
+        high.append(min(i + 1, n - 1))
+        weight.append(q - i)
+    shape = [1] * x.ndim
+    shape[axis] = n * factor
+    lam = np.reshape(np.array(weight, dtype=object), shape)
+    return (_times(np.take(x, low, axis=axis), 1 - lam, backend)
+            + _times(np.take(x, high, axis=axis), lam, backend))
+
+
+def _times(x: Array, coefficients: Array, backend: Backend) -> Array:
+    """x times an array of Fractions (broadcast), in the backend's algebra."""
+    if not backend.exact:
+        return x * coefficients.astype(np.float64)
+    return to_object(x) * np.vectorize(backend.fraction, otypes=[object])(coefficients)
+
+
 def _magnitude(a: Array | None) -> int:
     if a is None or a.dtype != np.int64 or a.size == 0:
         return 0 if a is None or a.dtype != object else 2**63
@@ -160,14 +244,23 @@ def _window(node: Node, padded: Array, t: Sequence[int], out: Sequence[int]) -> 
 
 
 def _out_size(node: Node, n: Sequence[int]) -> tuple[int, ...]:
-    return tuple((length + a + b - d * (k - 1) - 1) // s + 1 for length, (a, b), k, s, d in zip(
-        n, node.padding, node.kernel_size, node.stride, node.dilation, strict=True))
+    return tuple(window_count(length, pads, d * (k - 1) + 1, s, node.ceil_mode)
+                 for length, pads, k, s, d in zip(n, node.padding, node.kernel_size, node.stride,
+                                                  node.dilation, strict=True))
+
+
+def _pool_padding(node: Node, n: Sequence[int], out: Sequence[int]) -> list[tuple[int, int]]:
+    """The pooling's padding, widened at the end for ``ceil_mode`` windows that run past it."""
+    return [(a, max(b, (m - 1) * s + d * (k - 1) + 1 - length - a))
+            for length, (a, b), m, s, d, k in zip(n, node.padding, out, node.stride,
+                                                  node.dilation, node.kernel_size, strict=True)]
 
 
 def maxpool(node: Node, x: Array, backend: Backend) -> tuple[Array, PoolIndices]:
     out = _out_size(node, x.shape[2:])
-    padded = pad(x, node.padding, "zeros", backend.zero())
-    valid = pad(np.ones((1, 1, *x.shape[2:]), dtype=bool), node.padding, "zeros", False)
+    widths = _pool_padding(node, x.shape[2:], out)
+    padded = pad(x, widths, "zeros", backend.zero())
+    valid = pad(np.ones((1, 1, *x.shape[2:]), dtype=bool), widths, "zeros", False)
     best: Array | None = None
     best_ok: Array | None = None
     chosen: list[Array] = []
@@ -205,10 +298,22 @@ def maxunpool(pool: Node, y: Array, indices: PoolIndices, size: Sequence[int],
 
 def avgpool(node: Node, x: Array, backend: Backend) -> Array:
     out = _out_size(node, x.shape[2:])
-    padded = pad(x, node.padding, "zeros", backend.zero())
+    widths = _pool_padding(node, x.shape[2:], out)
+    padded = pad(x, widths, "zeros", backend.zero())
+    # Positions that count in the divisor: the padded input (count_include_pad) or the input.
+    counted = np.ones((1, 1, *x.shape[2:]), dtype=np.int64)
+    if node.count_include_pad:
+        counted = pad(counted, node.padding, "zeros", 1)
+        widths = [(0, b - p) for (_, b), (_, p) in zip(widths, node.padding, strict=True)]
+    counted = pad(counted, widths, "zeros", 0)
     total: Array | None = None
+    divisor: Array | None = None
     for t in _windows(node):
-        value = _window(node, padded, t, out)
+        value, count = _window(node, padded, t, out), _window(node, counted, t, out)
         total = value if total is None else total + value
-    assert total is not None
-    return backend.divide(total, int(np.prod(node.kernel_size)))
+        divisor = count if divisor is None else divisor + count
+    assert total is not None and divisor is not None
+    if len(np.unique(divisor)) == 1:
+        return backend.divide(total, int(divisor.flat[0]))
+    inverse = np.vectorize(lambda c: Fraction(1, int(c)), otypes=[object])(divisor)
+    return _times(total, inverse, backend)

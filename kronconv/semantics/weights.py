@@ -1,7 +1,8 @@
 """Weights of an architecture: seeded random integers (exact) or z3 real symbols.
 
-``Weights`` maps a node id to its parameter arrays: conv ``weight`` (C_out, C_in / groups, *k)
-and ``bias`` (C_out) when the node has one; batchnorm (an affine per-channel map in inference
+``Weights`` maps a node id to its parameter arrays: conv ``weight`` (C_out, C_in / groups, *k),
+conv_transpose ``weight`` (C_in, C_out / groups, *k) (PyTorch's layouts) and ``bias`` (C_out)
+when the node has one; batchnorm (an affine per-channel map in inference
 mode, y_c = scale_c x_c + shift_c) ``scale`` and ``shift`` (C). Every other op has none.
 """
 
@@ -23,9 +24,11 @@ def parameter_shapes(arch: Architecture) -> dict[str, dict[str, tuple[int, ...]]
     channels = arch.channels()
     shapes: dict[str, dict[str, tuple[int, ...]]] = {}
     for node in arch.nodes:
-        if node.op == "conv":
+        if node.op in ("conv", "conv_transpose"):
             c_in, c_out = channels[node.inputs[0]], channels[node.id]
-            shapes[node.id] = {"weight": (c_out, c_in // node.groups, *node.kernel_size)}
+            shape = (c_out, c_in // node.groups) if node.op == "conv" \
+                else (c_in, c_out // node.groups)
+            shapes[node.id] = {"weight": (*shape, *node.kernel_size)}
             if node.bias:
                 shapes[node.id]["bias"] = (c_out,)
         elif node.op == "batchnorm":

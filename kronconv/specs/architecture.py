@@ -12,8 +12,16 @@ Two JSON (or TOML) forms map to one :class:`Architecture`; field names follow Py
 Per-axis fields (``kernel_size``, ``stride``, ``padding``, ``dilation``, ``scale_factor``) are an
 int or one value per axis. ``padding`` may also be ``"same"`` (PyTorch split: total
 d (k - 1), the smaller half first), ``"valid"`` (0), per axis ``[before, after]`` pairs, or in 1D
-one ``[before, after]`` pair. Every error is an :class:`ArchitectureError` naming the source,
-the node id and the field, on one line.
+one ``[before, after]`` pair.
+
+Ops (PyTorch's definitions): window ops conv, conv_transpose (``output_padding``), maxpool and
+avgpool (``ceil_mode``; avgpool ``count_include_pad``), maxunpool (``indices``: the id of its
+maxpool); upsample (integer ``scale_factor``, ``mode`` 'nearest' or 'linear', the latter being
+PyTorch's linear/bilinear/trilinear with align_corners=False); pointwise relu, leaky_relu, tanh,
+sigmoid, gelu, silu, hardswish, hardsigmoid, batchnorm and ``pointwise`` (an elementwise function
+known only by its name, field ``function``); merges add, sub, mul (equal shapes: the PyTorch
+importer makes broadcasting explicit) and concat (along channels). Every error is an
+:class:`ArchitectureError` naming the source, the node id and the field, on one line.
 """
 
 from __future__ import annotations
@@ -28,12 +36,16 @@ from typing import Any
 
 from kronconv.errors import ArchitectureError
 
-OPS = ("input", "conv", "maxpool", "avgpool", "maxunpool", "upsample", "relu", "leaky_relu",
-       "tanh", "sigmoid", "batchnorm", "add", "concat")
+OPS = ("input", "conv", "conv_transpose", "maxpool", "avgpool", "maxunpool", "upsample", "relu",
+       "leaky_relu", "tanh", "sigmoid", "gelu", "silu", "hardswish", "hardsigmoid", "pointwise",
+       "batchnorm", "add", "sub", "mul", "concat")
 WINDOW_OPS = ("conv", "maxpool", "avgpool", "maxunpool")  # ops with kernel/stride/padding
-POINTWISE_OPS = ("relu", "leaky_relu", "tanh", "sigmoid", "batchnorm")
-MERGE_OPS = ("add", "concat")
+POINTWISE_OPS = ("relu", "leaky_relu", "tanh", "sigmoid", "gelu", "silu", "hardswish",
+                 "hardsigmoid", "pointwise", "batchnorm")
+INEXACT_OPS = ("tanh", "sigmoid", "gelu", "silu")  # transcendental: float (or z3) only
+MERGE_OPS = ("add", "sub", "mul", "concat")
 PADDING_MODES = ("zeros", "circular")
+UPSAMPLE_MODES = ("nearest", "linear")  # linear: PyTorch's (bi/tri)linear, align_corners=False
 MAX_DIMS = 3
 
 # Fields each op accepts (besides id, op, inputs); the first group is required.
@@ -41,12 +53,16 @@ _WINDOW = ("stride", "padding", "dilation")
 FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "input": ((), ()),
     "conv": (("kernel_size",), (*_WINDOW, "padding_mode", "out_channels", "groups", "bias")),
-    "maxpool": (("kernel_size",), _WINDOW),
-    "avgpool": (("kernel_size",), _WINDOW),
+    "conv_transpose": (("kernel_size",), (*_WINDOW, "output_padding", "out_channels", "groups",
+                                          "bias")),
+    "maxpool": (("kernel_size",), (*_WINDOW, "ceil_mode")),
+    "avgpool": (("kernel_size",), (*_WINDOW, "ceil_mode", "count_include_pad")),
     "maxunpool": (("indices",), ("kernel_size", "stride", "padding")),
-    "upsample": (("scale_factor",), ()),
+    "upsample": (("scale_factor",), ("mode",)),
     "leaky_relu": ((), ("negative_slope",)),
-    **{op: ((), ()) for op in ("relu", "tanh", "sigmoid", "batchnorm", "add", "concat")},
+    "pointwise": (("function",), ()),
+    **{op: ((), ()) for op in ("relu", "tanh", "sigmoid", "gelu", "silu", "hardswish",
+                               "hardsigmoid", "batchnorm", "add", "sub", "mul", "concat")},
 }
 
 
@@ -68,6 +84,11 @@ class Node:
     scale_factor: tuple[int, ...] = ()
     indices: str | None = None
     negative_slope: float = 0.01
+    ceil_mode: bool = False
+    count_include_pad: bool = True
+    output_padding: tuple[int, ...] = ()
+    mode: str = "nearest"
+    function: str = ""
 
     @property
     def span(self) -> tuple[int, ...]:
@@ -113,20 +134,20 @@ class Architecture:
                 out[node.id] = self.in_channels
             elif node.op == "concat":
                 out[node.id] = sum(out[i] for i in node.inputs)
-            elif node.op == "conv" and node.out_channels is not None:
+            elif node.op in ("conv", "conv_transpose") and node.out_channels is not None:
                 out[node.id] = node.out_channels
             else:
                 out[node.id] = out[node.inputs[0]]
         return out
 
     def parameters(self) -> dict[str, int]:
-        """Trainable parameters per node: conv C_out (C_in / groups) prod k (+ C_out bias);
-        batchnorm 2 C (affine scale and shift); every other op 0."""
+        """Trainable parameters per node: conv and conv_transpose C_out (C_in / groups) prod k
+        (+ C_out bias); batchnorm 2 C (affine scale and shift); every other op 0."""
         channels = self.channels()
         out: dict[str, int] = {}
         for node in self.nodes:
             count = 0
-            if node.op == "conv":
+            if node.op in ("conv", "conv_transpose"):
                 c_in, c_out = channels[node.inputs[0]], channels[node.id]
                 count = c_out * (c_in // node.groups) * math.prod(node.kernel_size)
                 count += c_out if node.bias else 0
@@ -161,7 +182,8 @@ def _validate(arch: Architecture) -> None:
         if node.indices is not None and seen.get(node.indices, Node("", "", ())).op != "maxpool":
             raise ArchitectureError(f"{where}: field 'indices': {node.indices!r} is not an "
                                     "earlier maxpool node")
-        for name in ("kernel_size", "stride", "dilation", "padding", "scale_factor"):
+        for name in ("kernel_size", "stride", "dilation", "padding", "scale_factor",
+                     "output_padding"):
             value = getattr(node, name)
             if value and len(value) != arch.dims:
                 raise ArchitectureError(f"{where}: field {name!r}: {value!r} is invalid: "
@@ -176,13 +198,13 @@ def _validate(arch: Architecture) -> None:
 
 def _check_channels(node: Node, channels: Mapping[str, int]) -> None:
     where = f"node {node.id!r}"
-    if node.op == "conv":
+    if node.op in ("conv", "conv_transpose"):
         c_in = channels[node.inputs[0]]
         if c_in % node.groups or channels[node.id] % node.groups:
             raise ArchitectureError(f"{where}: field 'groups': {node.groups} is invalid: expected "
                                     f"a divisor of in channels ({c_in}) and out_channels "
                                     f"({channels[node.id]})")
-    if node.op == "add" and len({channels[i] for i in node.inputs}) > 1:
+    if node.op in ("add", "sub", "mul") and len({channels[i] for i in node.inputs}) > 1:
         raise ArchitectureError(f"{where}: field 'inputs': channel counts differ: "
                                 + ", ".join(f"{i}={channels[i]}" for i in node.inputs))
 
@@ -281,13 +303,28 @@ def _parse_node(raw: Any, index: int, dims: int, source: str, known_pools: Mappi
             raise f.missing(name, f"it is required for op {op!r}")
     inputs = _inputs(f, op, raw.get("inputs", list(default_inputs)))
     fields: dict[str, Any] = {}
-    if op in ("conv", "maxpool", "avgpool"):
+    if op in ("conv", "conv_transpose", "maxpool", "avgpool"):
         kernel = f.per_axis("kernel_size", None, 1)
         # PyTorch: pooling stride defaults to the kernel size, convolution stride to 1.
-        stride = f.per_axis("stride", 1 if op == "conv" else list(kernel), 1)
+        stride = f.per_axis("stride", list(kernel) if op.endswith("pool") else 1, 1)
         dilation = f.per_axis("dilation", 1, 1)
         fields.update(kernel_size=kernel, stride=stride, dilation=dilation,
                       padding=f.padding(kernel, dilation, stride))
+    if op.endswith("pool") and op != "maxunpool":
+        fields["ceil_mode"] = _boolean(f, "ceil_mode", raw.get("ceil_mode", False))
+    if op == "avgpool":
+        fields["count_include_pad"] = _boolean(f, "count_include_pad",
+                                               raw.get("count_include_pad", True))
+    if op == "conv_transpose":
+        out = raw.get("out_channels")
+        fields.update(output_padding=f.per_axis("output_padding", 0, 0),
+                      out_channels=None if out is None else f.integer("out_channels", out, 1),
+                      groups=f.integer("groups", raw.get("groups", 1), 1),
+                      bias=_boolean(f, "bias", raw.get("bias", True)))
+    if op == "pointwise":
+        if not isinstance(raw["function"], str) or not raw["function"]:
+            raise f.error("function", raw["function"], "a non-empty name of the function")
+        fields["function"] = raw["function"]
     if op == "conv":
         out = raw.get("out_channels")
         fields.update(padding_mode=f.choice("padding_mode", "zeros", PADDING_MODES),
@@ -306,6 +343,7 @@ def _parse_node(raw: Any, index: int, dims: int, source: str, known_pools: Mappi
                       indices=raw["indices"])
     if op == "upsample":
         fields["scale_factor"] = f.per_axis("scale_factor", None, 1)
+        fields["mode"] = f.choice("mode", "nearest", UPSAMPLE_MODES)
     if op == "leaky_relu":
         slope = raw.get("negative_slope", 0.01)
         if isinstance(slope, bool) or not isinstance(slope, int | float):
@@ -319,7 +357,8 @@ def _inputs(f: _Fields, op: str, value: Any) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise f.error("inputs", value, "a list of node ids")
-    needed = {"input": (0, 0), "add": (2, None), "concat": (2, None)}.get(op, (1, 1))
+    needed = {"input": (0, 0), "add": (2, None), "concat": (2, None), "sub": (2, 2),
+              "mul": (2, None)}.get(op, (1, 1))
     low, high = needed
     if len(value) < low or (high is not None and len(value) > high):
         count = f"exactly {low}" if low == high else f"at least {low}"
