@@ -9,6 +9,7 @@ claim renders: without a derivation the section says so and lets the evidence sp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from tokenize import TokenError
 from typing import Any
@@ -40,6 +41,11 @@ DEFAULT_ASSUMPTIONS = (  # the catalogue's conventions, as prose with $...$ math
     "$a_l = a$, $d_l = a^l$.",
 )
 CONVENTIONS_KEY = "conventions"
+
+
+def _subscripted(name: str) -> str:
+    """A size's name as mathematics: trailing digits become a subscript (a0 -> a_{0})."""
+    return re.sub(r"^([A-Za-z]+)(\d+)$", r"\1_{\2}", name)
 
 
 def check_sizes(claim: Claim, sizes: Sequence[int]) -> tuple[int, ...]:
@@ -244,8 +250,8 @@ def claim_section(claim: Claim, result: ClaimResult | None, context: Context,
     derivation = claim.derivation
     if derivation is not None and derivation.instance is not None and derivation.sizes:
         chosen = check_sizes(claim, sizes)
-        named = ", ".join(f"{n} = {v}" for n, v in zip(derivation.sizes.names, chosen,
-                                                      strict=True))
+        named = ", ".join(f"${_subscripted(n)} = {v}$" for n, v in zip(derivation.sizes.names,
+                                                                      chosen, strict=True))
         part = f"A small instance ({named})" if named else "A small instance"
         body = body + context.heading(part, derivation.instance(chosen))
     if result is not None:
