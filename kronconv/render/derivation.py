@@ -123,16 +123,17 @@ def _evidence_detail(evidence: Evidence) -> Latex:
 
 
 def evidence_table(evidence: Sequence[Evidence]) -> Latex:
-    """Row number, engine tier, evidence kind, verdict and detail of every piece of evidence:
-    the one place where each piece is stated (the counterexample part refers to its row)."""
+    """Row number, engine tier / evidence kind / verdict (stacked, so that the words fit their
+    column) and detail of every piece of evidence: the one place where each piece is stated
+    (the counterexample part refers to its row)."""
     if not evidence:
         return tex.paragraph(tex.text("No evidence was produced."))
     column = r">{\raggedright\arraybackslash}p"
-    rows = [[tex.text(index), tex.texttt(e.tier), tex.texttt(e.kind), tex.texttt(e.verdict),
+    rows = [[tex.text(index), tex.join((tex.texttt(e.tier), tex.texttt(e.kind),
+                                        tex.texttt(e.verdict)), tex.raw(r"\newline ")),
              _evidence_detail(e)] for index, e in enumerate(evidence, 1)]
-    header = [tex.bold(tex.text(name)) for name in ("", "tier", "kind", "verdict", "detail")]
-    return tex.table(header, rows, f"r{column}{{0.1\\linewidth}}{column}{{0.17\\linewidth}}"
-                     f"{column}{{0.1\\linewidth}}{column}{{0.49\\linewidth}}")
+    header = [tex.bold(tex.text(name)) for name in ("", "tier, kind, verdict", "detail")]
+    return tex.table(header, rows, f"r{column}{{0.2\\linewidth}}{column}{{0.66\\linewidth}}")
 
 
 
