@@ -182,8 +182,8 @@ def jacobian_steps() -> Latex:
     return (prose("The degrees of freedom of a parametrisation $\\theta \\mapsto C(\\theta)$ "
                       "are the generic rank of its Jacobian $J = \\partial C / \\partial "
                       "(K_0, \\dots, K_L)$; the column for tap $\\tau$ of layer $l$ is the "
-                      "composite of the other layers shifted by $d_l \\tau$.") +
-            prose("Upper bound (Euler): $C$ is linear in each $K_l$, so $\\sum_\\tau "
+                      "composite of the other layers shifted by $d_l \\tau$.",
+                  "Upper bound (Euler): $C$ is linear in each $K_l$, so $\\sum_\\tau "
                       "K_l[\\tau]\\, \\partial C/\\partial K_l[\\tau] = C$ for every $l$, and "
                       "the $L$ scaling vectors $(K_0, 0, \\dots) - (0, \\dots, K_l, \\dots)$ "
                       "lie in the null space of $J$:") +
@@ -249,7 +249,7 @@ def rank1_steps(context: Context) -> Latex:
 
 def rank1_instance(sizes: tuple[int, ...]) -> Latex:
     (a,) = sizes
-    return tex.paragraph(tex.text(f"Factors a = {a}, up to three of them:")) + value_table(
+    return tex.paragraph(prose(f"Factors of size $a = {a}$, up to three of them:")) + value_table(
         DOF_HEADER, _dof_rows(a, 3))
 
 
