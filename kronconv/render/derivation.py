@@ -44,8 +44,12 @@ CONVENTIONS_KEY = "conventions"
 
 
 def _subscripted(name: str) -> str:
-    """A size's name as mathematics: trailing digits become a subscript (a0 -> a_{0})."""
-    return re.sub(r"^([A-Za-z]+)(\d+)$", r"\1_{\2}", name)
+    """A size's name as mathematics: a letter keeps its italic, trailing digits become a
+    subscript (a0 -> a_{0}), a word is upright text (layers -> \\text{layers})."""
+    indexed = re.match(r"^([A-Za-z])(\d*)$", name)
+    if indexed:
+        return indexed.group(1) + (f"_{{{indexed.group(2)}}}" if indexed.group(2) else "")
+    return rf"\text{{{name}}}"
 
 
 def check_sizes(claim: Claim, sizes: Sequence[int]) -> tuple[int, ...]:

@@ -331,7 +331,8 @@ def multichannel_instance(sizes: tuple[int, ...]) -> Latex:
                 f"Against the matrix-product formula (last layer left): "
                 f"{ENGINE.compare(w, right).detail}. Against the reversed order: "
                 f"{ENGINE.compare(w, wrong).detail}. TT ranks at one integer point (seed 1): "
-                f"{', '.join(map(str, tt['ranks']))}, bound {tt['bound']}.")))
+                f"{', '.join(map(str, tt['ranks']))}, bound "
+                f"{', '.join(map(str, tt['bound']))}.")))
 
 
 # -- boundary-handling ---------------------------------------------------------------------------
