@@ -199,10 +199,13 @@ def math(body: MathLike) -> Latex:
 
 
 def display(body: MathLike, *, fit: bool = False) -> Latex:
-    """Unnumbered display; ``fit`` scales the formula to the line width (for wide matrices)."""
+    """Unnumbered display; ``fit`` shrinks the formula to the line width when it is wider (for
+    wide matrices), and never enlarges it."""
     inner = _math_body(body)
     if fit:
-        inner = f"\\resizebox{{\\linewidth}}{{!}}{{$\\displaystyle {inner}$}}"
+        # \width is the formula's natural width: shrink to the line, never enlarge
+        inner = (f"\\resizebox{{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}}{{!}}"
+                 f"{{$\\displaystyle {inner}$}}")
     return Latex(f"\n\\[\n{inner}\n\\]\n")
 
 

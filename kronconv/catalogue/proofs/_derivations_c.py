@@ -166,14 +166,18 @@ def coverage_instance(sizes: tuple[int, ...]) -> Latex:
                                      f"{d1} (2D). The exact coverage mask of output unit 0 (1 = "
                                      "the input position influences it):")),
              array_latex(support.mask.astype(int))]
-    text = (f"{support.holes} holes in the {support.extent[0]}x{support.extent[1]} box; the 1D "
-            f"Minkowski sum {mink.astype(int).tolist()} equals the 1D dependency set: "
+    text = (f"{support.holes} holes in the ${support.extent[0]} \\times {support.extent[1]}$ "
+            f"box; the 1D Minkowski sum of the layers' taps, "
+            f"{''.join(map(str, mink.astype(int).tolist()))} as a mask, equals the 1D dependency "
+            "set: "
             f"{yes(bool((mink == axis.mask).all()))}.")
     if k == 3:
         verdict = grid.hdc_condition([d0, d1])
-        text += (f" HDC as written: $M_2 = {verdict.m2}$, coprime rates: {yes(verdict.coprime)},"
-                 f" passes: {yes(verdict.hdc)}; with $r_1 = 1$: {yes(verdict.hdc_with_r1)}; "
-                 f"dense: {yes(verdict.dense)}.")
+        answer = {True: "yes", False: "no"}  # answers, not failures
+        text += (f" HDC as written: $M_2 = {verdict.m2}$, coprime rates: "
+                 f"{answer[bool(verdict.coprime)]}, passes: {answer[bool(verdict.hdc)]}; with "
+                 f"$r_1 = 1$: {answer[bool(verdict.hdc_with_r1)]}; dense: "
+                 f"{answer[bool(verdict.dense)]}.")
     return tex.join(parts) + tex.paragraph(prose(text))
 
 
