@@ -103,19 +103,29 @@ def check_uses(claims: Sequence[Claim], files: Mapping[str, Path],
                 raise invalid("uses", used, f"the id of a claim declared by the loaded scripts "
                               f"or by the built-in catalogue (used by {item.id!r} in "
                               f"{files.get(item.id, '?')}; `kronconv derive --list` lists them)")
-    graph = {c.id: [u for u in c.uses if u in loaded] for c in claims}
+    cycle = _find_cycle({c.id: [u for u in c.uses if u in loaded] for c in claims})
+    if cycle:
+        raise invalid("uses", " -> ".join(cycle), "an acyclic graph: a claim cannot rely on "
+                      "itself through the claims it uses")
+
+
+def _find_cycle(graph: Mapping[str, list[str]]) -> list[str]:
+    """A cycle of the graph as a closed path of nodes, or [] (depth-first, each node once)."""
+    state: dict[str, str] = {}  # "open" while on the current path, then "done"
+
+    def visit(path: list[str]) -> list[str]:
+        state[path[-1]] = "open"
+        for nxt in graph.get(path[-1], ()):
+            if state.get(nxt) == "open":
+                return [*path[path.index(nxt):], nxt]
+            found = [] if nxt in state else visit([*path, nxt])
+            if found:
+                return found
+        state[path[-1]] = "done"
+        return []
+
     for start in graph:
-        cycle = _cycle_from(start, graph, [])
-        if cycle:
-            raise invalid("uses", " -> ".join(cycle), "an acyclic graph: a claim cannot rely "
-                          "on itself through the claims it uses")
-
-
-def _cycle_from(node: str, graph: Mapping[str, list[str]], path: list[str]) -> list[str]:
-    if node in path:
-        return [*path[path.index(node):], node]
-    for nxt in graph.get(node, ()):
-        found = _cycle_from(nxt, graph, [*path, node])
+        found = [] if start in state else visit([start])
         if found:
             return found
     return []
