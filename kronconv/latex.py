@@ -23,12 +23,12 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
-
-import numpy as np
-import sympy
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from kronconv.errors import KronconvError
+
+if TYPE_CHECKING:  # SymPy and NumPy load when a formula is printed, not on import
+    import sympy
 
 
 @dataclass(frozen=True)
@@ -199,10 +199,13 @@ def math(body: MathLike) -> Latex:
 
 
 def display(body: MathLike, *, fit: bool = False) -> Latex:
-    """Unnumbered display; ``fit`` scales the formula to the line width (for wide matrices)."""
+    """Unnumbered display; ``fit`` shrinks the formula to the line width when it is wider (for
+    wide matrices), and never enlarges it."""
     inner = _math_body(body)
     if fit:
-        inner = f"\\resizebox{{\\linewidth}}{{!}}{{$\\displaystyle {inner}$}}"
+        # \width is the formula's natural width: shrink to the line, never enlarge
+        inner = (f"\\resizebox{{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}}{{!}}"
+                 f"{{$\\displaystyle {inner}$}}")
     return Latex(f"\n\\[\n{inner}\n\\]\n")
 
 
@@ -245,6 +248,8 @@ def _symbol_names(expr: sympy.Basic) -> dict[sympy.Symbol, str]:
 
 def sympy_latex(expr: Any) -> Latex:
     """Any SymPy object (or polynomial-ring element) printed by :func:`sympy.latex`."""
+    import sympy
+
     if hasattr(expr, "as_expr") and not isinstance(expr, sympy.Basic):
         expr = expr.as_expr()
     expr = sympy.sympify(expr)
@@ -253,6 +258,9 @@ def sympy_latex(expr: Any) -> Latex:
 
 def as_sympy_matrix(array: Any) -> sympy.Matrix:
     """A 1-D (as one row) or 2-D array of numbers, SymPy objects or ring elements."""
+    import numpy as np
+    import sympy
+
     values = np.asarray(array, dtype=object)
     if values.ndim == 1:
         values = values.reshape(1, -1)

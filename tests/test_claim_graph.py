@@ -175,3 +175,13 @@ def test_render_draws_svg_and_pdf(catalogue: list[Claim]) -> None:
     assert graph.render(source, "pdf").startswith(b"%PDF")
     with pytest.raises(KronconvError, match="dot failed"):
         graph.render("digraph { this is not dot", "svg")
+
+
+def test_docs_claims_md_lists_exactly_the_catalogue(catalogue: list[Claim]) -> None:
+    """docs/claims.md describes every catalogue claim once, with its group and expected outcome."""
+    text = (ROOT / "docs" / "claims.md").read_text()
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \|.*\| (confirmed|qualified|refuted) \|$", text, re.M)
+    assert sorted(rows) == sorted((c.id, c.expected) for c in catalogue)
+    for item in catalogue:
+        section = text[text.index(f"## Group {item.group}:"):]
+        assert f"| `{item.id}` |" in section.split("\n## ")[0]

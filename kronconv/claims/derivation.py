@@ -39,8 +39,9 @@ class Context:
         return name
 
     def heading(self, title: str, body: Latex) -> Latex:
-        """A part of the claim's section, one level below it."""
-        return tex.section(tex.text(title), body, level=min(self.level + 1, 4))
+        """A part of the claim's section, one level below it (``$...$`` in the title is
+        mathematics)."""
+        return tex.section(tex.prose(title), body, level=min(self.level + 1, 4))
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,11 @@ def script_files(paths: Sequence[str | Path]) -> list[Path]:
 
 def load_claims(paths: Sequence[str | Path]) -> list[Claim]:
     """Import each proof script and collect the claims it declares (ids must be unique)."""
+    return _load_claims(paths, external=catalogue_ids)
+
+
+def _load_claims(paths: Sequence[str | Path],
+                 external: Callable[[], frozenset[str]]) -> list[Claim]:
     claims: list[Claim] = []
     seen: dict[str, Path] = {}
     for file in script_files(paths):
@@ -99,32 +104,44 @@ def load_claims(paths: Sequence[str | Path]) -> list[Claim]:
                               f"a unique id (also declared in {seen[declaration.id]})")
             seen[declaration.id] = file
             claims.append(declaration.freeze())
-    check_uses(claims, seen)
+    check_uses(claims, seen, external)
     return claims
 
 
-def check_uses(claims: Sequence[Claim], files: Mapping[str, Path]) -> None:
-    """Every used id is a loaded claim or a catalogue claim, and no claim relies on itself."""
+def check_uses(claims: Sequence[Claim], files: Mapping[str, Path],
+               external: Callable[[], frozenset[str]]) -> None:
+    """Every used id is a loaded claim or one of the ``external()`` ids (the catalogue's, asked
+    for only when needed), and no claim relies on itself."""
     loaded = {c.id for c in claims}
     for item in claims:
         for used in item.uses:
-            if used not in loaded and used not in catalogue_ids():
+            if used not in loaded and used not in external():
                 raise invalid("uses", used, f"the id of a claim declared by the loaded scripts "
                               f"or by the built-in catalogue (used by {item.id!r} in "
                               f"{files.get(item.id, '?')}; `kronconv derive --list` lists them)")
-    graph = {c.id: [u for u in c.uses if u in loaded] for c in claims}
+    cycle = _find_cycle({c.id: [u for u in c.uses if u in loaded] for c in claims})
+    if cycle:
+        raise invalid("uses", " -> ".join(cycle), "an acyclic graph: a claim cannot rely on "
+                      "itself through the claims it uses")
+
+
+def _find_cycle(graph: Mapping[str, list[str]]) -> list[str]:
+    """A cycle of the graph as a closed path of nodes, or [] (depth-first, each node once)."""
+    state: dict[str, str] = {}  # "open" while on the current path, then "done"
+
+    def visit(path: list[str]) -> list[str]:
+        state[path[-1]] = "open"
+        for nxt in graph.get(path[-1], ()):
+            if state.get(nxt) == "open":
+                return [*path[path.index(nxt):], nxt]
+            found = [] if nxt in state else visit([*path, nxt])
+            if found:
+                return found
+        state[path[-1]] = "done"
+        return []
+
     for start in graph:
-        cycle = _cycle_from(start, graph, [])
-        if cycle:
-            raise invalid("uses", " -> ".join(cycle), "an acyclic graph: a claim cannot rely "
-                          "on itself through the claims it uses")
-
-
-def _cycle_from(node: str, graph: Mapping[str, list[str]], path: list[str]) -> list[str]:
-    if node in path:
-        return [*path[path.index(node):], node]
-    for nxt in graph.get(node, ()):
-        found = _cycle_from(nxt, graph, [*path, node])
+        found = [] if start in state else visit([start])
         if found:
             return found
     return []
@@ -135,7 +152,7 @@ def catalogue_ids() -> frozenset[str]:
     """The ids the built-in catalogue declares (its scripts are loaded once, when needed)."""
     from kronconv.catalogue import PROOFS  # package data: the scripts, loaded like any user's
 
-    return frozenset(c.id for c in load_claims([PROOFS]))
+    return frozenset(c.id for c in _load_claims([PROOFS], external=frozenset))
 
 
 def _exec_file(file: Path, name: str, what: str) -> ModuleType:

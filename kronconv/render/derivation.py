@@ -9,6 +9,7 @@ claim renders: without a derivation the section says so and lets the evidence sp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from tokenize import TokenError
 from typing import Any
@@ -40,6 +41,15 @@ DEFAULT_ASSUMPTIONS = (  # the catalogue's conventions, as prose with $...$ math
     "$a_l = a$, $d_l = a^l$.",
 )
 CONVENTIONS_KEY = "conventions"
+
+
+def _subscripted(name: str) -> str:
+    """A size's name as mathematics: a letter keeps its italic, trailing digits become a
+    subscript (a0 -> a_{0}), a word is upright text (layers -> \\text{layers})."""
+    indexed = re.match(r"^([A-Za-z])(\d*)$", name)
+    if indexed:
+        return indexed.group(1) + (f"_{{{indexed.group(2)}}}" if indexed.group(2) else "")
+    return rf"\text{{{name}}}"
 
 
 def check_sizes(claim: Claim, sizes: Sequence[int]) -> tuple[int, ...]:
@@ -117,16 +127,17 @@ def _evidence_detail(evidence: Evidence) -> Latex:
 
 
 def evidence_table(evidence: Sequence[Evidence]) -> Latex:
-    """Row number, engine tier, evidence kind, verdict and detail of every piece of evidence:
-    the one place where each piece is stated (the counterexample part refers to its row)."""
+    """Row number, engine tier / evidence kind / verdict (stacked, so that the words fit their
+    column) and detail of every piece of evidence: the one place where each piece is stated
+    (the counterexample part refers to its row)."""
     if not evidence:
         return tex.paragraph(tex.text("No evidence was produced."))
     column = r">{\raggedright\arraybackslash}p"
-    rows = [[tex.text(index), tex.texttt(e.tier), tex.texttt(e.kind), tex.texttt(e.verdict),
+    rows = [[tex.text(index), tex.join((tex.texttt(e.tier), tex.texttt(e.kind),
+                                        tex.texttt(e.verdict)), tex.raw(r"\newline ")),
              _evidence_detail(e)] for index, e in enumerate(evidence, 1)]
-    header = [tex.bold(tex.text(name)) for name in ("", "tier", "kind", "verdict", "detail")]
-    return tex.table(header, rows, f"r{column}{{0.1\\linewidth}}{column}{{0.17\\linewidth}}"
-                     f"{column}{{0.1\\linewidth}}{column}{{0.49\\linewidth}}")
+    header = [tex.bold(tex.text(name)) for name in ("", "tier, kind, verdict", "detail")]
+    return tex.table(header, rows, f"r{column}{{0.2\\linewidth}}{column}{{0.66\\linewidth}}")
 
 
 
@@ -244,8 +255,8 @@ def claim_section(claim: Claim, result: ClaimResult | None, context: Context,
     derivation = claim.derivation
     if derivation is not None and derivation.instance is not None and derivation.sizes:
         chosen = check_sizes(claim, sizes)
-        named = ", ".join(f"{n} = {v}" for n, v in zip(derivation.sizes.names, chosen,
-                                                      strict=True))
+        named = ", ".join(f"${_subscripted(n)} = {v}$" for n, v in zip(derivation.sizes.names,
+                                                                      chosen, strict=True))
         part = f"A small instance ({named})" if named else "A small instance"
         body = body + context.heading(part, derivation.instance(chosen))
     if result is not None:

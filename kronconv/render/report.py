@@ -118,7 +118,7 @@ def report_markdown(results: Sequence[ClaimResult]) -> str:
             lines.append(f"| {e.tier} | {e.kind} | {e.verdict} | "
                          f"{_cell(elide_literals(detail)[0])} | {e.seconds:.3f} |")
         for e in r.evidence:  # counterexample arrays as small tables, not reprs
-            if e.data:
+            if e.data and (e.kind == "counterexample" or e.verdict != "supports"):
                 lines += ["", f"Data of the {e.tier} {e.kind}:", *markdown_data(e.data)]
     return "\n".join(lines) + "\n"
 

@@ -102,18 +102,26 @@ def markdown_table(rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def markdown_data(data: Mapping[str, Any]) -> list[str]:
-    """Evidence data for the Markdown report: arrays as small tables, other values as short
-    inline code."""
+def markdown_data(data: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Evidence data for the Markdown report: arrays as small tables (a 3-D array as one table
+    per slice), mappings entry by entry, other values as short inline code."""
     lines: list[str] = []
     for key, value in data.items():
+        name = f"{prefix}{key}"
         rows = numeric_rows(value)
+        slices = [numeric_rows(v) for v in value] if isinstance(value, (list, tuple)) else []
         if rows is not None:
-            lines += ["", f"`{key}`:", "", *markdown_table(rows)]
-            continue
-        shown, _ = elide_literals(str(value))
-        if len(shown) > TEXT_LIMIT:
-            shown = shown[:TEXT_LIMIT] + " …"
-        lines += ["", f"`{key}`: `{shown.replace('`', chr(39))}`"]
+            lines += ["", f"`{name}`:", "", *markdown_table(rows)]
+        elif slices and all(slices):
+            for index, table in enumerate(slices[:TABLE_LIMIT]):
+                lines += ["", f"`{name}[{index}]`:", "", *markdown_table(table or [])]
+            if len(slices) > TABLE_LIMIT:
+                lines += ["", f"*first {TABLE_LIMIT} of {len(slices)} slices shown.*"]
+        elif isinstance(value, Mapping):
+            lines += markdown_data(value, prefix=f"{name}.")
+        else:
+            shown, _ = elide_literals(str(value))
+            if len(shown) > TEXT_LIMIT:
+                shown = shown[:TEXT_LIMIT] + " …"
+            lines += ["", f"`{name}`: `{shown.replace('`', chr(39))}`"]
     return lines
-

@@ -158,8 +158,8 @@ def general_instance(sizes: tuple[int, ...]) -> Latex:
                                      f"{a1}$, $d_1 = {d1}$. The condition reads $d_1 = {d1} "
                                      f"\\ge \\operatorname{{ext}}(C_0) = {a0}$: predicted "
                                      f"structure {structure.kind}, paddings "
-                                     f"{[p[0] for p in structure.paddings]}. The composite "
-                                     "(symbolic engine):")), array_latex(composite),
+                                     f"{', '.join(str(p[0]) for p in structure.paddings)}. "
+                                     "The composite (symbolic engine):")), array_latex(composite),
              tex.paragraph(tex.text("The layers applied in the other order: "
                                     f"{ENGINE.compare(composite, swapped).detail}."))]
     if structure.kind != "not-kronecker":
@@ -331,7 +331,8 @@ def multichannel_instance(sizes: tuple[int, ...]) -> Latex:
                 f"Against the matrix-product formula (last layer left): "
                 f"{ENGINE.compare(w, right).detail}. Against the reversed order: "
                 f"{ENGINE.compare(w, wrong).detail}. TT ranks at one integer point (seed 1): "
-                f"{', '.join(map(str, tt['ranks']))}, bound {tt['bound']}.")))
+                f"{', '.join(map(str, tt['ranks']))}, bound "
+                f"{', '.join(map(str, tt['bound']))}.")))
 
 
 # -- boundary-handling ---------------------------------------------------------------------------

@@ -166,14 +166,18 @@ def coverage_instance(sizes: tuple[int, ...]) -> Latex:
                                      f"{d1} (2D). The exact coverage mask of output unit 0 (1 = "
                                      "the input position influences it):")),
              array_latex(support.mask.astype(int))]
-    text = (f"{support.holes} holes in the {support.extent[0]}x{support.extent[1]} box; the 1D "
-            f"Minkowski sum {mink.astype(int).tolist()} equals the 1D dependency set: "
+    text = (f"{support.holes} holes in the ${support.extent[0]} \\times {support.extent[1]}$ "
+            f"box; the 1D Minkowski sum of the layers' taps, "
+            f"{''.join(map(str, mink.astype(int).tolist()))} as a mask, equals the 1D dependency "
+            "set: "
             f"{yes(bool((mink == axis.mask).all()))}.")
     if k == 3:
         verdict = grid.hdc_condition([d0, d1])
-        text += (f" HDC as written: $M_2 = {verdict.m2}$, coprime rates: {yes(verdict.coprime)},"
-                 f" passes: {yes(verdict.hdc)}; with $r_1 = 1$: {yes(verdict.hdc_with_r1)}; "
-                 f"dense: {yes(verdict.dense)}.")
+        answer = {True: "yes", False: "no"}  # answers, not failures
+        text += (f" HDC as written: $M_2 = {verdict.m2}$, coprime rates: "
+                 f"{answer[bool(verdict.coprime)]}, passes: {answer[bool(verdict.hdc)]}; with "
+                 f"$r_1 = 1$: {answer[bool(verdict.hdc_with_r1)]}; dense: "
+                 f"{answer[bool(verdict.dense)]}.")
     return tex.join(parts) + tex.paragraph(prose(text))
 
 
@@ -182,8 +186,8 @@ def jacobian_steps() -> Latex:
     return (prose("The degrees of freedom of a parametrisation $\\theta \\mapsto C(\\theta)$ "
                       "are the generic rank of its Jacobian $J = \\partial C / \\partial "
                       "(K_0, \\dots, K_L)$; the column for tap $\\tau$ of layer $l$ is the "
-                      "composite of the other layers shifted by $d_l \\tau$.") +
-            prose("Upper bound (Euler): $C$ is linear in each $K_l$, so $\\sum_\\tau "
+                      "composite of the other layers shifted by $d_l \\tau$.",
+                  "Upper bound (Euler): $C$ is linear in each $K_l$, so $\\sum_\\tau "
                       "K_l[\\tau]\\, \\partial C/\\partial K_l[\\tau] = C$ for every $l$, and "
                       "the $L$ scaling vectors $(K_0, 0, \\dots) - (0, \\dots, K_l, \\dots)$ "
                       "lie in the null space of $J$:") +
@@ -249,7 +253,7 @@ def rank1_steps(context: Context) -> Latex:
 
 def rank1_instance(sizes: tuple[int, ...]) -> Latex:
     (a,) = sizes
-    return tex.paragraph(tex.text(f"Factors a = {a}, up to three of them:")) + value_table(
+    return tex.paragraph(prose(f"Factors of size $a = {a}$, up to three of them:")) + value_table(
         DOF_HEADER, _dof_rows(a, 3))
 
 
