@@ -122,6 +122,9 @@ def conv(node: Node, x: Array, weight: Array, bias: Array | None, backend: Backe
     # 2. Pad once, then a valid correlation per (output, input) channel pair, batch axis kept
     #    as a kernel axis of size 1.
     padded = pad(x, node.padding, node.padding_mode, backend.zero())
+    if padded.dtype != object and weight.dtype != object:
+        out = _conv_by_taps(node, padded, weight)
+        return out if bias is None else out + np.reshape(bias, (1, -1) + (1,) * (x.ndim - 2))
     c_out, c_group = weight.shape[:2]
     per_group = c_out // node.groups
     outputs = []
@@ -139,6 +142,26 @@ def conv(node: Node, x: Array, weight: Array, bias: Array | None, backend: Backe
     full = np.stack(outputs, axis=1)
     # 3. Stride: the full-resolution output subsampled at s i.
     return full[(slice(None), slice(None), *(slice(None, None, s) for s in node.stride))]
+
+
+def _conv_by_taps(node: Node, padded: Array, weight: Array) -> Array:
+    """The same conv for int64 / float64 operands, vectorised over channels: per kernel offset
+    t and group, y[b, o, i] += sum_c W[o, c, t] xpad[b, c, s i + d t] (only the strided
+    positions are computed). Exact for int64: the caller's magnitude bound rules out overflow."""
+    c_out, c_group = weight.shape[:2]
+    per_group = c_out // node.groups
+    out_size = tuple((n - d * (k - 1) - 1) // s + 1 for n, d, k, s in zip(
+        padded.shape[2:], node.dilation, node.kernel_size, node.stride, strict=True))
+    out = np.zeros((padded.shape[0], c_out, *out_size), dtype=np.result_type(padded, weight))
+    for t in _windows(node):
+        window = _window(node, padded, t, out_size)
+        for g in range(node.groups):
+            index: tuple[Any, ...] = (slice(g * per_group, (g + 1) * per_group), slice(None), *t)
+            taps = weight[index]
+            block = window[:, g * c_group:(g + 1) * c_group]
+            out[:, g * per_group:(g + 1) * per_group] += np.moveaxis(
+                np.tensordot(taps, block, axes=([1], [1])), 0, 1)
+    return out
 
 
 def _magnitude(a: Array | None) -> int:
