@@ -5,8 +5,16 @@ from __future__ import annotations
 import argparse
 
 from kronconv.commands.common import int_list, print_json
-from kronconv.equivariance.analysis import METHODS, WEIGHT_MODES, analyze_equivariance
-from kronconv.errors import check_int
+from kronconv.equivariance.analysis import (
+    PROVE_MODES,
+    RECHECK_MODES,
+    WEIGHT_MODES,
+    analyze_equivariance,
+)
+from kronconv.equivariance.consistency import compare_with_consistency
+from kronconv.equivariance.exhaustive import METHODS, exhaustive_equivariance
+from kronconv.equivariance.smt import DEFAULT_RLIMIT
+from kronconv.errors import check_int, invalid
 from kronconv.specs.architecture import load_architecture
 
 
@@ -14,8 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "equivariance", help="exact set of input shifts an architecture is equivariant to",
         description="For an N-sized circular input, every cyclic shift v: respected (f(T_v x) = "
-        "T_u f(x) for every input, proved by z3), or not (a counterexample re-checked by the "
-        "reference engine), or unknown. --weights symbolic asks about every choice of weights "
+        "T_u f(x) for every input), or not (a counterexample), or unknown. The answer comes "
+        "from the shift calculus (rules proved for every size), checked in exact arithmetic "
+        "at N, proved by z3 when small (or with --prove always); shifts come in classes (the "
+        "cosets of the respected group). --weights symbolic asks about every choice of weights "
         "(the architecture); --weights random about one seeded draw (these weights).")
     parser.add_argument("architecture", help="architecture file (.json or .toml)")
     parser.add_argument("--size", type=int_list, required=True,
@@ -24,50 +34,82 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="symbolic: for every choice of weights (default); random: for "
                         "the weights drawn from --seed")
     parser.add_argument("--seed", type=int, default=0, help="seed of random weights and inputs")
+    parser.add_argument("--prove", choices=PROVE_MODES, default="auto",
+                        help="z3 at this size: auto (at most 256 input entries), always, never")
+    parser.add_argument("--rlimit", type=int, default=DEFAULT_RLIMIT,
+                        help="z3 resource limit per query (solver steps, the same on every "
+                        "machine; too small gives 'inconclusive', never a finding)")
+    parser.add_argument("--recheck", choices=RECHECK_MODES, default="auto",
+                        help="re-check counterexamples with the naive reference engine: auto "
+                        "(up to 64x64, 32 of them), all, none")
+    parser.add_argument("--exhaustive", action="store_true",
+                        help="decide every shift one by one without the calculus (small sizes)")
     parser.add_argument("--method", choices=METHODS, default="generators",
-                        help="prove a generating set of the shift group (default) or each shift")
-    parser.add_argument("--timeout", type=float, default=60.0, help="z3 time limit per query (s)")
+                        help="with --exhaustive: prove a generating set (default) or each shift")
+    parser.add_argument("--consistency", type=int, default=0, metavar="COUNT",
+                        help="also measure the sampled shift consistency on COUNT random "
+                        "shifts, printed beside the exact answer")
+    parser.add_argument("--timeout", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     check_int("--seed", args.seed, minimum=0)
+    check_int("--rlimit", args.rlimit, minimum=1)
+    check_int("--consistency", args.consistency, minimum=0)
+    if args.timeout is not None:
+        raise invalid("--timeout", args.timeout, "--rlimit N instead: z3 is bounded by "
+                      "resource units (the same verdict on every machine), not seconds")
     arch = load_architecture(args.architecture)
     size = args.size[0] if len(args.size) == 1 else args.size
-    result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,
-                                  method=args.method, timeout=args.timeout,
-                                  name=args.architecture)
+    if args.exhaustive:
+        result = exhaustive_equivariance(arch, size, weights=args.weights, seed=args.seed,
+                                         method=args.method, rlimit=args.rlimit,
+                                         name=args.architecture)
+    else:
+        result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,
+                                      prove=args.prove, rlimit=args.rlimit,
+                                      recheck_mode=args.recheck, name=args.architecture)
     data = result.to_json()
+    side = compare_with_consistency(arch, result, count=args.consistency, seed=args.seed) \
+        if args.consistency else None
+    if side is not None:
+        data["consistency"] = side.to_json()
     if args.json:
         print_json(data)
         return 0
     print(f"{args.architecture}: input {data['size']} -> output {data['output_size']} "
           f"(circular shifts)")
     print(f"  question: {data['question_text']}")
-    gens = ", ".join(str(g["shift"]) for g in data["proof"]["generators"])
-    how = f"proof: z3 unsat for the generators {gens}" if gens else "only the zero shift"
-    print(f"  respected: {data['respected_count']} of {data['total_shifts']} shifts ({how})")
-    shown = data["equivariant_shifts"][:32]
-    print("    " + ", ".join(f"{s['shift']}->{s['output_shift']}" for s in shown)
-          + (" ..." if len(data["equivariant_shifts"]) > len(shown) else ""))
+    gens = ", ".join(f"{g['shift']}->{g['output_shift']}" for g in data["generators"])
+    print(f"  respected: {data['respected_count']} of {data['total_shifts']} shifts "
+          f"(generators {gens or 'none: only the zero shift'}; method {data['method']})")
+    for verdict in data["unknown"] + [v for v in _respected_classes(result)]:
+        print(f"    {verdict['shift']}: {verdict['evidence']}")
     print(f"  total stride {data['total_stride']}: respected set "
           + ("equals" if data["matches_total_stride_rule"] else "differs from")
           + " the multiples of the total stride")
     refuted = data["not_equivariant"]
-    print(f"  not respected: {len(refuted)} shifts, each with a counterexample re-checked by "
-          "the reference engine")
+    members = sum(v.get("class", {}).get("members", 1) for v in refuted)
+    print(f"  not respected: {members} shifts ({len(refuted)} classes), each class with a "
+          "counterexample")
     if refuted:
-        first = refuted[0]["counterexample"]
-        print(f"    e.g. shift {first['shift']}: input {_short(first['input'])}; f(x) and "
-              "f(T_v x) differ for every output shift")
+        first = refuted[0]
+        print(f"    e.g. shift {first['shift']}: {first['evidence']}")
     if data["unknown"]:
-        print(f"  unknown: {len(data['unknown'])} shifts: "
+        print(f"  unknown: {len(data['unknown'])} shifts or classes: "
               + ", ".join(str(u["shift"]) for u in data["unknown"][:16]))
+    if side is not None:
+        print(f"  exact: {side.respected} of {side.total} shifts respected "
+              f"({side.exact_fraction:.4f}); sampled consistency on {side.sampled.count} random "
+              f"shifts: exact {side.sampled.exact_consistency:.4f}, positions "
+              f"{side.sampled.position_consistency:.4f}")
     print(f"  ({data['seconds']:.2f} s)")
     return 0
 
 
-def _short(nested: object) -> str:
-    text = str(nested)
-    return text if len(text) <= 80 else text[:77] + "..."
+def _respected_classes(result: object) -> list[dict]:
+    verdicts = getattr(result, "verdicts", ())
+    return [v.to_json() for v in verdicts if v.status == "respected" and v.period is not None]
+
