@@ -26,7 +26,7 @@ Method (the answer comes from the calculus; the rest backs it or refutes it):
    others are exact counterexamples of the fast engine, labelled as not re-checked). A class is
    respected exactly when its representative is (H is a group), so one counterexample refutes
    the whole class. Its agreement region (zero padding) is where f(T_v x) = T_u f(x) on
-   every sample (the random inputs, and every impulse when C N^d <= IMPULSE_SIZE) for the
+   every sample (the random inputs, and every impulse when that is cheap) for the
    natural u = v M / N: certain outside; inside proved by z3 with ``prove="always"``, else
    sampled.
 
@@ -71,7 +71,8 @@ WEIGHT_MODES = ("symbolic", "random")
 PROVE_MODES = ("auto", "always", "never")
 RECHECK_MODES = ("auto", "all", "none")
 PROVE_SIZE = 256  # "auto": z3 when C N^d is at most this (16 x 16, one channel)
-IMPULSE_SIZE = 1024  # impulses tried as counterexamples when C N^d is at most this
+IMPULSE_SIZE = 1024  # impulses tried (regions, counterexamples) when C N^d is at most this
+IMPULSE_WORK = 200_000_000  # ... and their evaluations take at most this many multiply-adds
 RECHECK_WORK = 1_000_000  # "auto": reference evaluations while their multiply-adds fit (~1 s)
 BATCH = 16  # inputs evaluated at once
 INPUT_RANGE = 5  # random inputs are integers in [-5, 5]
@@ -91,9 +92,10 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
                          weights: str = "symbolic", seed: int = 0,
                          given: Weights | None = None, prove: str = "auto",
                          rlimit: int = DEFAULT_RLIMIT, draws: int = 3, recheck_mode: str = "auto",
-                         name: str = "") -> EquivarianceResult:
+                         regions: bool = True, name: str = "") -> EquivarianceResult:
     """Every cyclic shift of a ``size`` input, by class: respected, not (counterexample) or
-    unknown (module doc); ``weights`` picks the question, ``given`` fixes explicit weights."""
+    unknown (module doc); ``weights`` picks the question, ``given`` fixes explicit weights;
+    ``regions=False`` skips the agreement regions (and the impulses they need when small)."""
     start = time.perf_counter()
     check_choice("weights", weights, WEIGHT_MODES)
     check_choice("prove", prove, PROVE_MODES)
@@ -122,7 +124,7 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
     # 4. Every other class: a counterexample, or (these weights) a proof, or unknown.
     budget = _recheck_budget(recheck_mode, arch, node_sizes(arch, n))
     verdicts += _other_classes(arch, group, samples, backend, proof_weights, small, rlimit,
-                               prove == "always", budget, mode)
+                               prove == "always", budget, mode, regions)
     respected = _respected(group, verdicts)
     checks = {"calculus": describe(group),
               "rules": "each op's rule proved for a symbolic size (kronconv.equivariance.lemmas)",
@@ -233,7 +235,8 @@ def _work(arch: Architecture, sizes: dict[str, Shift]) -> int:
 
 def _other_classes(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sample],
                    backend: Backend, proof_weights: Weights | None, small: bool, rlimit: int,
-                   prove_regions: bool, budget: int, mode: str) -> list[ShiftVerdict]:
+                   prove_regions: bool, budget: int, mode: str,
+                   with_regions: bool) -> list[ShiftVerdict]:
     reps = [v for v in group.classes() if any(v)]
     members = group.order
     axes = tuple(range(1, 1 + arch.dims))
@@ -242,7 +245,7 @@ def _other_classes(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sam
     found: dict[Shift, Counterexample] = {}
     matched: dict[Shift, set[Shift] | None] = {v: None for v in reps}
     regions: dict[Shift, np.ndarray] = {}
-    impulses = _impulse_responses(arch, samples, backend)
+    impulses = _impulse_responses(arch, samples, backend) if with_regions else None
     for k, sample in enumerate(samples):
         todo = [v for v in reps if v not in found]
         for v, z in zip(todo, _shifted_outputs(arch, sample, todo, backend), strict=True):
@@ -252,7 +255,8 @@ def _other_classes(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sam
                 agree &= close(_impulses_shifted(impulses[k], sample.x.shape, v),
                                np.roll(impulses[k], u, axis=tuple(a + 1 for a in axes)),
                                exact).all(axis=(0, 1))
-            regions[v] = agree if v not in regions else regions[v] & agree
+            if with_regions:
+                regions[v] = agree if v not in regions else regions[v] & agree
             us = set(matching_shifts(sample.y, z, exact))
             if not us:
                 found[v] = Counterexample(v, sample.x, sample.y, z,
@@ -264,6 +268,8 @@ def _other_classes(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sam
     # More inputs for the classes not yet refuted: impulses (small sizes), random inputs.
     for v in reps:
         if v not in found:
+            if impulses is None:
+                impulses = _impulse_responses(arch, samples, backend)
             cx = _more_tries(arch, v, samples, backend, group, impulses)
             if cx is not None:
                 found[v] = cx
@@ -310,10 +316,12 @@ def _other_classes(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sam
 
 def _impulse_responses(arch: Architecture, samples: Sequence[_Sample],
                        backend: Backend) -> list[np.ndarray] | None:
-    """f(e_p) for every impulse p (C N^d of them), per sample, when C N^d <= IMPULSE_SIZE."""
+    """f(e_p) for every impulse p (C N^d of them), per sample, when C N^d <= IMPULSE_SIZE and
+    the evaluations fit in IMPULSE_WORK."""
     shape = samples[0].x.shape if samples else ()
     count = math.prod(shape)
-    if not samples or count > IMPULSE_SIZE:
+    if not samples or count > IMPULSE_SIZE or \
+            count * len(samples) * _work(arch, node_sizes(arch, shape[1:])) > IMPULSE_WORK:
         return None
     eye = np.eye(count, dtype=np.int64).reshape(count, *shape)
     return [np.concatenate(list(_batched(arch, s.weights, eye, backend))) for s in samples]

@@ -20,8 +20,10 @@ definitions unless said otherwise; index notation per axis, window offsets t in 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from itertools import product
 from typing import Any
 
@@ -29,7 +31,7 @@ import numpy as np
 
 from kronconv.engines.conv import dilated_correlate
 from kronconv.errors import invalid
-from kronconv.semantics.backends import Array, Backend, to_object
+from kronconv.semantics.backends import INT64_SAFE, Array, Backend, to_object
 from kronconv.semantics.shapes import node_sizes
 from kronconv.semantics.weights import Weights
 from kronconv.specs.architecture import Architecture, Node
@@ -117,6 +119,14 @@ def conv(node: Node, x: Array, weight: Array, bias: Array | None, backend: Backe
     bound = _magnitude(x) * _magnitude(weight) * int(np.prod(weight.shape[1:])) \
         + (_magnitude(bias) if bias is not None else 0)
     x = backend.guard(x, bound)
+    scale = _common_denominator(x) if weight.dtype == np.int64 else None
+    if scale is not None:  # rationals: the integer conv of scale x, divided by scale (linear)
+        scaled = np.frompyfunc(lambda v: int(v * scale), 1, 1)(x)
+        if max(abs(v) for v in scaled.flat) < INT64_SAFE:
+            scaled = scaled.astype(np.int64)  # the recursive call guards the sums again
+        shifted = None if bias is None else np.asarray(bias, dtype=object) * scale
+        out = conv(node, scaled, weight, shifted, backend)
+        return to_object(out) * Fraction(1, scale)
     if x.dtype == object or weight.dtype == object:
         x, weight = to_object(x), to_object(weight)
     # 2. Pad once, then a valid correlation per (output, input) channel pair, batch axis kept
@@ -162,6 +172,17 @@ def _conv_by_taps(node: Node, padded: Array, weight: Array) -> Array:
             out[:, g * per_group:(g + 1) * per_group] += np.moveaxis(
                 np.tensordot(taps, block, axes=([1], [1])), 0, 1)
     return out
+
+
+def _common_denominator(x: Array) -> int | None:
+    """The lcm of the denominators when x holds Python ints and Fractions, some not integers
+    (else None: int64, floats, z3 terms)."""
+    if x.dtype != object or x.size == 0:
+        return None
+    if not all(isinstance(v, int | Fraction) for v in x.flat):
+        return None
+    scale = math.lcm(*(v.denominator for v in x.flat if isinstance(v, Fraction)))
+    return scale if scale > 1 else None
 
 
 def _magnitude(a: Array | None) -> int:
