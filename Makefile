@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_identity.py
 	$(PY) benchmarks/bench_coverage.py
 	$(PY) benchmarks/bench_startup.py
+	$(PY) benchmarks/bench_equivariance.py
 
 clean:
 	rm -rf $(VENV) $(REPORTS) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

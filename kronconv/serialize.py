@@ -251,12 +251,24 @@ SHIFT_CONVENTION = ("(T_v x)[i] = x[i - v] cyclically (numpy.roll); respected: f
                     "T_u f(x) for every input x")
 
 
-@prints("kronconv.equivariance.analysis.Counterexample")
+LISTED_SHIFTS = 65536  # the JSON lists every respected shift up to this many
+LARGE_INPUT = 4096  # a counterexample with a larger input is given by shape and digest
+
+
+@prints("kronconv.equivariance.results.Counterexample")
 def _shift_counterexample(c: Any) -> dict[str, Any]:
-    out = {"shift": list(c.shift), "input": to_json(c.input), "output": to_json(c.output),
-           "shifted_output": to_json(c.shifted_output), "weights_seed": c.weights_seed,
-           "rechecked_by": c.rechecked_by,
-           "differs": "f(T_v x) equals T_u f(x) for no output shift u"}
+    from kronconv.equivariance.results import digest
+
+    large = c.input.size > LARGE_INPUT
+    out: dict[str, Any] = {
+        "shift": list(c.shift), "weights_seed": c.weights_seed,
+        "rechecked_by": c.rechecked_by or "not re-checked (exact int64/rational engine)",
+        "differs": "f(T_v x) equals T_u f(x) for no output shift u"}
+    if large:
+        out.update(input_shape=list(c.input.shape), input_sha256=digest(c.input))
+        return out
+    out.update(input=to_json(c.input), output=to_json(c.output),
+               shifted_output=to_json(c.shifted_output))
     if c.expected_output is not None:
         out["expected_output"] = to_json(c.expected_output)
     if c.weights is not None:
@@ -264,17 +276,22 @@ def _shift_counterexample(c: Any) -> dict[str, Any]:
     return out
 
 
-@prints("kronconv.equivariance.analysis.ShiftVerdict")
+@prints("kronconv.equivariance.results.ShiftVerdict")
 def _shift_verdict(v: Any) -> dict[str, Any]:
-    from kronconv.equivariance.analysis import region_json
+    from kronconv.equivariance.results import region_json
 
     out: dict[str, Any] = {"shift": list(v.shift), "status": v.status, "evidence": v.evidence}
+    if v.period is not None:
+        out["class"] = {"representative": list(v.shift), "period": list(v.period),
+                        "members": v.members,
+                        "meaning": "every v with v = representative mod period per axis"}
     if v.output_shift is not None:
         out["output_shift"] = list(v.output_shift)
     if v.counterexample is not None:
         out["counterexample"] = to_json(v.counterexample)
     if v.region is not None:
-        out["agreement_region"] = region_json(v.region)
+        out["agreement_region"] = {**region_json(v.region),
+                                   "output_shift": list(v.region_shift or ())}
     return out
 
 
@@ -282,26 +299,35 @@ def _pairs(pairs: Any) -> list[dict[str, list[int]]]:
     return [{"shift": list(v), "output_shift": list(u)} for v, u in pairs]
 
 
-@prints("kronconv.equivariance.analysis.EquivarianceResult")
+@prints("kronconv.equivariance.results.EquivarianceResult")
 def _equivariance(r: Any) -> dict[str, Any]:
-    respected = r.respected
+    listed = len(r.respected) <= LISTED_SHIFTS
     return {
         "architecture": r.name, "size": list(r.size), "output_size": list(r.output_size),
         "question": r.question, "question_text": r.question_text, "weights": r.weights,
-        "seed": r.seed, "shift_convention": SHIFT_CONVENTION,
-        "equivariant_shifts": _pairs(sorted(respected.items())),
-        "respected_count": len(respected), "total_shifts": math.prod(r.size),
+        "seed": r.seed, "method": r.method, "shift_convention": SHIFT_CONVENTION,
+        "equivariant_shifts": _pairs(sorted(r.respected.items())) if listed else
+        f"not listed: more than {LISTED_SHIFTS} (see the generators)",
+        "respected_count": len(r.respected), "total_shifts": math.prod(r.size),
         "total_stride": list(r.total_stride),
-        "matches_total_stride_rule": set(respected) == r.rule_shifts(),
+        "matches_total_stride_rule": r.matches_total_stride_rule(),
         "not_equivariant": [to_json(v) for v in r.with_status("not-respected")],
         "unknown": [to_json(v) for v in r.with_status("unknown")],
-        "proof": {"kind": "z3 unsat of the negation for each generator; the respected "
-                          "(v, u) pairs form a group, so the generated group is proved",
+        "generators": _pairs(r.generators),
+        "proof": {"kind": "z3 unsat of the negation for each generator at this size; the "
+                          "respected (v, u) pairs form a group, so the generated group is "
+                          "proved",
                   "generators": _pairs(r.generators),
-                  "queries": [{"name": q.name, "status": q.status,
+                  "queries": [{"name": q.name, "status": q.status, "reason": q.reason,
                                "seconds": rounded(q.seconds, 3)} for q in r.proofs]},
-        "notes": list(r.notes), "seconds": rounded(r.seconds, 3),
+        "checks": to_json(r.checks), "notes": list(r.notes), "seconds": rounded(r.seconds, 3),
     }
+
+
+@prints("kronconv.equivariance.consistency.SideBySide")
+def _side_by_side(r: Any) -> dict[str, Any]:
+    return {"exact": {"respected": r.respected, "of": r.total, "fraction": r.exact_fraction},
+            "sampled": to_json(r.sampled)}
 
 
 # -- sweep -------------------------------------------------------------------------------------

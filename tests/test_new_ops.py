@@ -21,6 +21,7 @@ from kronconv.receptive_field.dependency import dependency_set, naive_dependency
 from kronconv.receptive_field.layers import layer_table
 from kronconv.receptive_field.recursion import closed_forms, receptive_field
 from kronconv.semantics import evaluate, get_backend, random_weights, reference_evaluate
+from kronconv.serialize import to_json
 
 evaluate_module = importlib.import_module("kronconv.semantics.evaluate")  # (not the function)
 
@@ -136,7 +137,7 @@ def test_layer_table_rows() -> None:
     assert rows["a"].output_shape == (1, 12) and rows["a"].parameters == 4
     assert rows["b"].receptive_field == (5,) and rows["b"].effective_padding == (2,)
     assert rows["m"].alignment == "aligned" and rows["a"].alignment is None
-    assert rows["m"].to_json()["output_shape"] == [1, 12]
+    assert to_json(rows["m"])["output_shape"] == [1, 12]
     with pytest.raises(InvalidParameterError, match="input-shape"):
         layer_table(arch, (1, 3, 12))
 

@@ -37,7 +37,7 @@ from torch_checks import gradient_support, shift_refuted, shift_respected
 
 from kronconv import parse_architecture
 from kronconv.cli import main
-from kronconv.equivariance.analysis import derived_shifts
+from kronconv.equivariance.shifts import derived_shifts
 from kronconv.receptive_field.dependency import dependency_set
 from kronconv.receptive_field.recursion import closed_forms, receptive_field
 from kronconv.receptive_field.report import rf_report

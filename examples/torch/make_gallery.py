@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from kronconv.equivariance.analysis import derived_shifts
+from kronconv.equivariance.shifts import derived_shifts
 from kronconv.receptive_field.recursion import closed_forms
 from kronconv.receptive_field.report import rf_report
 from kronconv.specs.architecture import Architecture

@@ -1,4 +1,5 @@
-"""``kronconv equivariance ARCH --size N``: which cyclic shifts an architecture respects."""
+"""``kronconv equivariance ARCH|--example NAME|--torch FILE.py:FACTORY --size N``: which cyclic
+shifts an architecture respects."""
 
 from __future__ import annotations
 
@@ -7,23 +8,28 @@ import math
 
 from kronconv.commands.common import example_or_file, int_list, print_json
 from kronconv.commands.rf import add_torch_arguments, torch_architecture
-from kronconv.engines.smt import RLIMIT
 from kronconv.equivariance.analysis import (
-    METHODS,
+    PROVE_MODES,
+    RECHECK_MODES,
     WEIGHT_MODES,
-    EquivarianceResult,
     analyze_equivariance,
 )
+from kronconv.equivariance.consistency import SideBySide, compare_with_consistency
+from kronconv.equivariance.exhaustive import METHODS, exhaustive_equivariance
+from kronconv.equivariance.results import EquivarianceResult
+from kronconv.equivariance.smt import DEFAULT_RLIMIT
 from kronconv.errors import check_int, invalid
 from kronconv.serialize import to_json
-from kronconv.specs.architecture import load_architecture
+from kronconv.specs.architecture import Architecture, load_architecture
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "For an N-sized circular input, every cyclic shift v: respected (f(T_v x) = T_u f(x) "
-        "for every input, proved by z3), or not (a counterexample re-checked by the reference "
-        "engine), or unknown. --weights symbolic asks about every choice of weights (the "
+        "for every input), or not (a counterexample), or unknown. The answer comes from the "
+        "shift calculus (rules proved for every size), checked in exact arithmetic at N, proved "
+        "by z3 when small (or with --prove always); shifts come in classes (the cosets of the "
+        "respected group). --weights symbolic asks about every choice of weights (the "
         "architecture); --weights random about one seeded draw (these weights).")
     parser.epilog = "example: kronconv equivariance --example segnet16 --size 8"
     parser.add_argument("architecture", nargs="?", metavar="ARCH",
@@ -38,70 +44,101 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="symbolic: for every choice of weights (default); random: for "
                         "the weights drawn from --seed")
     parser.add_argument("--seed", type=int, default=0, help="seed of random weights and inputs")
+    parser.add_argument("--prove", choices=PROVE_MODES, default="auto",
+                        help="z3 at this size: auto (at most 256 input entries), always, never")
+    parser.add_argument("--rlimit", type=int, default=DEFAULT_RLIMIT,
+                        help="z3 resource limit per query (solver steps, the same on every "
+                        "machine; too small gives 'inconclusive', never a finding)")
+    parser.add_argument("--recheck", choices=RECHECK_MODES, default="auto",
+                        help="re-check counterexamples with the naive reference engine: auto "
+                        "(up to 64x64, 32 of them), all, none")
+    parser.add_argument("--exhaustive", action="store_true",
+                        help="decide every shift one by one without the calculus (small sizes)")
     parser.add_argument("--method", choices=METHODS, default="generators",
-                        help="prove a generating set of the shift group (default) or each shift")
-    parser.add_argument("--rlimit", type=int, default=RLIMIT,
-                        help="z3 resource limit per query (solver steps, not seconds)")
+                        help="with --exhaustive: prove a generating set (default) or each shift")
+    parser.add_argument("--consistency", type=int, default=0, metavar="COUNT",
+                        help="also measure the sampled shift consistency on COUNT random "
+                        "shifts, printed beside the exact answer")
+    parser.add_argument("--timeout", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(run=run)
 
 
-def describe(result: EquivarianceResult) -> list[str]:
-    """The human-readable lines of a result."""
-    respected = sorted(result.respected.items())
-    lines = [f"{result.name}: input {list(result.size)} -> output {list(result.output_size)} "
-             "(circular shifts)", f"  question: {result.question_text}"]
-    gens = ", ".join(str(list(v)) for v, _ in result.generators)
-    how = f"proof: z3 unsat for the generators {gens}" if gens else "only the zero shift"
-    lines.append(f"  respected: {len(respected)} of {math.prod(result.size)} shifts ({how})")
-    lines.append("    " + ", ".join(f"{list(v)}->{list(u)}" for v, u in respected[:32])
-                 + (" ..." if len(respected) > 32 else ""))
-    rule = "equals" if set(result.respected) == result.rule_shifts() else "differs from"
-    lines.append(f"  total stride {list(result.total_stride)}: respected set {rule} the "
-                 "multiples of the total stride")
-    refuted = result.with_status("not-respected")
-    lines.append(f"  not respected: {len(refuted)} shifts, each with a counterexample "
-                 "re-checked by the reference engine")
-    first = next((v.counterexample for v in refuted if v.counterexample is not None), None)
-    if first is not None:
-        lines.append(f"    e.g. shift {list(first.shift)}: input {_short(to_json(first.input))};"
-                     " f(x) and f(T_v x) differ for every output shift")
-    unknown = result.with_status("unknown")
-    if unknown:
-        lines.append(f"  unknown: {len(unknown)} shifts: "
-                     + ", ".join(str(list(v.shift)) for v in unknown[:16]))
-    return [*lines, f"  ({result.seconds:.2f} s)"]
-
-
-def run(args: argparse.Namespace) -> int:
-    check_int("--seed", args.seed, minimum=0)
+def architecture(args: argparse.Namespace) -> tuple[Architecture, str]:
+    """The architecture (a file, a shipped example or a PyTorch model) and its name."""
     if args.torch is not None:
         if args.architecture is not None or args.example is not None:
             raise invalid("--torch", args.torch, "no architecture file or --example together "
                           "with --torch")
         arch = torch_architecture(args)
         args.size = args.size or args.input_shape[2:]
-        name = args.torch
-    else:
-        file = example_or_file(args, args.architecture)
-        if file is None:
-            raise invalid("ARCH", None, "an architecture file, --example NAME or --torch "
-                          "FILE.py:FACTORY")
-        arch = load_architecture(file)
-        name = args.example or args.architecture
+        return arch, args.torch
+    file = example_or_file(args, args.architecture)
+    if file is None:
+        raise invalid("ARCH", None, "an architecture file, --example NAME or --torch "
+                      "FILE.py:FACTORY")
+    return load_architecture(file), args.example or args.architecture
+
+
+def run(args: argparse.Namespace) -> int:
+    check_int("--seed", args.seed, minimum=0)
+    check_int("--rlimit", args.rlimit, minimum=1)
+    check_int("--consistency", args.consistency, minimum=0)
+    if args.timeout is not None:
+        raise invalid("--timeout", args.timeout, "--rlimit N instead: z3 is bounded by "
+                      "resource units (the same verdict on every machine), not seconds")
+    arch, name = architecture(args)
     if not args.size:
         raise invalid("--size", args.size, "the input size per axis, e.g. 16 or 16,8")
     size = args.size[0] if len(args.size) == 1 else args.size
-    result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,
-                                  method=args.method, rlimit=args.rlimit,
-                                  name=name)
-    if args.json:
-        print_json(result)
+    if args.exhaustive:
+        result = exhaustive_equivariance(arch, size, weights=args.weights, seed=args.seed,
+                                         method=args.method, rlimit=args.rlimit, name=name)
     else:
-        print("\n".join(describe(result)))
+        result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,
+                                      prove=args.prove, rlimit=args.rlimit,
+                                      recheck_mode=args.recheck, name=name)
+    side = compare_with_consistency(arch, result, count=args.consistency, seed=args.seed) \
+        if args.consistency else None
+    if args.json:
+        data = to_json(result)
+        if side is not None:
+            data["consistency"] = to_json(side)
+        print_json(data)
+    else:
+        print("\n".join(describe(result, side)))
     return 0
 
 
-def _short(nested: object) -> str:
-    text = str(nested)
-    return text if len(text) <= 80 else text[:77] + "..."
+def _shift(v: tuple[int, ...] | None) -> str:
+    return str(list(v)) if v is not None else "-"
+
+
+def describe(result: EquivarianceResult, side: SideBySide | None = None) -> list[str]:
+    """The human-readable lines of a result (and of the sampled consistency beside it)."""
+    gens = ", ".join(f"{_shift(v)}->{_shift(u)}" for v, u in result.generators)
+    lines = [f"{result.name}: input {list(result.size)} -> output {list(result.output_size)} "
+             "(circular shifts)", f"  question: {result.question_text}",
+             f"  respected: {len(result.respected)} of {math.prod(result.size)} shifts "
+             f"(generators {gens or 'none: only the zero shift'}; method {result.method})"]
+    classes = [v for v in result.verdicts if v.status == "respected" and v.period is not None]
+    unknown = result.with_status("unknown")
+    lines += [f"    {_shift(v.shift)}: {v.evidence}" for v in [*unknown, *classes]]
+    rule = "equals" if result.matches_total_stride_rule() else "differs from"
+    lines.append(f"  total stride {list(result.total_stride)}: respected set {rule} the "
+                 "multiples of the total stride")
+    refuted = result.with_status("not-respected")
+    lines.append(f"  not respected: {sum(v.members for v in refuted)} shifts ({len(refuted)} "
+                 "classes), each class with a counterexample")
+    if refuted:
+        lines.append(f"    e.g. shift {_shift(refuted[0].shift)}: {refuted[0].evidence}")
+    if unknown:
+        lines.append(f"  unknown: {len(unknown)} shifts or classes: "
+                     + ", ".join(_shift(v.shift) for v in unknown[:16]))
+    if side is not None:
+        lines.append(f"  exact: {side.respected} of {side.total} shifts respected "
+                     f"({side.exact_fraction:.4f}); sampled consistency on "
+                     f"{side.sampled.count} random shifts: exact "
+                     f"{side.sampled.exact_consistency:.4f}, positions "
+                     f"{side.sampled.position_consistency:.4f}")
+    return [*lines, f"  ({result.seconds:.2f} s)"]

@@ -1,529 +1,381 @@
-"""Which cyclic shifts an architecture respects, exactly, with the output shift of each.
+"""Which cyclic shifts an architecture respects, exactly, at any size: the shift calculus first.
 
 Setting: an input of N entries per axis on the circular domain Z_N^d, the shift
 (T_v x)[i] = x[i - v]. A shift v is *respected* with output shift u when f(T_v x) = T_u f(x)
 for every input x. Two questions, never mixed up:
 
 - ``all-weights`` (``weights="symbolic"``): for every choice of weights -- the architecture's
-  property; proofs use z3 with symbolic weights, counterexamples are one weight draw and one
-  input;
-- ``these-weights`` (``weights="random"`` with a seed, or explicit weights): for one network.
+  property; it never rests on one draw (several live draws, symbolic weights in z3);
+- ``these-weights`` (``weights="random"`` with a seed, or ``given`` weights): for one network.
 
-Method. (1) Screening, exact arithmetic: for every v, the set U(v) of output shifts u with
-f(T_v x) = T_u f(x) on a random input and on every basis impulse, for two weight draws (or the
-given weights). (2) Every v with U(v) empty gets a minimal counterexample (an impulse if one
-works, else the random input) re-checked by the naive reference engine, with no output shift
-at all matching. (3) The pairs (v, u) respected form a subgroup of Z_N^d x Z_M^d (compose the
-two equalities), so z3 proves f(T_v x) = T_u f(x) for symbolic x (``unsat`` of the negation)
-for a generating set of the screened shifts only, and the group they generate is proved.
-Anything neither proved nor refuted is reported ``unknown``.
+Method (the answer comes from the calculus; the rest backs it or refutes it):
 
-The shift calculus gives the expected rule: v must keep every node's grid, i.e. v n_k / N is an
-integer for the size n_k of every node k feeding the output, and then u = v M / N. Per axis,
-that is v a multiple of the total stride S = lcm_k N / gcd(N, n_k).
+1. The shift calculus (:mod:`kronconv.equivariance.shifts`, each rule proved for a symbolic N by
+   :mod:`kronconv.equivariance.lemmas`) gives the respected group H = prod_a g_a Z_{N_a} with
+   the output shift of each member. The other shifts fall into the cosets ("classes") of H.
+2. Numeric check at the requested size, exact arithmetic: on every weight draw (``draws`` live
+   ones for the architecture's question; the given weights otherwise) and one seeded random
+   integer input per draw, f(T_v x) = T_u f(x) for the generators of H and two random members.
+   A failure means the calculus (or the semantics) is wrong: an error, never a verdict.
+3. z3 at small sizes (or on request): each generator proved for symbolic inputs (and symbolic
+   weights for the architecture's question), bounded by ``rlimit``; then H is proved at this
+   size. Running out of ``rlimit`` is reported inconclusive, never as a finding.
+4. Each other class gets a counterexample at its smallest member v: an input and weights with
+   f(T_v x) != T_u f(x) for EVERY u (no output shift matches), found by fast screening and
+   re-checked by the naive reference engine (within the ``recheck`` budget, stated; the
+   others are exact counterexamples of the fast engine, labelled as not re-checked). A class is
+   respected exactly when its representative is (H is a group), so one counterexample refutes
+   the whole class. Its agreement region (zero padding) is where f(T_v x) = T_u f(x) on
+   every sample (the random inputs, and every impulse when that is cheap) for the
+   natural u = v M / N: certain outside; inside proved by z3 with ``prove="always"``, else
+   sampled.
+
+For these weights, a class the calculus does not keep may still be respected (every ReLU dead
+makes f constant): then no counterexample exists, and z3 (small sizes) proves it for these
+weights, or it stays ``unknown``.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from itertools import product
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
-from kronconv.engines.smt import RLIMIT, SmtResult
-from kronconv.equivariance.smt import prove_shift
-from kronconv.errors import check_choice
-from kronconv.semantics.backends import Backend, get_backend
+from kronconv.engines.smt import COUNTEREXAMPLE, SmtResult
+from kronconv.equivariance.exhaustive import QUESTION, REFERENCE, extra_tries, recheck
+from kronconv.equivariance.results import Counterexample, EquivarianceResult, ShiftVerdict
+from kronconv.equivariance.screening import close, live_weights, matching_shifts, numeric_backend
+from kronconv.equivariance.shifts import (
+    Shift,
+    ShiftGroup,
+    all_shifts,
+    calculus,
+    derived_shifts,
+    describe,
+    scaled,
+    total_stride,
+)
+from kronconv.equivariance.smt import DEFAULT_RLIMIT, prove_shift
+from kronconv.errors import check_choice, check_int
+from kronconv.semantics.backends import Backend
 from kronconv.semantics.evaluate import evaluate
-from kronconv.semantics.reference import reference_evaluate
 from kronconv.semantics.shapes import node_sizes
 from kronconv.semantics.weights import Weights, random_weights
-from kronconv.specs.architecture import INEXACT_OPS, Architecture
+from kronconv.specs.architecture import Architecture
 
-Shift = tuple[int, ...]
 WEIGHT_MODES = ("symbolic", "random")
-METHODS = ("generators", "each")
-QUESTION = {"symbolic": "all-weights", "random": "these-weights", "given": "these-weights"}
-FLOAT_TOLERANCE = 1e-9  # relative; see numeric_backend
-MAX_FAILED_PROOFS = 2
+PROVE_MODES = ("auto", "always", "never")
+RECHECK_MODES = ("auto", "all", "none")
+PROVE_SIZE = 256  # "auto": z3 when C N^d is at most this (16 x 16, one channel)
+IMPULSE_SIZE = 1024  # impulses tried (regions, counterexamples) when C N^d is at most this
+IMPULSE_WORK = 200_000_000  # ... and their evaluations take at most this many multiply-adds
+RECHECK_WORK = 1_000_000  # "auto": reference evaluations while their multiply-adds fit (~1 s)
+BATCH = 16  # inputs evaluated at once
+INPUT_RANGE = 5  # random inputs are integers in [-5, 5]
 
 
 @dataclass(frozen=True)
-class Counterexample:
-    """An input x (C, *N) and weights for which f(T_v x) equals no cyclic shift of f(x)."""
+class _Sample:
+    """One weight draw, one random input, f of it."""
 
-    shift: Shift
-    input: np.ndarray
-    output: np.ndarray  # f(x)
-    shifted_output: np.ndarray  # f(T_v x)
-    expected_output: np.ndarray | None  # T_u f(x) for the rule's u, when there is one
-    weights_seed: int | None
-    weights: Weights | None = None
-    rechecked_by: str = "reference (naive loops, Python numbers)"
-
-
-@dataclass(frozen=True)
-class ShiftVerdict:
-    shift: Shift
-    status: str  # respected | not-respected | unknown
-    output_shift: Shift | None = None
-    evidence: str = ""
-    counterexample: Counterexample | None = None
-    region: np.ndarray | None = None  # screened agreement mask (output grid) for the rule's u
-
-
-@dataclass(frozen=True)
-class EquivarianceResult:
-    name: str
-    size: Shift
-    output_size: Shift
-    question: str
-    weights: str
     seed: int | None
-    total_stride: Shift
-    verdicts: tuple[ShiftVerdict, ...]
-    generators: tuple[tuple[Shift, Shift], ...] = ()
-    proofs: tuple[SmtResult, ...] = ()
-    seconds: float = 0.0
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-    def with_status(self, status: str) -> list[ShiftVerdict]:
-        return [v for v in self.verdicts if v.status == status]
-
-    @property
-    def respected(self) -> dict[Shift, Shift]:
-        return {v.shift: v.output_shift for v in self.with_status("respected")
-                if v.output_shift is not None}
-
-    def rule_shifts(self) -> set[Shift]:
-        return {v for v in all_shifts(self.size)
-                if all(a % s == 0 for a, s in zip(v, self.total_stride, strict=True))}
-
-    @property
-    def question_text(self) -> str:
-        if self.question == "all-weights":
-            return "respected for every choice of weights (symbolic weights in z3)"
-        seed = f" (random, seed {self.seed})" if self.seed is not None else ""
-        return "respected by these weights" + seed
-
-    def _repr_html_(self) -> str:
-        from kronconv.render.notebook import equivariance_html
-
-        return equivariance_html(self)
-
-    def _repr_latex_(self) -> str:
-        from kronconv.render.notebook import equivariance_latex
-
-        return equivariance_latex(self)
-
-
-def _plain(a: np.ndarray) -> Any:
-    return np.vectorize(_scalar, otypes=[object])(a).tolist() if a.size else []
-
-
-def _scalar(v: Any) -> Any:
-    if isinstance(v, float | np.floating):
-        return float(v)
-    if hasattr(v, "denominator") and v.denominator != 1:
-        return str(v)
-    return int(v)
-
-
-def region_json(mask: np.ndarray) -> dict[str, Any]:
-    """An agreement mask as a count and, when it is a product of per-axis sets, those sets."""
-    axes = [sorted({int(i[a]) for i in zip(*np.nonzero(mask), strict=True)})
-            for a in range(mask.ndim)]
-    is_product = mask.sum() == math.prod(len(a) for a in axes)
-    out: dict[str, Any] = {"positions": int(mask.sum()), "of": int(mask.size),
-                           "evidence": "screened: every position outside differs on a sample "
-                                       "(certain); positions inside agreed on every sample"}
-    if is_product:
-        out["per_axis"] = axes
-    else:
-        out["positions_list"] = [list(map(int, i)) for i in zip(*np.nonzero(mask), strict=True)]
-    return out
-
-
-def all_shifts(size: Sequence[int]) -> list[Shift]:
-    return [tuple(v) for v in product(*(range(n) for n in size))]
-
-
-def total_stride(arch: Architecture, sizes: dict[str, Shift]) -> Shift:
-    """Per axis lcm over the nodes feeding the output of N / gcd(N, n_k) (module doc)."""
-    feeding = _ancestors(arch)
-    n = sizes[arch.input.id]
-    return tuple(math.lcm(*(n[a] // math.gcd(n[a], sizes[k][a]) for k in feeding))
-                 for a in range(arch.dims))
-
-
-def _ancestors(arch: Architecture) -> set[str]:
-    seen, todo = set(), [arch.output]
-    while todo:
-        node = arch.node(todo.pop())
-        if node.id not in seen:
-            seen.add(node.id)
-            todo.extend([*node.inputs, *([node.indices] if node.indices else [])])
-    return seen
-
-
-def numeric_backend(arch: Architecture) -> Backend:
-    """Exact arithmetic unless tanh/sigmoid: then float64, and outputs are compared with a
-    relative tolerance of 1e-9: the shifted and the unshifted computation apply the same
-    operations to the same numbers, so they differ at most by libm's last-bit differences,
-    while a genuine violation on integer inputs differs by far more."""
-    uses_float = any(node.op in INEXACT_OPS for node in arch.nodes)
-    return get_backend("float" if uses_float else "exact")
-
-
-def _close(a: np.ndarray, b: np.ndarray, exact: bool) -> np.ndarray:
-    """Elementwise agreement of two output batches."""
-    if exact:
-        return np.asarray(a == b, dtype=bool)
-    scale = 1.0 + max(float(np.abs(a).max(initial=0)), float(np.abs(b).max(initial=0)))
-    return np.abs(a.astype(float) - b.astype(float)) <= FLOAT_TOLERANCE * scale
-
-
-# -- the analysis ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Draw:
-    """One weight choice with its screening evaluations (exact arithmetic)."""
-
     weights: Weights
-    seed: int | None
-    x: np.ndarray  # a random input (C, *N)
-    rolled: np.ndarray  # f(T_v x) for every v, in the order of all_shifts (V, C', *M)
-    impulses: np.ndarray  # f(e_(c, p)) for every channel c and position p (C N^d, C', *M)
+    x: np.ndarray  # (C, *N)
+    y: np.ndarray  # f(x) (C', *M)
 
 
 def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
                          weights: str = "symbolic", seed: int = 0,
-                         given: Weights | None = None, method: str = "generators",
-                         rlimit: int = RLIMIT, name: str = "") -> EquivarianceResult:
-    """Every cyclic shift of a ``size`` input: respected (proved), not (counterexample) or
-    unknown; ``weights`` picks the question (module doc), ``given`` fixes explicit weights."""
+                         given: Weights | None = None, prove: str = "auto",
+                         rlimit: int = DEFAULT_RLIMIT, draws: int = 3, recheck_mode: str = "auto",
+                         regions: bool = True, name: str = "") -> EquivarianceResult:
+    """Every cyclic shift of a ``size`` input, by class: respected, not (counterexample) or
+    unknown (module doc); ``weights`` picks the question, ``given`` fixes explicit weights;
+    ``regions=False`` skips the agreement regions (and the impulses they need when small)."""
     start = time.perf_counter()
     check_choice("weights", weights, WEIGHT_MODES)
-    check_choice("method", method, METHODS)
-    # 1. Sizes (one clear error for a bad size) and the rule of the shift calculus.
-    sizes = node_sizes(arch, size)
-    n, m = sizes[arch.input.id], sizes[arch.output]
-    stride = total_stride(arch, sizes)
+    check_choice("prove", prove, PROVE_MODES)
+    check_choice("recheck", recheck_mode, RECHECK_MODES)
+    rlimit = check_int("rlimit", rlimit, minimum=1)
     mode = "given" if given is not None else weights
+    draws = check_int("draws", draws, minimum=2 if mode == "symbolic" else 1, maximum=12)
+    # 1. Sizes (one clear error for a bad size) and the calculus' group H.
+    group = calculus(arch, size)
+    n, m = group.size, group.output_size
     backend = numeric_backend(arch)
-    # 2. Screening: the candidate output shifts U(v) of every shift v.
+    samples = _samples(arch, n, mode, seed, given, draws, backend)
+    notes = [] if len(samples) >= (2 if mode == "symbolic" else 1) else [
+        f"only {len(samples)} of 12 weight draws keep the output input-dependent: the classes "
+        "outside H cannot be refuted with them"]
+    # 2. H checked exactly at this size, 3. and proved by z3 when small (or asked).
+    checked = _check_group(arch, group, samples, seed, backend)
+    small = prove == "always" or (prove == "auto"
+                                  and arch.in_channels * math.prod(n) <= PROVE_SIZE)
+    proof_weights = None if mode == "symbolic" else samples[0].weights
+    proofs = [_prove(arch, n, v, u, proof_weights, rlimit) for v, u in group.generators()] \
+        if small else []
+    verdicts = [ShiftVerdict(tuple(0 for _ in n), "respected", tuple(0 for _ in m),
+                             _group_evidence(group, samples, checked, proofs, small, backend),
+                             period=group.period, members=group.order)]
+    # 4. Every other class: a counterexample, or (these weights) a proof, or unknown.
+    budget = _recheck_budget(recheck_mode, arch, node_sizes(arch, n))
+    verdicts += _other_classes(arch, group, samples, backend, proof_weights, small, rlimit,
+                               prove == "always", budget, mode, regions)
+    respected = _respected(group, verdicts)
+    checks = {"calculus": describe(group),
+              "rules": "each op's rule proved for a symbolic size (kronconv.equivariance.lemmas)",
+              "numeric": {"draws": [s.seed for s in samples], "arithmetic": backend.name,
+                          "inputs": f"one random integer input in [-{INPUT_RANGE}, "
+                                    f"{INPUT_RANGE}] per draw (seed {seed})",
+                          "respected_shifts_checked": [list(v) for v in checked]},
+              "z3_at_this_size": small, "rlimit": rlimit,
+              "rechecked_by_reference": budget}
+    return EquivarianceResult(
+        name, n, m, QUESTION[mode], mode, seed if given is None else None,
+        total_stride(arch, node_sizes(arch, n)), tuple(verdicts), respected, "calculus",
+        tuple(group.generators()), tuple(proofs), checks, time.perf_counter() - start,
+        tuple(notes))
+
+
+def _samples(arch: Architecture, n: Shift, mode: str, seed: int, given: Weights | None,
+             draws: int, backend: Backend) -> list[_Sample]:
     if mode == "symbolic":
-        draws = _live_draws(arch, n, seed, backend)
+        picked: list[tuple[int | None, Weights]] = list(live_weights(arch, n, seed, draws,
+                                                                     backend))
     else:
-        draws = [_screen(arch, n, given if given is not None else random_weights(arch, seed),
-                         None if given is not None else seed, backend)]
-    shifts = all_shifts(n)
-    candidates = {v: _candidates(draws, v, m, backend.exact) for v in shifts}
-    # 3. Proofs for a generating set of the screened shifts.
-    rule = {v: _rule_shift(v, n, m, stride) for v in shifts}
-    chosen: dict[Shift, Shift] = {}
-    for v, us in candidates.items():
-        if us:
-            best = rule[v]
-            chosen[v] = best if best is not None and best in us else min(us)
-    proof_weights = None if mode == "symbolic" else draws[0].weights
-    proved, gens, proofs = _prove(arch, n, m, chosen, proof_weights, method, rlimit)
-    # 4. A verdict for every shift.
-    verdicts = []
-    references: dict[bytes, np.ndarray] = {}
-    for v in shifts:
-        if v in proved:
-            how = "z3 unsat for this shift" if method == "each" or v in dict(gens) else \
-                "z3 unsat for the generators " + ", ".join(str(list(g)) for g, _ in gens)
-            verdicts.append(ShiftVerdict(v, "respected", proved[v], "proof: " + how))
-        elif candidates[v]:
-            verdicts.append(ShiftVerdict(v, "unknown", chosen[v], "screening found output "
-                                         "shift(s) " + str([list(u) for u in candidates[v]])
-                                         + " but z3 did not prove one"))
-        else:
-            cx = _counterexample(arch, draws, v, m, rule[v], backend, references)
-            region = _region(draws, v, rule[v]) if rule[v] is not None or m == n else None
-            if cx is None:
-                verdicts.append(ShiftVerdict(v, "unknown", None, "no sample matched any output "
-                                             "shift, but no single input refutes every one",
-                                             region=region))
-            else:
-                verdicts.append(ShiftVerdict(v, "not-respected", None, "counterexample, "
-                                             "re-checked by " + cx.rechecked_by, cx, region))
-    return EquivarianceResult(name, n, m, QUESTION[mode], mode,
-                              seed if given is None else None, stride, tuple(verdicts),
-                              tuple(gens), tuple(proofs), time.perf_counter() - start)
-
-
-def _live_draws(arch: Architecture, n: Shift, seed: int, backend: Backend,
-                count: int = 2, tries: int = 12) -> list[_Draw]:
-    """``count`` weight draws whose output depends on the input (a draw whose ReLUs all die
-    makes f constant, and a constant respects every shift: useless for screening). Seeds
-    seed, seed + 1, ...; even offsets draw positive weights (ReLUs stay alive on positive
-    inputs), odd offsets signed ones."""
-    draws: list[_Draw] = []
-    for k in range(tries):
-        weights = random_weights(arch, seed + k)
-        if k % 2 == 0:
-            weights = {node: {name: np.abs(a) + 1 for name, a in params.items()}
-                       for node, params in weights.items()}
-        draw = _screen(arch, n, weights, seed + k, backend)
-        flat = draw.impulses.reshape(draw.impulses.shape[0], -1)
-        if not (flat == flat[:1]).all():
-            draws.append(draw)
-        if len(draws) == count:
-            break
-    return draws or [_screen(arch, n, random_weights(arch, seed), seed, backend)]
-
-
-def _rule_shift(v: Shift, n: Shift, m: Shift, stride: Shift) -> Shift | None:
-    if any(a % s for a, s in zip(v, stride, strict=True)):
-        return None
-    return tuple(a * mo // no for a, mo, no in zip(v, m, n, strict=True))
-
-
-def _screen(arch: Architecture, n: Shift, weights: Weights, seed: int | None,
-            backend: Backend) -> _Draw:
-    rng = np.random.default_rng(seed if seed is not None else 0)
-    x = rng.integers(-5, 6, (arch.in_channels, *n))
-    axes = tuple(range(1, 1 + arch.dims))
-    rolled_inputs = np.stack([np.roll(x, v, axis=axes) for v in all_shifts(n)])
-    count = arch.in_channels * math.prod(n)
-    impulses = np.eye(count, dtype=np.int64).reshape(count, arch.in_channels, *n)
-    return _Draw(weights, seed, x, evaluate(arch, backend.asarray(rolled_inputs), weights,
-                                            backend),
-                 evaluate(arch, backend.asarray(impulses), weights, backend))
-
-
-def _all_rolls(y: np.ndarray, m: Shift) -> tuple[list[Shift], np.ndarray]:
-    """Every cyclic shift of y (C', *M): T_u y for u in all_shifts(m), stacked."""
-    axes = tuple(range(1, y.ndim))
-    us = all_shifts(m)
-    return us, np.stack([np.roll(y, u, axis=axes) for u in us])
-
-
-def _matching(y: np.ndarray, z: np.ndarray, m: Shift, exact: bool) -> list[Shift]:
-    """Every u with T_u y = z."""
-    us, rolls = _all_rolls(y, m)
-    ok = np.asarray(_close(rolls, z[None], exact)).reshape(len(us), -1).all(axis=1)
-    return [u for u, good in zip(us, list(ok.flat), strict=True) if good]
-
-
-def _impulses_shifted(draw: _Draw, v: Shift) -> np.ndarray:
-    """f(T_v e_p) = f(e_(p + v)) for every impulse p, from the impulse responses."""
-    count = draw.impulses.shape[0]
-    index = np.arange(count).reshape(draw.x.shape)
-    axes = tuple(range(1, draw.x.ndim))
-    return draw.impulses[np.roll(index, tuple(-a for a in v), axis=axes).ravel()]
-
-
-def _agree(draw: _Draw, v: Shift, u: Shift, exact: bool) -> np.ndarray:
-    """Output positions where f(T_v x) = T_u f(x) on the random input and every impulse."""
-    dims = draw.x.ndim - 1
-    index = all_shifts(draw.x.shape[1:]).index(v)
-    random_ok = _close(draw.rolled[index],
-                       np.roll(draw.rolled[0], u, axis=tuple(range(1, 1 + dims))),
-                       exact).all(axis=0)
-    impulse_ok = _close(_impulses_shifted(draw, v),
-                        np.roll(draw.impulses, u, axis=tuple(range(2, 2 + dims))),
-                        exact).all(axis=(0, 1))
-    return np.asarray(random_ok & impulse_ok)
-
-
-def _candidates(draws: Sequence[_Draw], v: Shift, m: Shift, exact: bool) -> list[Shift]:
-    first = draws[0]
-    index = all_shifts(first.x.shape[1:]).index(v)
-    us = _matching(first.rolled[0], first.rolled[index], m, exact)
-    return [u for u in us if all(_agree(d, v, u, exact).all() for d in draws)]
-
-
-def _region(draws: Sequence[_Draw], v: Shift, u: Shift | None) -> np.ndarray:
-    shift = u if u is not None else v
-    masks = [_agree(d, v, shift, True) for d in draws]
-    return np.logical_and.reduce(masks)
-
-
-def _counterexample(arch: Architecture, draws: Sequence[_Draw], v: Shift, m: Shift,
-                    rule: Shift | None, backend: Backend,
-                    cache: dict[bytes, np.ndarray]) -> Counterexample | None:
-    """The first impulse (else the random input, else one of a few more random inputs) of the
-    first draw for which no u matches. The extra inputs matter when every screened input
-    matches SOME output shift, each a different one (ties of ReLU zeros and maxima)."""
-    axes = tuple(range(1, 1 + arch.dims))
-    exact = backend.exact
-    for draw in draws:
-        shifted = _impulses_shifted(draw, v)
-        inputs = np.eye(draw.impulses.shape[0], dtype=np.int64).reshape(-1, *draw.x.shape)
-        tries: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]] = (
-            *((inputs[p], draw.impulses[p], shifted[p]) for p in range(len(inputs))),
-            (draw.x, draw.rolled[0], draw.rolled[all_shifts(draw.x.shape[1:]).index(v)]),
-            *_extra_tries(arch, draw, v, backend))
-        for x, y, z in tries:
-            if _matching(y, z, m, exact):
-                continue
-            # Re-check with the naive reference engine, independently of the fast one.
-            ref_y = _reference(arch, x, draw.weights, cache)
-            ref_z = _reference(arch, np.roll(x, v, axis=axes), draw.weights, cache)
-            if _matching(ref_y, ref_z, m, exact) or not _close(ref_y, y, exact).all():
-                raise AssertionError(f"the reference engine disagrees on shift {list(v)}")
-            expected = None if rule is None else np.roll(y, rule, axis=axes)
-            return Counterexample(v, x, y, z, expected, draw.seed, draw.weights)
-    return None
-
-
-def _extra_tries(arch: Architecture, draw: _Draw, v: Shift, backend: Backend,
-                 count: int = 8) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(x, f(x), f(T_v x)) for ``count`` more seeded random integer inputs (lazily)."""
-    rng = np.random.default_rng(1000 + (draw.seed or 0))
-    axes = tuple(range(1, 1 + arch.dims))
-    for _ in range(count):
-        x = rng.integers(-20, 21, draw.x.shape)
-        both = evaluate(arch, backend.asarray(np.stack([x, np.roll(x, v, axis=axes)])),
-                        draw.weights, backend)
-        yield x, both[0], both[1]
-
-
-def _reference(arch: Architecture, x: np.ndarray, weights: Weights,
-               cache: dict[bytes, np.ndarray]) -> np.ndarray:
-    key = x.tobytes() + str(x.shape).encode()
-    if key not in cache:
-        cache[key] = reference_evaluate(arch, x, weights)
-    return cache[key]
-
-
-def _prove(arch: Architecture, n: Shift, m: Shift, chosen: dict[Shift, Shift],
-           weights: Weights | None, method: str, rlimit: int,
-           ) -> tuple[dict[Shift, Shift], list[tuple[Shift, Shift]], list[SmtResult]]:
-    """z3 for a generating set (or each shift); returns the proved pairs (v, u)."""
-    zero = tuple(0 for _ in n)
-    order = sorted((v for v in chosen if v != zero),
-                   key=lambda v: (sum(min(a, k - a) for a, k in zip(v, n, strict=True)), v))
-    gens: list[tuple[Shift, Shift]] = []
-    proofs: list[SmtResult] = []
-    group = {zero: tuple(0 for _ in m)}  # f(T_0 x) = T_0 f(x): nothing to prove
-    for v in order:
-        if method == "generators" and v in group:
-            continue
-        if sum(not r.proved for r in proofs) >= MAX_FAILED_PROOFS:
-            break  # the rest stays unknown: do not spend the time limit again and again
-        result = prove_shift(arch, n, v, chosen[v], weights, rlimit=rlimit)
-        proofs.append(result)
-        if result.proved:
-            gens.append((v, chosen[v]))
-            group = _generate(gens, n, m) if method == "generators" else {**group, v: chosen[v]}
-    return group, gens, proofs
-
-
-def _generate(gens: Sequence[tuple[Shift, Shift]], n: Shift, m: Shift) -> dict[Shift, Shift]:
-    """The subgroup of Z_N x Z_M generated by the pairs (v, u), as v -> u (breadth first)."""
-    zero = tuple(0 for _ in n)
-    group: dict[Shift, Shift] = {zero: tuple(0 for _ in m)}
-    frontier = [zero]
-    while frontier:
-        nxt = []
-        for v in frontier:
-            for g, h in gens:
-                w = tuple((a + b) % k for a, b, k in zip(v, g, n, strict=True))
-                if w not in group:
-                    group[w] = tuple((a + b) % k for a, b, k in zip(group[v], h, m, strict=True))
-                    nxt.append(w)
-        frontier = nxt
-    return group
-
-
-# -- the shift calculus, refined -------------------------------------------------------------
-def derived_shifts(arch: Architecture, size: int | Sequence[int],
-                   shifts: Iterable[Shift] | None = None) -> dict[Shift, Shift]:
-    """The respected shifts predicted by propagating a cyclic shift node by node (per axis):
-
-    - pointwise ops keep the shift w;
-    - a conv that stays cyclic (circular padding of total d (k - 1), or a 1-tap window) and a
-      pooling without padding map w to w / s when s | w, else nothing (the strided grid moves);
-      a conv that reads zero padding (or shrinks the domain) keeps only w = 0;
-    - a pooling whose single window covers its whole input (n = s = k) maps EVERY w to 0: a
-      max or mean over a whole cyclic domain is invariant (the exception to 'multiples of the
-      total stride'); the maxunpool of such a pooling keeps only s | w (argmax ties break by
-      position, and a rotation reorders them);
-    - maxunpool restores the shift of its pooling node's input; nearest upsampling by f gives
-      w f; linear upsampling (it clamps at the borders) keeps only w = 0; a conv_transpose
-      whose taps tile its output (k = s, no padding, dilation 1) gives w s, any other only 0;
-      add, sub, mul and concat need the same shift on every input.
-
-    ``shifts``: the input shifts to examine (default: all of them).
-    Returns v -> u for every v the calculus keeps (a prediction, compared with the proofs of
-    :func:`analyze_equivariance` by :func:`kronconv.equivariance.consistency.small_sweep`)."""
-    sizes = node_sizes(arch, size)
-    n = sizes[arch.input.id]
-    out = {}
-    for v in all_shifts(n) if shifts is None else shifts:
-        kept = _propagate(arch, sizes, v)
-        if kept is not None:
-            out[v] = kept
+        picked = [(None, given) if given is not None else (seed, random_weights(arch, seed))]
+    rng = np.random.default_rng(seed)
+    out = []
+    for draw_seed, w in picked:
+        x = rng.integers(-INPUT_RANGE, INPUT_RANGE + 1, (arch.in_channels, *n))
+        out.append(_Sample(draw_seed, w, x, evaluate(arch, backend.asarray(x[None]), w,
+                                                     backend)[0]))
     return out
 
 
-def _propagate(arch: Architecture, sizes: dict[str, Shift], v: Shift) -> Shift | None:
-    zero = tuple(0 for _ in v)
-    shift: dict[str, Shift | None] = {arch.input.id: v}
+def _shifted_outputs(arch: Architecture, sample: _Sample, shifts: Sequence[Shift],
+                     backend: Backend) -> Iterator[np.ndarray]:
+    """f(T_v x) for every v, evaluated ``BATCH`` inputs at a time."""
+    axes = tuple(range(1, 1 + arch.dims))
+    for first in range(0, len(shifts), BATCH):
+        batch = np.stack([np.roll(sample.x, v, axis=axes) for v in shifts[first:first + BATCH]])
+        yield from evaluate(arch, backend.asarray(batch), sample.weights, backend)
+
+
+def _check_group(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sample], seed: int,
+                 backend: Backend) -> list[Shift]:
+    """The generators of H and two seeded random members, exactly, on every sample."""
+    rng = np.random.default_rng(seed + 1)
+    members = [tuple(int(rng.integers(0, n // g)) * g for n, g in zip(group.size, group.period,
+                                                                       strict=True))
+               for _ in range(2)]
+    shifts = [v for v, _ in group.generators()] + [v for v in members if any(v)]
+    axes = tuple(range(1, 1 + arch.dims))
+    for sample in samples:
+        for v, z in zip(shifts, _shifted_outputs(arch, sample, shifts, backend), strict=True):
+            u = group.output_shift(v)
+            assert u is not None
+            if not close(z, np.roll(sample.y, u, axis=axes), backend.exact).all():
+                raise AssertionError(f"the shift calculus says shift {list(v)} is respected "
+                                     f"with output shift {list(u)}, but exact arithmetic "
+                                     f"disagrees (weights seed {sample.seed})")
+    return shifts
+
+
+def _prove(arch: Architecture, n: Shift, v: Shift, u: Shift, weights: Weights | None,
+           rlimit: int) -> SmtResult:
+    result = prove_shift(arch, n, v, u, weights, rlimit=rlimit)
+    if result.status == COUNTEREXAMPLE:
+        raise AssertionError(f"z3 refutes the shift calculus: shift {list(v)} -> {list(u)}")
+    return result
+
+
+def _group_evidence(group: ShiftGroup, samples: Sequence[_Sample], checked: Sequence[Shift],
+                    proofs: Sequence[SmtResult], small: bool, backend: Backend) -> str:
+    gens = ", ".join(f"{list(v)}->{list(u)}" for v, u in group.generators()) or "none"
+    text = (f"shift calculus (rules proved for every size): the {group.order} multiples of "
+            f"the period {list(group.period)}, generators {gens}; exact check ({backend.name}) "
+            f"of {len(checked)} of them on {len(samples)} weight draw(s) x 1 random input")
+    if not group.generators():
+        return text + "; only the zero shift (nothing to prove)"
+    if not small:
+        return text + "; z3 not run at this size (randomized check only)"
+    if all(r.proved for r in proofs):
+        return text + "; proof: z3 unsat for every generator at this size"
+    return text + "; z3 INCONCLUSIVE at this size (" + "; ".join(
+        r.reason for r in proofs if not r.proved) + "): not proved here"
+
+
+def _recheck_budget(mode: str, arch: Architecture, sizes: dict[str, Shift]) -> int:
+    """How many counterexamples the naive reference re-checks: all, none, or ("auto") as many
+    as fit in RECHECK_WORK multiply-adds (each costs about one evaluation; f(x) is shared)."""
+    if mode == "all":
+        return 1 << 62
+    if mode == "none":
+        return 0
+    return max(0, RECHECK_WORK // _work(arch, sizes) - 1)
+
+
+def _work(arch: Architecture, sizes: dict[str, Shift]) -> int:
+    """Multiply-adds (or comparisons) of one evaluation of ``arch``, roughly."""
+    channels = arch.channels()
+    total = 0
     for node in arch.nodes[1:]:
-        incoming = [shift[i] for i in node.inputs]
-        w = incoming[0] if all(s == incoming[0] for s in incoming) else None
-        if w is not None and node.op in ("conv", "maxpool", "avgpool"):
-            w = _window_shift(node, sizes[node.inputs[0]], w, zero)
-        elif w is not None and node.op == "maxunpool":
-            assert node.indices is not None
-            pool = arch.node(node.indices)
-            before = shift[pool.inputs[0]]
-            kept = before is not None and all(a % s == 0 for a, s in zip(before, pool.stride,
-                                                                          strict=True))
-            w = before if kept and shift[pool.id] == w else None
-        elif w is not None and ((node.op == "upsample" and node.mode == "linear")
-                                or (node.op == "conv_transpose" and not _tiles(node))):
-            w = zero if w == zero else None
-        elif w is not None and node.op in ("upsample", "conv_transpose"):
-            factors = node.scale_factor if node.op == "upsample" else node.stride
-            w = tuple(a * f for a, f in zip(w, factors, strict=True))
-        shift[node.id] = None if w is None else tuple(
-            a % m for a, m in zip(w, sizes[node.id], strict=True))
-    return shift[arch.output]
+        per_output = math.prod(node.kernel_size) if node.op in ("conv", "maxpool",
+                                                               "avgpool") else 1
+        if node.op == "conv":
+            per_output *= channels[node.inputs[0]] // node.groups
+        total += per_output * channels[node.id] * math.prod(sizes[node.id])
+    return max(total, 1)
 
 
-def _tiles(node: Any) -> bool:
-    """A conv_transpose whose input units write disjoint blocks covering its output."""
-    return (node.kernel_size == node.stride and set(node.dilation) == {1}
-            and all(p == (0, 0) for p in node.padding) and not any(node.output_padding))
+def _other_classes(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sample],
+                   backend: Backend, proof_weights: Weights | None, small: bool, rlimit: int,
+                   prove_regions: bool, budget: int, mode: str,
+                   with_regions: bool) -> list[ShiftVerdict]:
+    reps = [v for v in group.classes() if any(v)]
+    members = group.order
+    axes = tuple(range(1, 1 + arch.dims))
+    exact = backend.exact
+    # Screening: f(T_v x) on every sample for every representative, the matching output shifts.
+    found: dict[Shift, Counterexample] = {}
+    matched: dict[Shift, set[Shift] | None] = {v: None for v in reps}
+    regions: dict[Shift, np.ndarray] = {}
+    impulses = _impulse_responses(arch, samples, backend) if with_regions else None
+    for k, sample in enumerate(samples):
+        todo = [v for v in reps if v not in found]
+        for v, z in zip(todo, _shifted_outputs(arch, sample, todo, backend), strict=True):
+            u = scaled(v, group.size, group.output_size)
+            agree = np.asarray(close(z, np.roll(sample.y, u, axis=axes), exact).all(axis=0))
+            if impulses is not None:
+                agree &= close(_impulses_shifted(impulses[k], sample.x.shape, v),
+                               np.roll(impulses[k], u, axis=tuple(a + 1 for a in axes)),
+                               exact).all(axis=(0, 1))
+            if with_regions:
+                regions[v] = agree if v not in regions else regions[v] & agree
+            us = set(matching_shifts(sample.y, z, exact))
+            if not us:
+                found[v] = Counterexample(v, sample.x, sample.y, z,
+                                          np.roll(sample.y, u, axis=axes), sample.seed,
+                                          sample.weights)
+            else:
+                before = matched[v]
+                matched[v] = us if before is None else before & us
+    # More inputs for the classes not yet refuted: impulses (small sizes), random inputs.
+    for v in reps:
+        if v not in found:
+            if impulses is None:
+                impulses = _impulse_responses(arch, samples, backend)
+            cx = _more_tries(arch, v, samples, backend, group, impulses)
+            if cx is not None:
+                found[v] = cx
+    cache: dict[bytes, np.ndarray] = {}
+    verdicts = []
+    rechecked = 0
+    for v in reps:
+        region = regions.get(v)
+        u = scaled(v, group.size, group.output_size)
+        if v in found:
+            cx = found[v]
+            if rechecked < budget:
+                cx = recheck(arch, cx, exact, cache)
+                rechecked += 1
+            how = f"re-checked by {REFERENCE}" if cx.rechecked_by else \
+                "exact (fast engine), not re-checked by the reference (budget)"
+            evidence = (f"counterexample at the class representative ({how}); the class is "
+                        f"v = {list(v)} mod {list(group.period)}: not respected, as the "
+                        "calculus says")
+            if region is not None and prove_regions and region.any():
+                proof = prove_shift(arch, group.size, v, u, proof_weights, positions=region,
+                                    rlimit=rlimit)
+                evidence += f"; agreement region {'proved' if proof.proved else proof.status} " \
+                            "by z3 inside, refuted by samples outside"
+            verdicts.append(ShiftVerdict(v, "not-respected", None, evidence, cx, region,
+                                         group.period, members, u))
+            continue
+        candidates = sorted(matched[v] or ())
+        if mode != "symbolic" and small and candidates:
+            proof = prove_shift(arch, group.size, v, candidates[0], proof_weights, rlimit=rlimit)
+            if proof.proved:
+                verdicts.append(ShiftVerdict(v, "respected", candidates[0], "proof: z3 unsat "
+                                             "for these weights (not for every weight: the "
+                                             "calculus does not keep this class)", None, None,
+                                             group.period, members))
+                continue
+        verdicts.append(ShiftVerdict(v, "unknown", candidates[0] if candidates else None,
+                                     "the calculus does not keep this class, but no sample "
+                                     "refutes it (every input tried matched output shift(s) "
+                                     f"{[list(c) for c in candidates]})", None, region,
+                                     group.period, members, u))
+    return verdicts
 
 
-def _window_shift(node: Any, n: Shift, w: Shift, zero: Shift) -> Shift | None:
-    pads = [before + after for before, after in node.padding]
-    if node.op == "conv":
-        cyclic = all(p == d * (k - 1) for p, d, k in zip(pads, node.dilation, node.kernel_size,
-                                                         strict=True))
-        if not cyclic or (node.padding_mode != "circular" and _reads_padding(node, n)):
-            return zero if w == zero else None
-    elif any(pads):
-        return zero if w == zero else None
-    out = []
-    for a, length, s, k in zip(w, n, node.stride, node.kernel_size, strict=True):
-        if node.op != "conv" and length == s == k:
-            out.append(0)  # one window over the whole cyclic axis: invariant along it
-        elif a % s:
-            return None
-        else:
-            out.append(a // s)
-    return tuple(out)
+def _impulse_responses(arch: Architecture, samples: Sequence[_Sample],
+                       backend: Backend) -> list[np.ndarray] | None:
+    """f(e_p) for every impulse p (C N^d of them), per sample, when C N^d <= IMPULSE_SIZE and
+    the evaluations fit in IMPULSE_WORK."""
+    shape = samples[0].x.shape if samples else ()
+    count = math.prod(shape)
+    if not samples or count > IMPULSE_SIZE or \
+            count * len(samples) * _work(arch, node_sizes(arch, shape[1:])) > IMPULSE_WORK:
+        return None
+    eye = np.eye(count, dtype=np.int64).reshape(count, *shape)
+    return [np.concatenate(list(_batched(arch, s.weights, eye, backend))) for s in samples]
 
 
-def _reads_padding(node: Any, n: Shift) -> bool:
-    """Does some tap of some computed (strided) output read a padded position? A zero-padded
-    conv that never does computes what the circular one computes."""
-    for length, s, k, d, (before, _) in zip(n, node.stride, node.kernel_size, node.dilation,
-                                            node.padding, strict=True):
-        count = (length + sum(node.padding[0]) - d * (k - 1) - 1) // s + 1
-        taps = {s * i - before + d * j for i in range(count) for j in range(k)}
-        if min(taps) < 0 or max(taps) >= length:
-            return True
-    return False
+def _batched(arch: Architecture, weights: Weights, inputs: np.ndarray,
+             backend: Backend) -> Iterator[np.ndarray]:
+    for first in range(0, len(inputs), BATCH * 16):
+        yield evaluate(arch, backend.asarray(inputs[first:first + BATCH * 16]), weights, backend)
+
+
+def _impulses_shifted(responses: np.ndarray, shape: Sequence[int], v: Shift) -> np.ndarray:
+    """f(T_v e_p) = f(e_(p + v)) for every impulse p, from the impulse responses."""
+    index = np.arange(responses.shape[0]).reshape(shape)
+    axes = tuple(range(1, len(shape)))
+    return responses[np.roll(index, tuple(-a for a in v), axis=axes).ravel()]
+
+
+def _more_tries(arch: Architecture, v: Shift, samples: Sequence[_Sample], backend: Backend,
+                group: ShiftGroup, impulses: list[np.ndarray] | None) -> Counterexample | None:
+    """Impulses (when small) and a few more random inputs, per sample, until no output shift
+    matches."""
+    axes = tuple(range(1, 1 + arch.dims))
+    u = scaled(v, group.size, group.output_size)
+    for k, sample in enumerate(samples):
+        tries: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]] = extra_tries(
+            arch, sample.weights, sample.seed, sample.x.shape, v, backend)  # lazily
+        if impulses is not None:
+            count = impulses[k].shape[0]
+            eye = np.eye(count, dtype=np.int64).reshape(count, *sample.x.shape)
+            shifted = _impulses_shifted(impulses[k], sample.x.shape, v)
+            tries = chain(((eye[p], impulses[k][p], shifted[p]) for p in range(count)), tries)
+        for x, y, z in tries:
+            if not matching_shifts(y, z, backend.exact):
+                return Counterexample(v, x, y, z, np.roll(y, u, axis=axes), sample.seed,
+                                      sample.weights)
+    return None
+
+
+def _respected(group: ShiftGroup, verdicts: Sequence[ShiftVerdict]) -> dict[Shift, Shift]:
+    """Every respected shift with its output shift: H, and (these weights) the extra classes
+    r + H with output shift u_r + u(h)."""
+    h = group.members()
+    out = dict(h)
+    for verdict in verdicts:
+        if verdict.status == "respected" and any(verdict.shift):
+            assert verdict.output_shift is not None
+            for v, u in h.items():
+                out[tuple((a + b) % k for a, b, k in zip(verdict.shift, v, group.size,
+                                                           strict=True))] = tuple(
+                    (a + b) % k for a, b, k in zip(verdict.output_shift, u, group.output_size,
+                                                   strict=True))
+    return out
+
+
+__all__ = ["PROVE_MODES", "RECHECK_MODES", "WEIGHT_MODES", "all_shifts", "analyze_equivariance",
+           "derived_shifts", "numeric_backend", "total_stride"]

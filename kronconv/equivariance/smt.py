@@ -5,23 +5,54 @@ With symbolic weights the statement is about the architecture (every choice of w
 concrete weights it is about those weights. ReLU and max are ``If``-terms, tanh and sigmoid
 uninterpreted functions, so an ``unsat`` of the negation proves the equality for every real
 input (and every weight, for symbolic weights).
+
+The query is built as z3 terms and handed to the solver as they are (never rendered to text),
+and bounded by z3's resource limit ``rlimit`` (a count of solver steps, the same on every
+machine), not by wall-clock time: running out of it answers ``unknown`` -- inconclusive, never
+a finding.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import z3
 
-from kronconv.engines.smt import RLIMIT, SmtResult, prove
+from kronconv.engines.smt import COUNTEREXAMPLE, PROVED, UNKNOWN, SmtResult
+from kronconv.errors import check_int
 from kronconv.semantics.backends import Z3Backend
 from kronconv.semantics.evaluate import evaluate
 from kronconv.semantics.weights import Weights, symbolic_weights
 from kronconv.specs.architecture import Architecture
 
 Shift = tuple[int, ...]
+DEFAULT_RLIMIT = 20_000_000  # z3 resource units per query (a 16x16 SegNet query needs ~10^6)
+
+
+def solve(name: str, hypotheses: Sequence[Any], conclusion: Any, rlimit: int) -> SmtResult:
+    """hypotheses => conclusion: ``proved`` when z3 answers unsat for its negation within
+    ``rlimit`` resource units, ``counterexample`` (with the model) on sat, else ``unknown``."""
+    rlimit = check_int("rlimit", rlimit, minimum=1)
+    start = time.perf_counter()
+    solver = z3.Solver()
+    solver.set("rlimit", rlimit)
+    solver.add(*hypotheses)
+    solver.add(z3.Not(conclusion))
+    answer = solver.check()
+    seconds = time.perf_counter() - start
+    if answer == z3.unsat:
+        return SmtResult(name, PROVED, seconds)
+    if answer == z3.sat:
+        model = solver.model()
+        return SmtResult(name, COUNTEREXAMPLE, seconds,
+                         model={str(d): str(model[d]) for d in model.decls()})
+    reason = solver.reason_unknown()
+    if reason in ("canceled", "max. resource limit exceeded"):
+        reason = f"resource limit rlimit={rlimit} exhausted (inconclusive)"
+    return SmtResult(name, UNKNOWN, seconds, reason=reason)
 
 
 def symbolic_input(arch: Architecture, size: Sequence[int]) -> np.ndarray:
@@ -46,31 +77,28 @@ def _equal(a: Any, b: Any) -> Any:
     return z3.BoolVal(bool(a == b))
 
 
-def shift_formula(arch: Architecture, size: Sequence[int], shift: Shift, output_shift: Shift,
-                  weights: Weights | None, positions: np.ndarray | None = None) -> Any:
-    """The formula builder for :func:`kronconv.engines.smt.prove` (built in the child)."""
+def shift_statement(arch: Architecture, size: Sequence[int], shift: Shift, output_shift: Shift,
+                    weights: Weights | None, positions: np.ndarray | None = None) -> Any:
+    """The z3 term f(T_v x) = T_u f(x) at every output position (or at ``positions``)."""
     axes = tuple(range(2, 2 + arch.dims))
-
-    def formula() -> tuple[list[z3.BoolRef], z3.BoolRef]:
-        backend = Z3Backend()
-        w = _z3_weights(arch, weights, backend)
-        x = symbolic_input(arch, size)
-        y = evaluate(arch, x, w, backend)
-        shifted = evaluate(arch, np.roll(x, shift, axis=axes), w, backend)
-        target = np.roll(y, output_shift, axis=axes)
-        where = np.ones(y.shape[2:], dtype=bool) if positions is None else positions
-        eqs = [_equal(shifted[(0, c, *i)], target[(0, c, *i)])
-               for c in range(y.shape[1]) for i in zip(*np.nonzero(where), strict=True)]
-        return [], z3.And(eqs) if eqs else z3.BoolVal(True)
-
-    return formula
+    backend = Z3Backend()
+    w = _z3_weights(arch, weights, backend)
+    x = symbolic_input(arch, size)
+    y = evaluate(arch, x, w, backend)
+    shifted = evaluate(arch, np.roll(x, shift, axis=axes), w, backend)
+    target = np.roll(y, output_shift, axis=axes)
+    where = np.ones(y.shape[2:], dtype=bool) if positions is None else positions
+    eqs = [_equal(shifted[(0, c, *i)], target[(0, c, *i)])
+           for c in range(y.shape[1]) for i in zip(*np.nonzero(where), strict=True)]
+    return z3.And(eqs) if eqs else z3.BoolVal(True)
 
 
 def prove_shift(arch: Architecture, size: Sequence[int], shift: Shift, output_shift: Shift,
                 weights: Weights | None, *, positions: np.ndarray | None = None,
-                rlimit: int = RLIMIT) -> SmtResult:
+                rlimit: int = DEFAULT_RLIMIT) -> SmtResult:
     """z3: f(T_v x) = T_u f(x) for all x (and all weights if ``weights`` is None), at every
     output position or at ``positions`` (a boolean mask of the output grid)."""
+    rlimit = check_int("rlimit", rlimit, minimum=1)
     name = f"shift {list(shift)} -> {list(output_shift)}"
-    return prove(name, shift_formula(arch, size, shift, output_shift, weights, positions),
-                 rlimit=rlimit)
+    statement = shift_statement(arch, size, shift, output_shift, weights, positions)
+    return solve(name, [], statement, rlimit)

@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from kronconv.arith import INT64_SAFE
 from kronconv.engines.conv import dilated_correlate
 from kronconv.errors import invalid
 from kronconv.semantics.backends import Array, Backend, to_object
@@ -138,11 +139,22 @@ def conv(node: Node, x: Array, weight: Array, bias: Array | None, backend: Backe
     bound = _magnitude(x) * _magnitude(weight) * int(np.prod(weight.shape[1:])) \
         + (_magnitude(bias) if bias is not None else 0)
     x = backend.guard(x, bound)
+    scale = _common_denominator(x) if weight.dtype == np.int64 else None
+    if scale is not None:  # rationals: the integer conv of scale x, divided by scale (linear)
+        scaled = np.frompyfunc(lambda v: int(v * scale), 1, 1)(x)
+        if max(abs(v) for v in scaled.flat) < INT64_SAFE:
+            scaled = scaled.astype(np.int64)  # the recursive call guards the sums again
+        shifted = None if bias is None else np.asarray(bias, dtype=object) * scale
+        out = conv(node, scaled, weight, shifted, backend)
+        return to_object(out) * Fraction(1, scale)
     if x.dtype == object or weight.dtype == object:
         x, weight = to_object(x), to_object(weight)
     # 2. Pad once, then a valid correlation per (output, input) channel pair, batch axis kept
     #    as a kernel axis of size 1.
     padded = pad(x, node.padding, node.padding_mode, backend.zero())
+    if padded.dtype != object and weight.dtype != object:
+        out = _conv_by_taps(node, padded, weight)
+        return out if bias is None else out + np.reshape(bias, (1, -1) + (1,) * (x.ndim - 2))
     c_out, c_group = weight.shape[:2]
     per_group = c_out // node.groups
     outputs = []
@@ -223,6 +235,37 @@ def _times(x: Array, coefficients: Array, backend: Backend) -> Array:
     if not backend.exact:
         return x * coefficients.astype(np.float64)
     return to_object(x) * np.vectorize(backend.fraction, otypes=[object])(coefficients)
+
+
+def _conv_by_taps(node: Node, padded: Array, weight: Array) -> Array:
+    """The same conv for int64 / float64 operands, vectorised over channels: per kernel offset
+    t and group, y[b, o, i] += sum_c W[o, c, t] xpad[b, c, s i + d t] (only the strided
+    positions are computed). Exact for int64: the caller's magnitude bound rules out overflow."""
+    c_out, c_group = weight.shape[:2]
+    per_group = c_out // node.groups
+    out_size = tuple((n - d * (k - 1) - 1) // s + 1 for n, d, k, s in zip(
+        padded.shape[2:], node.dilation, node.kernel_size, node.stride, strict=True))
+    out = np.zeros((padded.shape[0], c_out, *out_size), dtype=np.result_type(padded, weight))
+    for t in _windows(node):
+        window = _window(node, padded, t, out_size)
+        for g in range(node.groups):
+            index: tuple[Any, ...] = (slice(g * per_group, (g + 1) * per_group), slice(None), *t)
+            taps = weight[index]
+            block = window[:, g * c_group:(g + 1) * c_group]
+            out[:, g * per_group:(g + 1) * per_group] += np.moveaxis(
+                np.tensordot(taps, block, axes=([1], [1])), 0, 1)
+    return out
+
+
+def _common_denominator(x: Array) -> int | None:
+    """The lcm of the denominators when x holds Python ints and Fractions, some not integers
+    (else None: int64, floats, z3 terms)."""
+    if x.dtype != object or x.size == 0:
+        return None
+    if not all(isinstance(v, int | Fraction) for v in x.flat):
+        return None
+    scale = math.lcm(*(v.denominator for v in x.flat if isinstance(v, Fraction)))
+    return scale if scale > 1 else None
 
 
 def _magnitude(a: Array | None) -> int:

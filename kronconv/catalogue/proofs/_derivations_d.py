@@ -15,7 +15,7 @@ import numpy as np
 import kronconv.latex as tex
 from kronconv.claims.derivation import Context, Derivation, SizeSpec
 from kronconv.engines import SymbolicEngine
-from kronconv.equivariance.analysis import derived_shifts, total_stride
+from kronconv.equivariance.shifts import derived_shifts, total_stride
 from kronconv.latex import Latex
 from kronconv.render.derivation_helpers import array_latex, numbered_steps, prose
 from kronconv.semantics.shapes import node_sizes
