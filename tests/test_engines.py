@@ -150,3 +150,49 @@ def test_kron_follows_numpy_order() -> None:
     product_ab = symbolic.kron(arrays["a"], arrays["b"])
     for i, j in product(range(2), range(3)):
         assert product_ab[i * 3 + j] == arrays["a"][i] * arrays["b"][j]
+
+
+GENERATING_CASES = [  # (kernel sizes per layer, dilations per layer)
+    ([(3,)], [(1,)]), ([(2,), (3,)], [(1,), (2,)]), ([(3,), (3,), (2,)], [(1,), (3,), (5,)]),
+    ([(2, 3), (3, 2)], [(1, 2), (2, 1)]), ([(3, 3), (3, 3)], [(1, 1), (3, 3)]),
+    ([(2, 1, 2), (1, 2, 2)], [(1, 1, 1), (2, 3, 2)]),
+]
+
+
+def _symbolic_kernels(sizes: list[tuple[int, ...]]) -> list[np.ndarray]:
+    arrays = SymbolicEngine().symbol_arrays({f"k{level}": s for level, s in enumerate(sizes)})
+    return list(arrays.values())
+
+
+@pytest.mark.parametrize(("sizes", "dilations"), GENERATING_CASES)
+@pytest.mark.parametrize("convention", CONVENTIONS)
+def test_generating_function_equals_the_array_composite(
+        sizes: list[tuple[int, ...]], dilations: list[tuple[int, ...]], convention: str) -> None:
+    """prod_l K_l(x^{d_l}) (FLINT) is the composite computed by the array engine: compared as
+    C = Q with the array composite as the one 'factor' of the Kronecker side."""
+    engine = SymbolicEngine()
+    kernels = _symbolic_kernels(sizes)
+    composite = engine.composite(kernels, dilations, convention)
+    assert engine.compare_kronecker(kernels, dilations, [composite], convention).equal
+
+
+@pytest.mark.parametrize(("sizes", "dilations"), GENERATING_CASES[1:])
+def test_generating_function_catches_a_wrong_dilation(sizes: list[tuple[int, ...]],
+                                                      dilations: list[tuple[int, ...]]) -> None:
+    engine = SymbolicEngine()
+    kernels = _symbolic_kernels(sizes)
+    composite = engine.composite(kernels, dilations)
+    wrong = [tuple(d + 1 for d in dilation) for dilation in dilations]
+    comparison = engine.compare_kronecker(kernels, wrong, [composite])
+    assert not comparison.equal
+
+
+def test_generating_comparison_locates_the_first_difference() -> None:
+    engine = SymbolicEngine()
+    kernels = _symbolic_kernels([(2, 2), (2, 2)])
+    predicted = engine.kron(kernels[1], kernels[0]).copy()
+    predicted[1, 2] = predicted[1, 2] + 1
+    comparison = engine.compare_kronecker(kernels, [(1, 1), (2, 2)], [predicted])
+    assert not comparison.equal and comparison.first_difference == (1, 2)
+    assert comparison.detail.startswith("1 of 16 entries differ")
+    assert not engine.compare_kronecker(kernels, [(1, 1), (2, 2)], [predicted[:3]]).equal

@@ -61,12 +61,18 @@ class IdentityResult:
                 "comparison": self.comparison, "seconds": round(self.seconds, 4), **self.extra}
 
 
+def kronecker_factors(kernels: Sequence[np.ndarray],
+                      factor_order: str = "most-dilated-first") -> list[np.ndarray]:
+    """The factors of K_L kron ... kron K_0, left to right: the most dilated (last) layer is
+    the leftmost factor (or the reverse, for the wrong twin ``reversed``)."""
+    check_choice("factor_order", factor_order, FACTOR_ORDERS)
+    return list(kernels)[::-1] if factor_order == "most-dilated-first" else list(kernels)
+
+
 def kronecker_prediction(engine: Engine, kernels: Sequence[np.ndarray],
                          factor_order: str = "most-dilated-first") -> np.ndarray:
     """K_L kron ... kron K_0: the most dilated (last) layer is the leftmost factor."""
-    check_choice("factor_order", factor_order, FACTOR_ORDERS)
-    ordered = list(kernels)[::-1] if factor_order == "most-dilated-first" else list(kernels)
-    return engine.kron(*ordered)
+    return engine.kron(*kronecker_factors(kernels, factor_order))
 
 
 def _dilations(cascade: Cascade) -> list[tuple[int, ...]]:
@@ -131,18 +137,17 @@ def check_identity(cascade: Cascade, engine: str | Engine = "symbolic", *, seed:
     convention, boundary = cascade.layers[0].convention, cascade.layers[0].boundary
     # 2. Kernels and the predicted single kernel.
     kernels = engine.kernels(cascade, seed=seed)
-    predicted = kronecker_prediction(engine, kernels, factor_order)
+    factors = kronecker_factors(kernels, factor_order)
     # 3. Compare kernels (full) or outputs on a generic input (other boundaries).
     extra: dict[str, Any] = {}
-    if boundary == "full":
+    if boundary == "full" and isinstance(engine, FloatEngine):
         left = engine.composite(kernels, _dilations(cascade), convention)
-        if isinstance(engine, FloatEngine):
-            comparison = _float_compare(engine, cascade, kernels, left, predicted)
-        else:
-            comparison = engine.compare(left, predicted)
+        comparison = _float_compare(engine, cascade, kernels, left, engine.kron(*factors))
+    elif boundary == "full":
+        comparison = engine.compare_kronecker(kernels, _dilations(cascade), factors, convention)
     else:
-        comparison, shape = _compare_on_input(engine, cascade, kernels, predicted, seed,
-                                              input_shape)
+        comparison, shape = _compare_on_input(engine, cascade, kernels,
+                                              engine.kron(*factors), seed, input_shape)
         extra["input_shape"] = list(shape)
     note = engine.evidence(cascade)
     detail = f"{note.detail}; seed {seed}" if note.kind == "randomized" else note.detail
