@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from itertools import product
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kronconv import InvalidParameterError, reference_dilated_conv
+from kronconv import Cascade, InvalidParameterError, reference_dilated_conv
 from kronconv.engines import Engine, FloatEngine, ModularEngine, SymbolicEngine
 from kronconv.specs import BOUNDARIES, CONVENTIONS
 
@@ -196,3 +197,48 @@ def test_generating_comparison_locates_the_first_difference() -> None:
     assert not comparison.equal and comparison.first_difference == (1, 2)
     assert comparison.detail.startswith("1 of 16 entries differ")
     assert not engine.compare_kronecker(kernels, [(1, 1), (2, 2)], [predicted[:3]]).equal
+
+
+def test_exact_engine_needs_every_crt_prime() -> None:
+    """Two sides that differ by exactly the first prime: one prime alone (the wrong twin)
+    calls them equal, the product of crt_primes(B) > 2B tells them apart."""
+    from kronconv.engines import ExactEngine
+    from kronconv.engines.numeric import crt_primes
+
+    engine = ExactEngine()
+    kernel = np.array([-(2**30)], dtype=object)
+    bound = engine.entry_bound([kernel.shape])
+    primes = crt_primes(bound)
+    assert math.prod(primes) > 2 * bound and math.prod(primes[:-1]) <= 2 * bound
+    shifted = kernel + primes[0]
+    assert abs(int(shifted[0])) <= bound
+    assert not engine.compare_kronecker([kernel], [(1,)], [shifted]).equal
+    one_prime = ModularEngine(prime=primes[0])
+    assert one_prime.compare_kronecker([one_prime.residues(kernel)], [(1,)],
+                                       [one_prime.residues(shifted)]).equal
+    assert engine.compare_kronecker([kernel], [(1,)], [kernel.copy()]).equal
+
+
+def _false_agreement_rate(engine: ModularEngine, draws: int = 300) -> float:
+    """How often the reversed factor order (false: the difference k01 k10 - k00 k11 is a
+    nonzero quadratic) passes check_identity, over independent seeds."""
+    from kronconv import Cascade, check_identity
+
+    cascade = Cascade.exponential(2, 2, dims=1)
+    return sum(check_identity(cascade, engine, seed=engine.trials * draw,
+                              factor_order="reversed").holds for draw in range(draws)) / draws
+
+
+def test_modular_engine_checks_as_many_points_as_its_bound_claims() -> None:
+    """With p = 7 the Schwartz-Zippel bound (deg/p)^trials is visible: two points stay under
+    (2/7)^2, while one point (the old engine, which claimed two) exceeds it."""
+    engine = ModularEngine(trials=2, prime=7)
+    claimed = float(engine.evidence(Cascade.exponential(2, 2)).error_bound)
+    assert claimed == pytest.approx((2 / 7) ** 2, rel=1e-2)
+    assert _false_agreement_rate(engine) <= claimed
+    assert _false_agreement_rate(ModularEngine(trials=1, prime=7)) > claimed
+
+
+def test_modular_engine_refuses_a_composite_modulus() -> None:
+    with pytest.raises(InvalidParameterError):
+        ModularEngine(prime=2**31 - 3)

@@ -48,6 +48,7 @@ class Engine(ABC):
 
     name: str = "engine"
     tier: str = "numeric"
+    trials: int = 1  # independent random points an identity is checked at (one for a proof)
 
     # -- what a subclass provides -------------------------------------------------------------
     @abstractmethod
