@@ -6,8 +6,9 @@ import argparse
 
 from kronconv.catalogue import PROOFS
 from kronconv.claims import load_claims, run_claims, select
-from kronconv.commands.common import claim_progress
+from kronconv.commands.common import add_executor_arguments, claim_progress
 from kronconv.errors import KronconvError
+from kronconv.parallel import executor
 from kronconv.render.report import table, write_reports
 
 
@@ -24,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", dest="json_path", help="write the JSON report here")
     parser.add_argument("--markdown", dest="markdown_path", help="write a Markdown report here")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    add_executor_arguments(parser, "claims")
     parser.set_defaults(run=run)
 
 
@@ -31,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     claims = select(load_claims(args.paths or [PROOFS]), args.pattern)
     if not claims:
         raise KronconvError(f"-k {args.pattern!r} matches no claim")
-    results = run_claims(claims, None if args.quiet else claim_progress)
+    with executor(args.jobs, args.scheduler) as pool:
+        results = run_claims(claims, None if args.quiet else claim_progress, pool)
     print(table(results))
     for result in results:
         if result.error:
