@@ -37,8 +37,12 @@ docs: $(STAMP)
 	$(VENV)/bin/kronconv derive --all -q -o build/docs --pdf --json build/docs/claims.json --markdown build/docs/claims.md
 	$(VENV)/bin/kronconv figures -o build/docs/figures
 
+# Ratios measured in one run (CPU seconds): symbolic vs naive SymPy and vs SymPy's ring, exact
+# and modular vs their memory floors, the sweep serial / process pool / Dask LocalCluster
+# (the Dask row needs EXTRAS=test,dask).
 bench: $(STAMP)
 	$(PY) benchmarks/bench_identity.py
+	$(PY) benchmarks/bench_sweep.py
 	$(PY) benchmarks/bench_coverage.py
 
 clean:

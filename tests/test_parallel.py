@@ -93,3 +93,19 @@ def test_an_unreachable_scheduler_is_one_clear_error() -> None:
     with pytest.raises(InvalidParameterError, match="scheduler"), \
             executor(scheduler="tcp://127.0.0.1:9"):
         pass
+
+
+def test_equivariance_shifts_on_a_process_pool_equal_the_serial_run() -> None:
+    from kronconv.equivariance.analysis import analyze_equivariance
+    from kronconv.equivariance.consistency import dilated_stack
+
+    arch = dilated_stack([1, 2], dims=1)
+
+    def verdicts(pool: Any) -> list[tuple[Any, ...]]:
+        result = analyze_equivariance(arch, 6, method="each", pool=pool)
+        return [(v.shift, v.status, v.output_shift, v.evidence) for v in result.verdicts]
+
+    serial = verdicts(None)
+    assert sum(status == "respected" for _, status, _, _ in serial) == 6
+    with executor(jobs=2) as pool:
+        assert verdicts(pool) == serial

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from kronconv.commands.common import int_list, print_json
+from kronconv.commands.common import add_executor_arguments, int_list, print_json
 from kronconv.equivariance.analysis import METHODS, WEIGHT_MODES, analyze_equivariance
 from kronconv.errors import check_int
+from kronconv.parallel import executor
 from kronconv.specs.architecture import load_architecture
 
 
@@ -28,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="prove a generating set of the shift group (default) or each shift")
     parser.add_argument("--timeout", type=float, default=60.0, help="z3 time limit per query (s)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_executor_arguments(parser, "the per-shift proofs of --method each")
     parser.set_defaults(run=run)
 
 
@@ -35,9 +37,10 @@ def run(args: argparse.Namespace) -> int:
     check_int("--seed", args.seed, minimum=0)
     arch = load_architecture(args.architecture)
     size = args.size[0] if len(args.size) == 1 else args.size
-    result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,
-                                  method=args.method, timeout=args.timeout,
-                                  name=args.architecture)
+    with executor(args.jobs, args.scheduler) as pool:
+        result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,
+                                      method=args.method, timeout=args.timeout,
+                                      name=args.architecture, pool=pool)
     data = result.to_json()
     if args.json:
         print_json(data)

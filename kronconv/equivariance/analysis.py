@@ -28,7 +28,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import product
 from typing import Any
 
@@ -37,6 +39,7 @@ import numpy as np
 from kronconv.engines.smt import SmtResult
 from kronconv.equivariance.smt import prove_shift
 from kronconv.errors import check_choice
+from kronconv.parallel import Serial, ordered_map
 from kronconv.semantics.backends import Backend, get_backend
 from kronconv.semantics.evaluate import evaluate
 from kronconv.semantics.reference import reference_evaluate
@@ -236,9 +239,11 @@ class _Draw:
 def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
                          weights: str = "symbolic", seed: int = 0,
                          given: Weights | None = None, method: str = "generators",
-                         timeout: float = 60.0, name: str = "") -> EquivarianceResult:
+                         timeout: float = 60.0, name: str = "",
+                         pool: Executor | None = None) -> EquivarianceResult:
     """Every cyclic shift of a ``size`` input: respected (proved), not (counterexample) or
-    unknown; ``weights`` picks the question (module doc), ``given`` fixes explicit weights."""
+    unknown; ``weights`` picks the question (module doc), ``given`` fixes explicit weights;
+    ``pool`` runs the per-shift proofs of method "each" (see :mod:`kronconv.parallel`)."""
     start = time.perf_counter()
     check_choice("weights", weights, WEIGHT_MODES)
     check_choice("method", method, METHODS)
@@ -264,7 +269,8 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
             best = rule[v]
             chosen[v] = best if best is not None and best in us else min(us)
     proof_weights = None if mode == "symbolic" else draws[0].weights
-    proved, gens, proofs = _prove(arch, n, m, chosen, proof_weights, method, timeout)
+    proved, gens, proofs = _prove(arch, n, m, chosen, proof_weights, method, timeout,
+                                  pool or Serial())
     # 4. A verdict for every shift.
     verdicts = []
     references: dict[bytes, np.ndarray] = {}
@@ -429,7 +435,7 @@ def _reference(arch: Architecture, x: np.ndarray, weights: Weights,
 
 
 def _prove(arch: Architecture, n: Shift, m: Shift, chosen: dict[Shift, Shift],
-           weights: Weights | None, method: str, timeout: float,
+           weights: Weights | None, method: str, timeout: float, pool: Executor,
            ) -> tuple[dict[Shift, Shift], list[tuple[Shift, Shift]], list[SmtResult]]:
     """z3 for a generating set (or each shift); returns the proved pairs (v, u)."""
     zero = tuple(0 for _ in n)
@@ -438,17 +444,27 @@ def _prove(arch: Architecture, n: Shift, m: Shift, chosen: dict[Shift, Shift],
     gens: list[tuple[Shift, Shift]] = []
     proofs: list[SmtResult] = []
     group = {zero: tuple(0 for _ in m)}  # f(T_0 x) = T_0 f(x): nothing to prove
+    # Each shift's proof is independent under method "each": all run on the pool up front
+    # (then read in the serial order below, so the verdicts are the serial ones).
+    ahead = iter(ordered_map(pool, partial(_prove_pair, arch, n, weights, timeout),
+                             [(v, chosen[v]) for v in order])) if method == "each" else None
     for v in order:
         if method == "generators" and v in group:
             continue
         if sum(not r.proved for r in proofs) >= MAX_FAILED_PROOFS:
             break  # the rest stays unknown: do not spend the time limit again and again
-        result = prove_shift(arch, n, v, chosen[v], weights, timeout=timeout)
+        result = next(ahead) if ahead is not None else prove_shift(arch, n, v, chosen[v],
+                                                                   weights, timeout=timeout)
         proofs.append(result)
         if result.proved:
             gens.append((v, chosen[v]))
             group = _generate(gens, n, m) if method == "generators" else {**group, v: chosen[v]}
     return group, gens, proofs
+
+
+def _prove_pair(arch: Architecture, n: Shift, weights: Weights | None, timeout: float,
+                pair: tuple[Shift, Shift]) -> SmtResult:
+    return prove_shift(arch, n, pair[0], pair[1], weights, timeout=timeout)
 
 
 def _generate(gens: Sequence[tuple[Shift, Shift]], n: Shift, m: Shift) -> dict[Shift, Shift]:
