@@ -8,6 +8,10 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 REPORTS := reports
 EXTRAS  ?= test
+# Worker processes for `make verify` (claims, sweep chunks) and pytest-xdist workers for
+# `make test`; EXTRAS=test,dask adds the Dask extra (CI sets it).
+JOBS    ?= 1
+TESTJOBS ?= 2
 
 .PHONY: verify test test-slow check docs bench clean
 
@@ -18,15 +22,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 verify: $(STAMP)
-	$(VENV)/bin/kronconv verify --json $(REPORTS)/claims.json --markdown $(REPORTS)/claims.md
-	$(VENV)/bin/kronconv sweep --markdown $(REPORTS)/characterisation.md
+	$(VENV)/bin/kronconv verify --jobs $(JOBS) --json $(REPORTS)/claims.json --markdown $(REPORTS)/claims.md
+	$(VENV)/bin/kronconv sweep --jobs $(JOBS) --markdown $(REPORTS)/characterisation.md
 
 check: $(STAMP)
 	$(VENV)/bin/ruff check kronconv tests proofs benchmarks
 	$(VENV)/bin/mypy
 
 test: check
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" -n $(TESTJOBS)
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow
