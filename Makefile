@@ -9,6 +9,10 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 REPORTS := reports
 EXTRAS  ?= test
+# Worker processes for `make verify` (claims, sweep chunks) and pytest-xdist workers for
+# `make test`; EXTRAS=test,dask adds the Dask extra (CI sets it).
+JOBS    ?= 1
+TESTJOBS ?= 2
 
 .PHONY: verify test test-slow check docs gallery bench clean
 
@@ -19,15 +23,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 verify: $(STAMP)
-	$(VENV)/bin/kronconv verify --json $(REPORTS)/claims.json --markdown $(REPORTS)/claims.md
-	$(VENV)/bin/kronconv sweep --markdown $(REPORTS)/characterisation.md
+	$(VENV)/bin/kronconv verify --jobs $(JOBS) --json $(REPORTS)/claims.json --markdown $(REPORTS)/claims.md
+	$(VENV)/bin/kronconv sweep --jobs $(JOBS) --markdown $(REPORTS)/characterisation.md
 
 check: $(STAMP)
 	$(VENV)/bin/ruff check kronconv tests proofs benchmarks examples
 	$(VENV)/bin/mypy
 
 test: check
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" -n $(TESTJOBS)
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow
@@ -43,8 +47,12 @@ docs: $(STAMP)
 gallery: $(STAMP)
 	$(PY) examples/torch/make_gallery.py docs/gallery.md
 
+# Ratios measured in one run (CPU seconds): symbolic vs naive SymPy and vs SymPy's ring, exact
+# and modular vs their memory floors, the sweep serial / process pool / Dask LocalCluster
+# (the Dask row needs EXTRAS=test,dask).
 bench: $(STAMP)
 	$(PY) benchmarks/bench_identity.py
+	$(PY) benchmarks/bench_sweep.py
 	$(PY) benchmarks/bench_coverage.py
 	$(PY) benchmarks/bench_startup.py
 	$(PY) benchmarks/bench_equivariance.py

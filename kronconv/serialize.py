@@ -333,7 +333,8 @@ def _side_by_side(r: Any) -> dict[str, Any]:
 # -- sweep -------------------------------------------------------------------------------------
 @prints("kronconv.kronecker.sweep.SweepResult")
 def _sweep(r: Any) -> dict[str, Any]:
-    return {"domain": r.domain.describe(), "ok": r.ok, "checked": dict(r.checked),
+    return {"domain": r.domain.describe(), "domain_name": r.domain.name, "ok": r.ok,
+            "checked": dict(r.checked), "configurations": sum(r.checked.values()),
             "mismatches": to_json(r.mismatches[:20]), "seconds": rounded(r.seconds, 2),
             "table": [{"part": p, "group": g, "class": c, "count": n}
                       for (p, g, c), n in sorted(r.counts.items())]}

@@ -39,6 +39,10 @@ class OffByOneDilation(SymbolicEngine):
         d = dilation + 1 if isinstance(dilation, int) else tuple(v + 1 for v in dilation)
         return super().dilated_conv(x, kernel, d, boundary, convention)
 
+    def generating_function(self, kernels: Sequence[np.ndarray],
+                            dilations: Sequence[Sequence[int]]) -> object:
+        return super().generating_function(kernels, [[v + 1 for v in d] for d in dilations])
+
 
 class DropsLastTap(ExactEngine):
     """A corrupted engine: the last kernel tap is ignored."""

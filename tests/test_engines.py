@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 from itertools import product
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kronconv import InvalidParameterError, reference_dilated_conv
+from kronconv import Cascade, InvalidParameterError, reference_dilated_conv
 from kronconv.engines import Engine, FloatEngine, ModularEngine, SymbolicEngine
 from kronconv.engines import reference as reference_module
 from kronconv.specs import BOUNDARIES, CONVENTIONS
@@ -205,3 +206,95 @@ def test_engines_report_the_one_evidence_type() -> None:
     assert modular.seed == 5 and modular.per_trial == Fraction(3, MODULAR_PRIME)
     assert f"(3/{MODULAR_PRIME})^{modular.count}" in modular.error_bound
     assert notes["float"].tolerance is not None and notes["float"].per_trial is None
+
+
+GENERATING_CASES = [  # (kernel sizes per layer, dilations per layer)
+    ([(3,)], [(1,)]), ([(2,), (3,)], [(1,), (2,)]), ([(3,), (3,), (2,)], [(1,), (3,), (5,)]),
+    ([(2, 3), (3, 2)], [(1, 2), (2, 1)]), ([(3, 3), (3, 3)], [(1, 1), (3, 3)]),
+    ([(2, 1, 2), (1, 2, 2)], [(1, 1, 1), (2, 3, 2)]),
+]
+
+
+def _symbolic_kernels(sizes: list[tuple[int, ...]]) -> list[np.ndarray]:
+    arrays = SymbolicEngine().symbol_arrays({f"k{level}": s for level, s in enumerate(sizes)})
+    return list(arrays.values())
+
+
+@pytest.mark.parametrize(("sizes", "dilations"), GENERATING_CASES)
+@pytest.mark.parametrize("convention", CONVENTIONS)
+def test_generating_function_equals_the_array_composite(
+        sizes: list[tuple[int, ...]], dilations: list[tuple[int, ...]], convention: str) -> None:
+    """prod_l K_l(x^{d_l}) (FLINT) is the composite computed by the array engine: compared as
+    C = Q with the array composite as the one 'factor' of the Kronecker side."""
+    engine = SymbolicEngine()
+    kernels = _symbolic_kernels(sizes)
+    composite = engine.composite(kernels, dilations, convention)
+    assert engine.compare_kronecker(kernels, dilations, [composite], convention).equal
+
+
+@pytest.mark.parametrize(("sizes", "dilations"), GENERATING_CASES[1:])
+def test_generating_function_catches_a_wrong_dilation(sizes: list[tuple[int, ...]],
+                                                      dilations: list[tuple[int, ...]]) -> None:
+    engine = SymbolicEngine()
+    kernels = _symbolic_kernels(sizes)
+    composite = engine.composite(kernels, dilations)
+    wrong = [tuple(d + 1 for d in dilation) for dilation in dilations]
+    comparison = engine.compare_kronecker(kernels, wrong, [composite])
+    assert not comparison.equal
+
+
+def test_generating_comparison_locates_the_first_difference() -> None:
+    engine = SymbolicEngine()
+    kernels = _symbolic_kernels([(2, 2), (2, 2)])
+    predicted = engine.kron(kernels[1], kernels[0]).copy()
+    predicted[1, 2] = predicted[1, 2] + 1
+    comparison = engine.compare_kronecker(kernels, [(1, 1), (2, 2)], [predicted])
+    assert not comparison.equal and comparison.first_difference == (1, 2)
+    assert comparison.detail.startswith("1 of 16 entries differ")
+    assert not engine.compare_kronecker(kernels, [(1, 1), (2, 2)], [predicted[:3]]).equal
+
+
+def test_exact_engine_needs_every_crt_prime() -> None:
+    """Two sides that differ by exactly the first prime: one prime alone (the wrong twin)
+    calls them equal, the product of crt_primes(B) > 2B tells them apart."""
+    from kronconv.engines import ExactEngine
+    from kronconv.engines.numeric import crt_primes
+
+    engine = ExactEngine()
+    kernel = np.array([-(2**30)], dtype=object)
+    bound = engine.entry_bound([kernel.shape])
+    primes = crt_primes(bound)
+    assert math.prod(primes) > 2 * bound and math.prod(primes[:-1]) <= 2 * bound
+    shifted = kernel + primes[0]
+    assert abs(int(shifted[0])) <= bound
+    assert not engine.compare_kronecker([kernel], [(1,)], [shifted]).equal
+    one_prime = ModularEngine(prime=primes[0])
+    assert one_prime.compare_kronecker([one_prime.residues(kernel)], [(1,)],
+                                       [one_prime.residues(shifted)]).equal
+    assert engine.compare_kronecker([kernel], [(1,)], [kernel.copy()]).equal
+
+
+def _false_agreement_rate(engine: ModularEngine, draws: int = 120) -> float:
+    """How often the reversed factor order (false: the difference k01 k10 - k00 k11 is a
+    nonzero quadratic) passes check_identity, over independent seeds."""
+    from kronconv import Cascade, check_identity
+
+    cascade = Cascade.exponential(2, 2, dims=1)
+    return sum(check_identity(cascade, engine, seed=engine.trials * draw,
+                              factor_order="reversed").holds for draw in range(draws)) / draws
+
+
+def test_modular_engine_checks_as_many_points_as_its_bound_claims() -> None:
+    """With p = 7 the Schwartz-Zippel bound (deg/p)^trials is visible: two points stay under
+    (2/7)^2, while one point (the old engine, which claimed two) exceeds it."""
+    engine = ModularEngine(trials=2, prime=7)
+    evidence = engine.evidence(Cascade.exponential(2, 2))
+    claimed = float(evidence.per_trial ** evidence.count)
+    assert claimed == pytest.approx((2 / 7) ** 2, rel=1e-2)
+    assert _false_agreement_rate(engine) <= claimed
+    assert _false_agreement_rate(ModularEngine(trials=1, prime=7)) > claimed
+
+
+def test_modular_engine_refuses_a_composite_modulus() -> None:
+    with pytest.raises(InvalidParameterError):
+        ModularEngine(prime=2**31 - 3)

@@ -28,12 +28,15 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
 from kronconv.claims.model import TIERS, Claim, Evidence, pop_collector, push_collector
 from kronconv.errors import CheckSkipped, KronconvError, invalid
+from kronconv.parallel import Serial, ordered_map
 
 
 class Disproved(Exception):
@@ -284,13 +287,62 @@ def _message(exc: BaseException) -> str:
 
 def run_claims(claims: Sequence[Claim],
                progress: Callable[[int, int, Claim, ClaimResult | None], None] | None = None,
-               tiers: Collection[str] | None = None) -> list[ClaimResult]:
-    results = []
-    for index, item in enumerate(claims, 1):
+               tiers: Collection[str] | None = None,
+               pool: Executor | None = None) -> list[ClaimResult]:
+    """Run every claim (only its checks of ``tiers``, when given), in this process or on
+    ``pool`` (see :mod:`kronconv.parallel`): a worker re-loads the claim's proof script by path
+    and returns its evidence."""
+    if pool is None or isinstance(pool, Serial):
+        results = []
+        for index, item in enumerate(claims, 1):
+            if progress:
+                progress(index, len(claims), item, None)
+            results.append(run_claim(item, tiers))
+            if progress:
+                progress(index, len(claims), item, results[-1])
+        return results
+
+    def done(index: int, remote: RemoteResult) -> None:
         if progress:
-            progress(index, len(claims), item, None)
-        result = run_claim(item, tiers)
-        if progress:
-            progress(index, len(claims), item, result)
-        results.append(result)
-    return results
+            progress(index + 1, len(claims), claims[index], remote.attach(claims[index]))
+
+    chosen = None if tiers is None else tuple(tiers)
+    tasks = [(script_of(item), item.id, chosen) for item in claims]
+    return [remote.attach(item) for remote, item in
+            zip(ordered_map(pool, run_remote, tasks, done), claims, strict=True)]
+
+
+@dataclass(frozen=True)
+class RemoteResult:
+    """A ClaimResult without its Claim (whose checks are functions of a loaded script)."""
+
+    status: str
+    outcome: str | None
+    evidence: tuple[Evidence, ...]
+    seconds: float
+    error: str
+    skipped: tuple[str, ...]
+
+    def attach(self, claim: Claim) -> ClaimResult:
+        return ClaimResult(claim, self.status, self.outcome, self.evidence, self.seconds,
+                           self.error, self.skipped)
+
+
+def script_of(claim: Claim) -> str | None:
+    """The proof script that declared the claim (from its first check's code)."""
+    return claim.checks[0].function.__code__.co_filename if claim.checks else None
+
+
+@cache
+def _claims_of(script: str) -> dict[str, Claim]:
+    return {c.id: c for c in load_claims([script])}
+
+
+def run_remote(task: tuple[str | None, str, tuple[str, ...] | None]) -> RemoteResult:
+    """Worker side: load the script once per process, run the one claim."""
+    script, claim_id, tiers = task
+    if script is None:
+        return RemoteResult("error", None, (), 0.0, "the claim has no checks", ())
+    result = run_claim(_claims_of(script)[claim_id], tiers)
+    return RemoteResult(result.status, result.outcome, result.evidence, result.seconds,
+                        result.error, result.skipped)

@@ -6,7 +6,12 @@ from __future__ import annotations
 import argparse
 import math
 
-from kronconv.commands.common import example_or_file, int_list, print_json
+from kronconv.commands.common import (
+    add_executor_arguments,
+    example_or_file,
+    int_list,
+    print_json,
+)
 from kronconv.commands.rf import add_torch_arguments, torch_architecture
 from kronconv.equivariance.analysis import (
     PROVE_MODES,
@@ -19,6 +24,7 @@ from kronconv.equivariance.exhaustive import METHODS, exhaustive_equivariance
 from kronconv.equivariance.results import EquivarianceResult
 from kronconv.equivariance.smt import DEFAULT_RLIMIT
 from kronconv.errors import check_int, invalid
+from kronconv.parallel import executor
 from kronconv.serialize import to_json
 from kronconv.specs.architecture import Architecture, load_architecture
 
@@ -59,8 +65,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--consistency", type=int, default=0, metavar="COUNT",
                         help="also measure the sampled shift consistency on COUNT random "
                         "shifts, printed beside the exact answer")
+    add_executor_arguments(parser, "the per-shift proofs of --exhaustive --method each")
     parser.add_argument("--timeout", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_executor_arguments(parser, "the per-shift proofs of --method each")
     parser.set_defaults(run=run)
 
 
@@ -92,8 +100,10 @@ def run(args: argparse.Namespace) -> int:
         raise invalid("--size", args.size, "the input size per axis, e.g. 16 or 16,8")
     size = args.size[0] if len(args.size) == 1 else args.size
     if args.exhaustive:
-        result = exhaustive_equivariance(arch, size, weights=args.weights, seed=args.seed,
-                                         method=args.method, rlimit=args.rlimit, name=name)
+        with executor(args.jobs, args.scheduler) as pool:
+            result = exhaustive_equivariance(arch, size, weights=args.weights, seed=args.seed,
+                                             method=args.method, rlimit=args.rlimit, name=name,
+                                             pool=pool)
     else:
         result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,
                                       prove=args.prove, rlimit=args.rlimit,

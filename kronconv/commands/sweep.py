@@ -1,13 +1,20 @@
-"""``kronconv sweep [--full] [--json] [--markdown FILE]``: the characterisation sweep."""
+"""``kronconv sweep [--domain NAME | --full] [--jobs N | --scheduler ADDRESS] [--json]
+[--markdown FILE]``: the characterisation sweep."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from kronconv.commands.common import print_json
-from kronconv.kronecker.sweep import exponential_table, markdown, run_sweep
+from kronconv.commands.common import ProgressBar, add_executor_arguments, print_json
+from kronconv.kronecker.sweep import (
+    DOMAINS,
+    domain_named,
+    exponential_table,
+    markdown,
+    run_sweep,
+)
+from kronconv.parallel import executor
 from kronconv.serialize import to_json
 
 
@@ -17,18 +24,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "boundary regions, nonlinearities and channels. Exits 1 on any mismatch between a "
         "derived condition and the direct test.")
     parser.add_argument("--full", action="store_true",
-                        help="the longer sweep (dims 1-2, schedules of up to 4 layers)")
+                        help="the longer sweep (dims 1-2, schedules of up to 4 layers): "
+                        "--domain full")
+    parser.add_argument("--domain", choices=list(DOMAINS), default=None,
+                        help="named domain: default (5,070 configurations), full, wide "
+                        "(over 10^5: up to 2D with 4 layers, a 1-4, d 1-9, every boundary)")
+    add_executor_arguments(parser, "sweep chunks")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--markdown", dest="markdown_path", help="write the table here")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    def progress(name: str) -> None:
-        if not args.json:
-            sys.stderr.write(f"sweep: {name}\n")
-
-    result = run_sweep(full=args.full, progress=progress)
+    domain = domain_named(args.domain or ("full" if args.full else "default"))
+    bar = ProgressBar("sweep", enabled=not args.json)
+    with executor(args.jobs, args.scheduler) as pool:
+        result = run_sweep(domain=domain, pool=pool, progress=lambda done, total, piece:
+                           bar.update(done, total, sum(piece.checked.values())))
+    bar.finish()
     table = exponential_table()
     text = markdown(result, table)
     if args.markdown_path:
@@ -38,6 +51,10 @@ def run(args: argparse.Namespace) -> int:
         print_json({**to_json(result), "exponential": table})
     else:
         print(text)
-        print(f"sweep {'passed' if result.ok else 'FAILED'}: {sum(result.checked.values())} "
-              f"configurations, {len(result.mismatches)} mismatches")
+        count = sum(result.checked.values())
+        print(f"sweep {'passed' if result.ok else 'FAILED'}: {count} configurations "
+              f"(domain {domain.name}), {len(result.mismatches)} mismatches; "
+              f"{count / max(result.seconds, 1e-9):.0f} configurations/s "
+              f"({result.seconds:.1f} s wall, {args.jobs if not args.scheduler else 'dask'} "
+              "workers)")
     return 0 if result.ok else 1

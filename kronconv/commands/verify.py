@@ -8,8 +8,9 @@ import sys
 
 from kronconv.catalogue import PROOFS
 from kronconv.claims import TIERS, ClaimResult, load_claims, run_claims, select
-from kronconv.commands.common import claim_progress, print_json
+from kronconv.commands.common import add_executor_arguments, claim_progress, print_json
 from kronconv.errors import KronconvError, check_choice
+from kronconv.parallel import executor
 from kronconv.render.report import ClaimsReport, table, write_reports
 
 FAIL_ON = ("failed", "refuted", "qualified")
@@ -36,7 +37,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="exit 1 when any claim has one of these statuses "
                         f"({', '.join(FAIL_ON)}; 'failed' includes 'error'; default: failed)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
-    # --jobs N (the parallel executor) is added here and passed to run_claims.
+    add_executor_arguments(parser, "claims")
     parser.set_defaults(run=run)
 
 
@@ -64,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
         raise KronconvError(f"-k {args.pattern!r} matches no claim")
     to_stdout = args.json_path == STDOUT
     text = sys.stderr if to_stdout else sys.stdout
-    results = run_claims(claims, None if args.quiet else claim_progress, tiers=tiers)
+    with executor(args.jobs, args.scheduler) as pool:
+        results = run_claims(claims, None if args.quiet else claim_progress, tiers=tiers,
+                             pool=pool)
     print(table(results), file=text)
     for result in results:
         if result.error and result.status in ("failed", "error"):

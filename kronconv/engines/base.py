@@ -40,6 +40,7 @@ class Engine(ABC):
 
     name: str = "engine"
     tier: str = "numeric"
+    trials: int = 1  # independent random points an identity is checked at (one for a proof)
 
     # -- what a subclass provides -------------------------------------------------------------
     @abstractmethod
@@ -104,6 +105,12 @@ class Engine(ABC):
             response = response[(slice(None, None, -1),) * dims]
         return response
 
+    def compare_kronecker(self, kernels: Sequence[np.ndarray],
+                          dilations: Sequence[Sequence[int]], factors: Sequence[np.ndarray],
+                          convention: str = "convolution") -> Comparison:
+        """The cascade's composite kernel against numpy.kron of ``factors``, entry by entry."""
+        return self.compare(self.composite(kernels, dilations, convention), self.kron(*factors))
+
     def impulse(self, like: np.ndarray, dims: int) -> np.ndarray:
         """The unit impulse delta (one entry, equal to one) in the ring of ``like``."""
         delta = np.full((1,) * dims, zero_like(like), dtype=like.dtype)
@@ -114,15 +121,9 @@ class Engine(ABC):
         """Exact comparison; shapes must match exactly (no trimming of trailing zeros)."""
         if left.shape != right.shape:
             return Comparison(False, f"shapes differ: {left.shape} vs {right.shape}")
-        unequal = np.argwhere(~self._entrywise_equal(left, right))
+        unequal = np.argwhere(~np.asarray(left == right, dtype=bool))
         if len(unequal):
             first = tuple(int(i) for i in unequal[0])
             return Comparison(False, f"{len(unequal)} of {left.size} entries differ, first at "
                               f"{first}", first)
         return Comparison(True, f"all {left.size} entries equal")
-
-    def _entrywise_equal(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        if left.dtype == object or right.dtype == object:
-            flat = [a == b for a, b in zip(left.flat, right.flat, strict=True)]
-            return np.array(flat, dtype=bool).reshape(left.shape)
-        return np.asarray(left == right)

@@ -9,7 +9,13 @@ convolution convention is the correlation with the flipped kernel:
 with D = d (A - 1) zeros split per axis as: full (D, D), valid (0, 0), same and circular
 (D // 2, D - D // 2); circular pads by wrapping. The loop runs over kernel offsets only and adds
 whole shifted slices, so it works for int64, float64, Python-int and polynomial object arrays
-alike. ``reduce`` (e.g. ``x % p``) is applied after each accumulation for modular arithmetic.
+alike. ``reduce`` (e.g. ``x % p``) is applied after each accumulation for modular arithmetic;
+it reduces the slice it is given in place (a view of the output) and returns it.
+
+Zero padding is never materialised: with ``before`` zeros in front, tap offset o (per axis)
+reads xpad[t + d o] = x[t + d o - before], which is a zero unless 0 <= t + d o - before < n, so
+each tap adds one slice of x into the overlapping slice of the output. Only the circular
+boundary copies the input (wrap-around padding).
 """
 
 from __future__ import annotations
@@ -95,24 +101,37 @@ def pad(x: Array, widths: Sequence[tuple[int, int]], boundary: str) -> Array:
 def dilated_correlate(x: Array, kernel: Array, dilations: tuple[int, ...], boundary: str,
                       convention: str, reduce: Reducer | None = None) -> Array:
     """The fast dilated convolution or correlation of validated operands (see module doc)."""
-    # 1. Pad once for the whole kernel.
+    # 1. Output size and per-axis zero padding in front (circular: wrap, then no padding).
     spans = [d * (a - 1) for a, d in zip(kernel.shape, dilations, strict=True)]
-    padded = pad(x, [padding(boundary, s) for s in spans], boundary)
-    out_shape = tuple(p - s for p, s in zip(padded.shape, spans, strict=True))
+    widths = [padding(boundary, s) for s in spans]
+    if boundary == "circular":
+        x, widths = pad(x, widths, boundary), [(0, 0)] * x.ndim
+    out_shape = tuple(n + before + after - s
+                      for n, (before, after), s in zip(x.shape, widths, spans, strict=True))
     # 2. The convolution convention reads the kernel backwards.
     taps = kernel if convention == "correlation" else kernel[(slice(None, None, -1),) * kernel.ndim]
-    # 3. Accumulate one shifted slice of the padded input per kernel offset.
-    out = np.full(out_shape, zero_like(padded), dtype=np.result_type(padded, taps))
+    # 3. Accumulate each tap's slice of x into the output slice it overlaps.
+    out = np.full(out_shape, zero_like(x), dtype=np.result_type(x, taps))
     for offset in np.ndindex(*taps.shape):
         weight = taps[offset]
         if isinstance(weight, (int, float, np.number)) and weight == 0:
             continue
-        window = tuple(slice(d * o, d * o + n)
-                       for o, d, n in zip(offset, dilations, out_shape, strict=True))
-        out += padded[window] * weight  # array first: polynomial elements multiply elementwise
+        windows = [_overlap(d * o - before, n, m) for o, d, (before, _), n, m in
+                   zip(offset, dilations, widths, x.shape, out_shape, strict=True)]
+        if any(source.start >= source.stop for source, _ in windows):
+            continue
+        target = tuple(t for _, t in windows)
+        out[target] += x[tuple(source for source, _ in windows)] * weight  # array first
         if reduce is not None:
-            out = reduce(out)
+            reduce(out[target])
     return out
+
+
+def _overlap(shift: int, n: int, m: int) -> tuple[slice, slice]:
+    """Input and output slices where out[t] reads x[t + shift], 0 <= t < m, 0 <= t+shift < n."""
+    start, stop = max(0, -shift), min(m, n - shift)
+    stop = max(start, stop)
+    return slice(start + shift, stop + shift), slice(start, stop)
 
 
 def dilate_kernel(kernel: Array, dilations: Sequence[int]) -> Array:

@@ -5,17 +5,38 @@ Arrays are NumPy object arrays of elements of a SymPy sparse polynomial ring ``Z
 entries is equality of polynomials, and products and sums cost a dictionary merge instead of an
 expression-tree ``expand``. An identity between the two sides, for symbolic kernels, holds for
 every choice of kernel values: evidence of kind ``proof``.
+
+The Kronecker identity itself is proved in the generating-function form, in FLINT's
+``fmpz_mpoly`` (python-flint) over ZZ[k..., x_1..x_n]. A kernel K is the polynomial
+K(x) = sum_i K[i] x^i; dilating by d substitutes x -> x^d, and convolving multiplies, so the
+cascade's composite is
+
+    C(x) = prod_l K_l(x_1^{d_l,1}, ..., x_n^{d_l,n})        (the generating-function side)
+
+and the single convolution with P = K_L kron ... kron K_0 has kernel polynomial
+
+    Q(x) = sum_I P[I] x^I,  P computed by numpy.kron         (the Kronecker side).
+
+C = Q as polynomials iff the composite equals P entry by entry. The two sides share nothing but
+the kernels: C never indexes a Kronecker product, Q never multiplies dilated polynomials.
+FLINT rather than SymPy's ring for this step: on the same work (a 729x729 composite, 6 layers)
+the product takes 0.06 s of CPU in FLINT against 2.4 s in SymPy's ring, and Q's half a million
+terms are summed in C (``make bench`` prints both).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from itertools import product
+from typing import Any
 
+import flint
 import numpy as np
 import sympy
 from sympy.polys.rings import PolyRing
 
-from kronconv.engines.base import Engine
+from kronconv.engines.base import Comparison, Engine
 from kronconv.errors import check_memory
 from kronconv.evidence import Evidence
 from kronconv.specs import Cascade
@@ -51,10 +72,62 @@ class SymbolicEngine(Engine):
     def evidence(self, cascade: Cascade, seed: int = 0) -> Evidence:
         count = sum(int(np.prod(layer.sizes)) for layer in cascade.layers)
         return Evidence(self.tier, "proof", f"polynomial identity in the {count} kernel symbols "
-                        "(SymPy sparse polynomial ring over ZZ): holds for every kernel")
+                        "(generating functions over ZZ in FLINT fmpz_mpoly; SymPy sparse "
+                        "polynomial ring elsewhere): holds for every kernel")
 
     def element_bytes(self) -> int:
         return 400  # a small dict per entry
+
+    # -- the generating-function form (see module doc) ----------------------------------------
+    def generating_function(self, kernels: Sequence[np.ndarray],
+                            dilations: Sequence[Sequence[int]]) -> flint.fmpz_mpoly:
+        """C(x) = prod_l K_l(x^{d_l}): the composite kernel's polynomial (convolution order;
+        the composite does not depend on the convention, see ``Engine.composite``)."""
+        space = GeneratingSpace.of(kernels)
+        result = space.context.from_dict({space.monomial((), (0,) * space.dims): 1})
+        for kernel, dilation in zip(kernels, dilations, strict=True):
+            result *= space.polynomial(kernel, partial(dilate, tuple(dilation)))
+        return result
+
+    def kronecker_polynomial(self, factors: Sequence[np.ndarray],
+                             reversed_: bool = False) -> flint.fmpz_mpoly:
+        """Q(x) = sum_I P[I] x^I with P = numpy.kron of the factors (left to right), or P
+        reversed along every axis."""
+        space = GeneratingSpace.of(factors)
+        lifted = [space.lift(factor) for factor in factors]
+        kron = Engine.kron(self, *lifted)
+        kron = reverse(kron) if reversed_ else kron
+        terms = kron
+        for axis, n in enumerate(kron.shape):  # x^I = prod_axis x_axis^{I_axis}, broadcast
+            powers = np.empty(n, dtype=object)  # (np.array would unpack FLINT polynomials)
+            for i in range(n):
+                powers[i] = space.context.from_dict({space.monomial((), tuple(
+                    i if a == axis else 0 for a in range(space.dims))): 1})
+            terms = terms * powers.reshape([n if a == axis else 1 for a in range(kron.ndim)])
+        return tree_sum(terms.ravel())
+
+    def compare_kronecker(self, kernels: Sequence[np.ndarray],
+                          dilations: Sequence[Sequence[int]], factors: Sequence[np.ndarray],
+                          convention: str = "convolution") -> Comparison:
+        """The cascade's composite against numpy.kron of ``factors``, as C = Q.
+
+        A correlation with K is the convolution with K reversed: in that convention the
+        cascade's polynomial is built from the reversed kernels and compared with the reversed
+        Kronecker product, which states cascade(x) = P correlated with x."""
+        space = GeneratingSpace.of(kernels)
+        if convention == "correlation":
+            kernels = [reverse(kernel) for kernel in kernels]
+        left = self.generating_function(kernels, dilations)
+        right = self.kronecker_polynomial(factors, reversed_=convention == "correlation")
+        shapes = [space.extent(side) for side in (left, right)]
+        if shapes[0] != shapes[1]:
+            return Comparison(False, f"shapes differ: {shapes[0]} vs {shapes[1]}")
+        if left == right:
+            return Comparison(True, f"all {int(np.prod(shapes[0]))} entries equal (as "
+                              "generating functions C = Q)")
+        positions = sorted({monomial[-space.dims:] for monomial in (left - right).monoms()})
+        return Comparison(False, f"{len(positions)} of {int(np.prod(shapes[0]))} entries "
+                          f"differ, first at {positions[0]}", positions[0])
 
     def symbol_arrays(self, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
         """Arrays of fresh symbols ``name_i_j`` for each (name, shape), all in one ring."""
@@ -83,6 +156,66 @@ class SymbolicEngine(Engine):
                                     strict=True):
             f[index] = generator
         return [lift_to(k, ring) for k in kernels], f
+
+
+class GeneratingSpace:
+    """ZZ[k..., x_1..x_n] in FLINT: the kernels' SymPy ring plus one variable per axis."""
+
+    def __init__(self, symbols: Sequence[str], dims: int) -> None:
+        self.dims = dims
+        self.count = len(symbols)
+        self.context = flint.fmpz_mpoly_ctx.get(
+            (*symbols, *(f"_x{axis}" for axis in range(dims))), "lex")
+
+    @classmethod
+    def of(cls, arrays: Sequence[np.ndarray]) -> GeneratingSpace:
+        ring: PolyRing = arrays[0].flat[0].ring
+        return cls([str(symbol) for symbol in ring.symbols], arrays[0].ndim)
+
+    def monomial(self, kernel_part: tuple[int, ...], position: tuple[int, ...]) -> tuple[int, ...]:
+        return (*(kernel_part or (0,) * self.count), *position)
+
+    def polynomial(self, array: np.ndarray, place: Callable[[tuple[int, ...]], tuple[int, ...]]
+                   ) -> flint.fmpz_mpoly:
+        """sum_i array[i] x^{place(i)}, from the SymPy entries' terms."""
+        terms: dict[tuple[int, ...], int] = {}
+        for index in np.ndindex(*array.shape):
+            entry: Any = array[index]
+            for monomial, coefficient in entry.items():
+                key = self.monomial(monomial, place(index))
+                terms[key] = terms.get(key, 0) + int(coefficient)
+        return self.context.from_dict(terms)
+
+    def lift(self, array: np.ndarray) -> np.ndarray:
+        """Each SymPy entry as a FLINT polynomial (no x)."""
+        out = np.empty(array.shape, dtype=object)
+        origin = (0,) * self.dims
+        for index in np.ndindex(*array.shape):
+            out[index] = self.polynomial(np.array([array[index]], dtype=object)
+                                         .reshape((1,) * array.ndim), lambda _: origin)
+        return out
+
+    def extent(self, polynomial: flint.fmpz_mpoly) -> tuple[int, ...]:
+        """Per axis, one more than the largest x-degree (the kernel's shape)."""
+        return tuple(d + 1 for d in polynomial.degrees()[self.count:])
+
+
+def dilate(dilation: tuple[int, ...], index: tuple[int, ...]) -> tuple[int, ...]:
+    """Tap i of a kernel dilated by d sits at d i (per axis)."""
+    return tuple(d * i for d, i in zip(dilation, index, strict=True))
+
+
+def reverse(array: np.ndarray) -> np.ndarray:
+    return array[(slice(None, None, -1),) * array.ndim]
+
+
+def tree_sum(values: np.ndarray) -> flint.fmpz_mpoly:
+    """Pairwise sum (O(n log n) term copies, where a running sum would cost O(n^2))."""
+    while len(values) > 1:
+        half = len(values) // 2
+        paired = values[:half] + values[half:2 * half]
+        values = np.concatenate([paired, values[2 * half:]]) if len(values) % 2 else paired
+    return values[0]
 
 
 def lift_to(array: np.ndarray, ring: PolyRing) -> np.ndarray:

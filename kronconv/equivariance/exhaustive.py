@@ -19,7 +19,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 
 import numpy as np
@@ -35,6 +37,7 @@ from kronconv.equivariance.screening import (
 from kronconv.equivariance.shifts import Shift, all_shifts, scaled, total_stride
 from kronconv.equivariance.smt import DEFAULT_RLIMIT, prove_shift
 from kronconv.errors import check_choice, check_int
+from kronconv.parallel import Serial, ordered_map
 from kronconv.semantics.backends import Backend
 from kronconv.semantics.evaluate import evaluate
 from kronconv.semantics.reference import reference_evaluate
@@ -63,9 +66,11 @@ class Draw:
 def exhaustive_equivariance(arch: Architecture, size: int | Sequence[int], *,
                             weights: str = "symbolic", seed: int = 0,
                             given: Weights | None = None, method: str = "generators",
-                            rlimit: int = DEFAULT_RLIMIT, name: str = "") -> EquivarianceResult:
+                            rlimit: int = DEFAULT_RLIMIT, name: str = "",
+                            pool: Executor | None = None) -> EquivarianceResult:
     """Every cyclic shift of a ``size`` input: respected (proved), not (counterexample) or
-    unknown; ``weights`` picks the question, ``given`` fixes explicit weights."""
+    unknown; ``weights`` picks the question, ``given`` fixes explicit weights; ``pool`` runs
+    the per-shift proofs of method "each" (see :mod:`kronconv.parallel`)."""
     start = time.perf_counter()
     check_choice("weights", weights, WEIGHT_MODES)
     check_choice("method", method, METHODS)
@@ -87,7 +92,8 @@ def exhaustive_equivariance(arch: Architecture, size: int | Sequence[int], *,
     # 3. Proofs for a generating set of the screened shifts.
     chosen = {v: min(us) for v, us in candidates.items() if us}
     proof_weights = None if mode == "symbolic" else draws[0].weights
-    proved, gens, proofs = _prove(arch, n, m, chosen, proof_weights, method, rlimit)
+    proved, gens, proofs = _prove(arch, n, m, chosen, proof_weights, method, rlimit,
+                                  pool or Serial())
     # 4. A verdict for every shift.
     verdicts = []
     cache: dict[bytes, np.ndarray] = {}
@@ -215,7 +221,7 @@ def _reference(arch: Architecture, x: np.ndarray, weights: Weights,
 
 
 def _prove(arch: Architecture, n: Shift, m: Shift, chosen: dict[Shift, Shift],
-           weights: Weights | None, method: str, rlimit: int,
+           weights: Weights | None, method: str, rlimit: int, pool: Executor,
            ) -> tuple[dict[Shift, Shift], list[tuple[Shift, Shift]], list[SmtResult]]:
     """z3 for a generating set (or each shift); returns the proved pairs (v, u)."""
     zero = tuple(0 for _ in n)
@@ -224,17 +230,27 @@ def _prove(arch: Architecture, n: Shift, m: Shift, chosen: dict[Shift, Shift],
     gens: list[tuple[Shift, Shift]] = []
     proofs: list[SmtResult] = []
     group = {zero: tuple(0 for _ in m)}  # f(T_0 x) = T_0 f(x): nothing to prove
+    # Each shift's proof is independent under method "each": all run on the pool up front
+    # (then read in the serial order below, so the verdicts are the serial ones).
+    ahead = iter(ordered_map(pool, partial(_prove_pair, arch, n, weights, rlimit),
+                             [(v, chosen[v]) for v in order])) if method == "each" else None
     for v in order:
         if method == "generators" and v in group:
             continue
         if sum(not r.proved for r in proofs) >= MAX_FAILED_PROOFS:
             break  # the rest stays unknown: do not spend the resource limit again and again
-        result = prove_shift(arch, n, v, chosen[v], weights, rlimit=rlimit)
+        result = next(ahead) if ahead is not None else prove_shift(arch, n, v, chosen[v],
+                                                                   weights, rlimit=rlimit)
         proofs.append(result)
         if result.proved:
             gens.append((v, chosen[v]))
             group = generate(gens, n, m) if method == "generators" else {**group, v: chosen[v]}
     return group, gens, proofs
+
+
+def _prove_pair(arch: Architecture, n: Shift, weights: Weights | None, rlimit: int,
+                pair: tuple[Shift, Shift]) -> SmtResult:
+    return prove_shift(arch, n, pair[0], pair[1], weights, rlimit=rlimit)
 
 
 def generate(gens: Sequence[tuple[Shift, Shift]], n: Shift, m: Shift) -> dict[Shift, Shift]:

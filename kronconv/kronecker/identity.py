@@ -68,12 +68,18 @@ class IdentityResult:
         return identity_latex(self)
 
 
+def kronecker_factors(kernels: Sequence[np.ndarray],
+                      factor_order: str = "most-dilated-first") -> list[np.ndarray]:
+    """The factors of K_L kron ... kron K_0, left to right: the most dilated (last) layer is
+    the leftmost factor (or the reverse, for the wrong twin ``reversed``)."""
+    check_choice("factor_order", factor_order, FACTOR_ORDERS)
+    return list(kernels)[::-1] if factor_order == "most-dilated-first" else list(kernels)
+
+
 def kronecker_prediction(engine: Engine, kernels: Sequence[np.ndarray],
                          factor_order: str = "most-dilated-first") -> np.ndarray:
     """K_L kron ... kron K_0: the most dilated (last) layer is the leftmost factor."""
-    check_choice("factor_order", factor_order, FACTOR_ORDERS)
-    ordered = list(kernels)[::-1] if factor_order == "most-dilated-first" else list(kernels)
-    return engine.kron(*ordered)
+    return engine.kron(*kronecker_factors(kernels, factor_order))
 
 
 def _dilations(cascade: Cascade) -> list[tuple[int, ...]]:
@@ -135,24 +141,18 @@ def check_identity(cascade: Cascade, engine: str | Engine = "symbolic", *, seed:
     extent, predicted_extent = cascade.extent, _predicted_extent(cascade)
     check_memory(f"the composite kernel of extent {list(extent)}",
                  max(math.prod(extent), math.prod(predicted_extent)), engine.element_bytes())
-    convention, boundary = cascade.layers[0].convention, cascade.layers[0].boundary
-    # 2. Kernels and the predicted single kernel.
-    kernels = engine.kernels(cascade, seed=seed)
-    predicted = kronecker_prediction(engine, kernels, factor_order)
-    # 3. Compare kernels (full) or outputs on a generic input (other boundaries).
+    boundary = cascade.layers[0].boundary
+    # 2. Compare kernels (full) or outputs on a generic input (other boundaries), at each of
+    #    the engine's independent points (seeds seed, seed + 1, ...) until one differs.
     extra: dict[str, Any] = {}
-    if boundary == "full":
-        left = engine.composite(kernels, _dilations(cascade), convention)
-        if isinstance(engine, FloatEngine):
-            comparison = _float_compare(engine, cascade, kernels, left, predicted)
-        else:
-            comparison = engine.compare(left, predicted)
-    else:
-        comparison, shape = _compare_on_input(engine, cascade, kernels, predicted, seed,
-                                              input_shape)
-        extra["input_shape"] = list(shape)
+    for trial in range(engine.trials):
+        comparison = _compare_once(engine, cascade, seed + trial, factor_order, input_shape,
+                                   extra)
+        if not comparison.equal:
+            break
     note = engine.evidence(cascade, seed)
-    detail = f"{note.detail}; seed {seed}" if note.kind == "randomized" else note.detail
+    seeds = f"seed {seed}" if engine.trials == 1 else f"seeds {seed}..{seed + engine.trials - 1}"
+    detail = f"{note.detail}; {seeds}" if note.kind == "randomized" else note.detail
     if boundary != "full":
         detail += f"; outputs compared on one generic input of shape {extra['input_shape']}"
     extra.update(_structure_keys(cascade, seed))
@@ -172,6 +172,23 @@ def check_identity(cascade: Cascade, engine: str | Engine = "symbolic", *, seed:
     return IdentityResult(comparison.equal, engine.name, note.kind, detail, extent,
                           predicted_extent, time.perf_counter() - start, comparison.detail,
                           extra, note.error_bound)
+
+
+def _compare_once(engine: Engine, cascade: Cascade, seed: int, factor_order: str,
+                  input_shape: Sequence[int] | None, extra: dict[str, Any]) -> Comparison:
+    """Kernels drawn from ``seed`` and the predicted single kernel, compared once."""
+    convention, boundary = cascade.layers[0].convention, cascade.layers[0].boundary
+    kernels = engine.kernels(cascade, seed=seed)
+    factors = kronecker_factors(kernels, factor_order)
+    if boundary == "full" and isinstance(engine, FloatEngine):
+        left = engine.composite(kernels, _dilations(cascade), convention)
+        return _float_compare(engine, cascade, kernels, left, engine.kron(*factors))
+    if boundary == "full":
+        return engine.compare_kronecker(kernels, _dilations(cascade), factors, convention)
+    comparison, shape = _compare_on_input(engine, cascade, kernels, engine.kron(*factors), seed,
+                                          input_shape)
+    extra["input_shape"] = list(shape)
+    return comparison
 
 
 def _compare_on_input(engine: Engine, cascade: Cascade, kernels: Sequence[np.ndarray],

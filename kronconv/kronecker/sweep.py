@@ -27,41 +27,59 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import product
 from typing import Any
 
 import numpy as np
 
 from kronconv.engines import ExactEngine
+from kronconv.errors import check_choice
 from kronconv.kronecker import multichannel as mc
 from kronconv.kronecker.identity import boundary_relation, direct_boundary_agreement
 from kronconv.kronecker.nonlinear import apply_cascade as nonlinear_apply
 from kronconv.kronecker.structure import direct_structure, predict_structure
+from kronconv.parallel import Serial, ordered_map
 from kronconv.specs import BOUNDARIES, NONLINEARITIES, Cascade
 
 
 @dataclass(frozen=True)
 class Domain:
     name: str
-    structure: tuple[tuple[int, int], ...] = ((1, 3),)  # (dims, max layers)
+    structure: tuple[tuple[int, int], ...] = ((1, 3),)  # (dims, max layers), one a per cascade
+    mixed_structure: tuple[tuple[int, int], ...] = ()  # (dims, max layers), a_l 1-4 per layer
     boundary_dilations: int = 3
     boundary_dims: tuple[int, ...] = (1,)
+    boundary_sizes: int = 3  # kernel sizes 1..boundary_sizes
     part_layers: int = 3
     channels: tuple[int, ...] = (1, 2, 3)
 
     def describe(self) -> str:
         parts = ", ".join(f"dims {d} up to {n} layers" for d, n in self.structure)
-        return (f"{self.name}: structure a 1-4, d 1-9, {parts}; boundary "
-                f"{list(BOUNDARIES)} a 1-3, 1-3 layers, "
-                f"d 1-{self.boundary_dilations}, dims {list(self.boundary_dims)}; nonlinear "
-                f"{list(NONLINEARITIES)} a 1-3, 1-{self.part_layers} layers, d 1-3; channels "
-                f"{list(self.channels)} a 1-3, 1-{self.part_layers} layers, d 1-3")
+        mixed = "".join(f"; structure with a_l 1-4 chosen per layer, d 1-9, dims {d} up to {n} "
+                        "layers" for d, n in self.mixed_structure)
+        return (f"{self.name}: structure a 1-4, d 1-9, {parts}{mixed}; boundary "
+                f"{list(BOUNDARIES)} a 1-{self.boundary_sizes}, 1-3 layers (dims 1; 1-2 in "
+                f"dims 2), d 1-{self.boundary_dilations}, dims {list(self.boundary_dims)}; "
+                f"nonlinear {list(NONLINEARITIES)} a 1-3, 1-{self.part_layers} layers, d 1-3; "
+                f"channels {list(self.channels)} a 1-3, 1-{self.part_layers} layers, d 1-3")
 
 
 DEFAULT = Domain("default")
 FULL = Domain("full", structure=((1, 4), (2, 3)), boundary_dilations=4,
               boundary_dims=(1, 2), part_layers=3)
+# A sweep worth a cluster: 107,556 structure configurations up to 2D with 4 layers (plus kernel
+# sizes chosen per layer), every boundary handling with a 1-4 and d 1-9.
+WIDE = Domain("wide", structure=((1, 4), (2, 4)), mixed_structure=((1, 3),),
+              boundary_dilations=9, boundary_dims=(1, 2), boundary_sizes=4, part_layers=3)
+DOMAINS = {domain.name: domain for domain in (DEFAULT, FULL, WIDE)}
+
+
+def domain_named(name: str) -> Domain:
+    check_choice("domain", name, tuple(DOMAINS))
+    return DOMAINS[name]
 
 
 @dataclass
@@ -84,26 +102,48 @@ class SweepResult:
             self.mismatches.append({"part": part, **config, "derived": derived,
                                     "direct": direct})
 
+    def merge(self, other: SweepResult) -> None:
+        """Add a chunk's counts and mismatches (chunks are merged in a fixed order)."""
+        self.counts.update(other.counts)
+        self.checked.update(other.checked)
+        self.mismatches.extend(other.mismatches)
 
-def schedules(layers: int, dilations: int) -> Iterator[tuple[int, ...]]:
+
+def schedules(layers: int, dilations: int, first: int | None = None
+              ) -> Iterator[tuple[int, ...]]:
+    """Every dilation schedule of 1..layers layers, each d in 1..dilations (only those
+    starting with ``first``, when given: one chunk of the sweep)."""
     for count in range(1, layers + 1):
-        yield from product(range(1, dilations + 1), repeat=count)
+        for schedule in product(range(1, dilations + 1), repeat=count):
+            if first is None or schedule[0] == first:
+                yield schedule
 
 
-def sweep_structure(result: SweepResult, dims: int, layers: int) -> None:
-    for a in range(1, 5):
-        for schedule in schedules(layers, 9):
-            cascade = Cascade.from_schedule([a] * len(schedule), list(schedule), dims=dims)
-            derived, direct = predict_structure(cascade), direct_structure(cascade)
-            same_extent = tuple(direct.data["extent"]) == derived.extent
-            result.record("structure", f"dims {dims}, a={a}, {len(schedule)} layers",
-                          derived.kind, direct.kind if same_extent else "extent-mismatch",
-                          {"a": a, "dilations": schedule, "dims": dims})
+def sweep_structure(result: SweepResult, dims: int, layers: int, *, sizes: range = range(1, 5),
+                    first: int | None = None, mixed: bool = False) -> None:
+    """Kernel size a in ``sizes`` for every layer (``mixed``: a_l in 1-4 per layer, a_0 in
+    ``sizes``), dilations d in 1-9."""
+    for a in sizes:
+        for schedule in schedules(layers, 9, first):
+            size_lists = ([[a, *rest] for rest in product(range(1, 5),
+                                                          repeat=len(schedule) - 1)]
+                          if mixed else [[a] * len(schedule)])
+            for kernel_sizes in size_lists:
+                cascade = Cascade.from_schedule(kernel_sizes, list(schedule), dims=dims)
+                derived, direct = predict_structure(cascade), direct_structure(cascade)
+                same_extent = tuple(direct.data["extent"]) == derived.extent
+                group = (f"dims {dims}, {'a_0' if mixed else 'a'}={a}, {len(schedule)} layers"
+                         + (", mixed sizes" if mixed else ""))
+                result.record("structure", group, derived.kind,
+                              direct.kind if same_extent else "extent-mismatch",
+                              {"a": kernel_sizes, "dilations": schedule, "dims": dims})
 
 
-def sweep_boundary(result: SweepResult, dims: tuple[int, ...], dilations: int) -> None:
-    for dim, boundary, a in product(dims, BOUNDARIES, range(1, 4)):
-        for schedule in schedules(3 if dim == 1 else 2, dilations):
+def sweep_boundary(result: SweepResult, dims: tuple[int, ...], dilations: int, *,
+                   sizes: range = range(1, 4), boundaries: tuple[str, ...] = BOUNDARIES,
+                   first: int | None = None) -> None:
+    for dim, boundary, a in product(dims, boundaries, sizes):
+        for schedule in schedules(3 if dim == 1 else 2, dilations, first):
             cascade = Cascade.from_schedule([a] * len(schedule), list(schedule), dims=dim,
                                             boundary=boundary)
             for n in sorted({cascade.extent[0] + 1, 3}):
@@ -136,8 +176,9 @@ def _is_additive(cascade: Cascade, sigma: str, seed: int, draws: int = 10) -> bo
     return True
 
 
-def sweep_nonlinear(result: SweepResult, layers: int) -> None:
-    for sigma, a in product(NONLINEARITIES, range(1, 4)):
+def sweep_nonlinear(result: SweepResult, layers: int,
+                    nonlinearities: tuple[str, ...] = NONLINEARITIES) -> None:
+    for sigma, a in product(nonlinearities, range(1, 4)):
         for schedule in schedules(layers, 3):
             cascade = Cascade.from_schedule([a] * len(schedule), list(schedule), dims=1,
                                             nonlinearity=sigma)
@@ -172,23 +213,56 @@ def sweep_channels(result: SweepResult, channels: tuple[int, ...], layers: int) 
                           {"channels": c, "a": a, "dilations": schedule})
 
 
-def run_sweep(full: bool = False,
-              progress: Callable[[str], None] | None = None) -> SweepResult:
-    domain = FULL if full else DEFAULT
+Chunk = tuple[Any, ...]  # (part, parameters...): picklable, self-contained, seeded
+
+
+def chunks(domain: Domain) -> list[Chunk]:
+    """The domain cut into independent pieces, in a fixed order (the merge order)."""
+    out: list[Chunk] = []
+    for mixed, parts in ((False, domain.structure), (True, domain.mixed_structure)):
+        for (dims, layers), a, first in product(parts, range(1, 5), range(1, 10)):
+            out.append(("structure", dims, layers, a, first, mixed))
+    for dim, boundary, a in product(domain.boundary_dims, BOUNDARIES,
+                                    range(1, domain.boundary_sizes + 1)):
+        out.append(("boundary", dim, domain.boundary_dilations, boundary, a))
+    out += [("nonlinear", domain.part_layers, sigma) for sigma in NONLINEARITIES]
+    out += [("channels", c, domain.part_layers) for c in domain.channels]
+    return out
+
+
+def run_chunk(domain: Domain, chunk: Chunk) -> SweepResult:
+    """One piece of the sweep, on its own (any process or machine): its deterministic seeds
+    depend on the configuration only, so the result does not depend on where it runs."""
+    result = SweepResult(domain)
+    part, *params = chunk
+    if part == "structure":
+        dims, layers, a, first, mixed = params
+        sweep_structure(result, dims, layers, sizes=range(a, a + 1), first=first, mixed=mixed)
+    elif part == "boundary":
+        dim, dilations, boundary, a = params
+        sweep_boundary(result, (dim,), dilations, sizes=range(a, a + 1), boundaries=(boundary,))
+    elif part == "nonlinear":
+        sweep_nonlinear(result, params[0], (params[1],))
+    else:
+        sweep_channels(result, (params[0],), params[1])
+    return result
+
+
+def run_sweep(full: bool = False, progress: Callable[[int, int, SweepResult], None] | None = None,
+              *, domain: Domain | None = None, pool: Executor | None = None) -> SweepResult:
+    """Every chunk of the domain (default: ``full`` ? FULL : DEFAULT) on ``pool`` (default: in
+    this process), merged in chunk order; ``progress(done, total, chunk_result)``."""
+    domain = domain or (FULL if full else DEFAULT)
     result = SweepResult(domain)
     start = time.perf_counter()
-    steps: list[tuple[str, Callable[[], None]]] = [
-        *[(f"structure dims {d}", lambda d=d, n=n: sweep_structure(result, d, n))
-          for d, n in domain.structure],
-        ("boundary", lambda: sweep_boundary(result, domain.boundary_dims,
-                                            domain.boundary_dilations)),
-        ("nonlinear", lambda: sweep_nonlinear(result, domain.part_layers)),
-        ("channels", lambda: sweep_channels(result, domain.channels, domain.part_layers)),
-    ]
-    for name, step in steps:
+    pieces = chunks(domain)
+
+    def done(index: int, piece: SweepResult) -> None:
         if progress:
-            progress(name)
-        step()
+            progress(index + 1, len(pieces), piece)
+
+    for piece in ordered_map(pool or Serial(), partial(run_chunk, domain), pieces, done):
+        result.merge(piece)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -243,7 +317,8 @@ pre-activation is a fixed point of the nonlinearity (>= 0 for ReLU)."""
 def markdown(result: SweepResult, table: list[dict[str, Any]] | None = None) -> str:
     lines = ["# Characterisation sweep", "", RESOLUTION, "",
              f"Domain ({result.domain.describe()}).", "",
-             f"Configurations checked: {dict(result.checked)}; mismatches between the derived "
+             f"Configurations checked: {sum(result.checked.values())} "
+             f"({dict(result.checked)}); mismatches between the derived "
              f"conditions and the direct test: {len(result.mismatches)}; "
              f"{result.seconds:.1f} s.", ""]
     if table:
