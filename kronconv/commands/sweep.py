@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from kronconv.commands.common import print_json
-from kronconv.kronecker.sweep import exponential_table, markdown, run_sweep
+from kronconv.kronecker.sweep import exponential_table, run_sweep
+from kronconv.render.sweep import markdown
 from kronconv.serialize import to_json
 
 

@@ -154,20 +154,10 @@ def all_shifts(size: Sequence[int]) -> list[Shift]:
 
 def total_stride(arch: Architecture, sizes: dict[str, Shift]) -> Shift:
     """Per axis lcm over the nodes feeding the output of N / gcd(N, n_k) (module doc)."""
-    feeding = _ancestors(arch)
+    feeding = arch.ancestors()[arch.output]
     n = sizes[arch.input.id]
     return tuple(math.lcm(*(n[a] // math.gcd(n[a], sizes[k][a]) for k in feeding))
                  for a in range(arch.dims))
-
-
-def _ancestors(arch: Architecture) -> set[str]:
-    seen, todo = set(), [arch.output]
-    while todo:
-        node = arch.node(todo.pop())
-        if node.id not in seen:
-            seen.add(node.id)
-            todo.extend([*node.inputs, *([node.indices] if node.indices else [])])
-    return seen
 
 
 def numeric_backend(arch: Architecture) -> Backend:
