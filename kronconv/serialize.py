@@ -191,7 +191,7 @@ def _kronecker_rank(k: Any) -> dict[str, Any]:
 def _dof_rank(r: Any) -> dict[str, Any]:
     return {"parameters": r.parameters, "degrees_of_freedom": r.rank,
             "upper_bound": r.upper_bound, "proved": r.proved, "method": r.method,
-            "entries": math.prod(r.shape.extent), "seed": r.seed}
+            "entries": math.prod(r.cascade.extent), "seed": r.seed}
 
 
 @prints("kronconv.kronecker.nonlinear.Counterexample")
