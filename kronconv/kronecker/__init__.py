@@ -3,15 +3,14 @@ with K_L kron ... kron K_0. Checking it (``identity``), proving it for every a a
 (``induction``), characterising where it fails (``structure``, ``nonlinear``, ``multichannel``,
 ``sweep``) and counting what it parametrises (``dof``)."""
 
-from kronconv.kronecker.identity import (
+from kronconv.kronecker.boundary import (
     BoundaryRelation,
-    IdentityResult,
     boundary_relation,
-    check_identity,
     direct_boundary_agreement,
-    kronecker_prediction,
 )
+from kronconv.kronecker.identity import check_identity, kronecker_prediction
 from kronconv.kronecker.induction import InductionProof, ProofStep, Variant, cascade_identity_proof
+from kronconv.kronecker.result import IdentityResult
 from kronconv.kronecker.structure import (
     KroneckerRank,
     Structure,

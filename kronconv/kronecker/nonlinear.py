@@ -16,6 +16,7 @@ outside R agree.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -25,9 +26,11 @@ import numpy as np
 import sympy
 import z3
 
-from kronconv.engines import ExactEngine, reference_dilated_conv
+from kronconv.engines import Engine, ExactEngine, reference_dilated_conv
 from kronconv.engines.smt import SmtResult, prove
 from kronconv.errors import check_choice, invalid
+from kronconv.kronecker.result import IdentityResult, predicted_extent
+from kronconv.serialize import to_json
 from kronconv.specs import NONLINEARITIES, Cascade
 
 LEAKY_SLOPE = Fraction(1, 100)
@@ -281,3 +284,19 @@ def numeric_search(cascade: Cascade, sigma: str | Activation, *, trials: int = 2
             return {"trial": trial, "seed": seed, "max_violation": float(gap.max()),
                     "tolerance": "1e-9 * (|f(x)| + |f(y)| + |f(x+y)|) entrywise"}
     return None
+
+
+# -- the Kronecker identity for a nonlinear cascade -----------------------------------------
+def identity_result(cascade: Cascade, engine: Engine, start: float) -> IdentityResult:
+    """The Kronecker identity for a nonlinear cascade: refuted by a homogeneity or additivity
+    counterexample (no convolution is nonlinear)."""
+    example = find_counterexample(cascade)
+    if example is None:
+        raise invalid("nonlinearity", "none", "a nonlinearity between at least two layers")
+    detail = (f"not a convolution with any kernel: {example.property} fails (every "
+              "convolution is linear); found by the fast engine, re-checked by the naive "
+              "reference")
+    return IdentityResult(False, engine.name, "counterexample", detail, cascade.extent,
+                          predicted_extent(cascade), time.perf_counter() - start,
+                          f"{example.property} violated",
+                          {"structure": "nonlinear", "counterexample": to_json(example)})

@@ -9,7 +9,7 @@ Parts (each a stated finite domain):
   :func:`~kronconv.kronecker.structure.predict_structure`; the extent is checked too.
 - ``boundary``: every boundary handling; a in 1..3, 1..3 layers, dilations 1..3 (1..4 full), input
   length n = extent + 1 and n = 3. Direct: random residues, the cascade against the single
-  convolution with the composite; derived: :func:`~kronconv.kronecker.identity.boundary_relation`.
+  convolution with the composite; derived: :func:`~kronconv.kronecker.boundary.boundary_relation`.
 - ``nonlinear``: every nonlinearity; a in 1..3, 1..3 layers, dilations 1..3. Direct: an additivity
   test on float inputs (the cascade is a convolution only if it is linear); derived: linear iff
   the nonlinearity is 'none' or there is one layer.
@@ -35,7 +35,7 @@ import numpy as np
 
 from kronconv.engines import ExactEngine
 from kronconv.kronecker import multichannel as mc
-from kronconv.kronecker.identity import boundary_relation, direct_boundary_agreement
+from kronconv.kronecker.boundary import boundary_relation, direct_boundary_agreement
 from kronconv.kronecker.nonlinear import apply_cascade as nonlinear_apply
 from kronconv.kronecker.structure import direct_structure, predict_structure
 from kronconv.specs import BOUNDARIES, NONLINEARITIES, Cascade

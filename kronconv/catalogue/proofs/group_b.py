@@ -18,11 +18,8 @@ from kronconv.claims import load_sibling
 from kronconv.engines import ExactEngine, SymbolicEngine
 from kronconv.kronecker import multichannel as mc
 from kronconv.kronecker import nonlinear as nl
-from kronconv.kronecker.identity import (
-    boundary_relation,
-    direct_boundary_agreement,
-    linear_counterexample,
-)
+from kronconv.kronecker.boundary import boundary_relation, direct_boundary_agreement
+from kronconv.kronecker.identity import linear_counterexample
 from kronconv.kronecker.structure import (
     direct_structure,
     exponential_structure,
