@@ -18,6 +18,7 @@ import contextlib
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import reduce
 from itertools import product
 from typing import Any
@@ -26,11 +27,18 @@ import numpy as np
 import sympy
 from sympy.polys.rings import PolyRing
 
-from kronconv.engines import Engine, ExactEngine, SymbolicEngine, reference_dilated_conv
+from kronconv.engines import (
+    Engine,
+    ExactEngine,
+    FloatEngine,
+    SymbolicEngine,
+    reference_dilated_conv,
+)
 from kronconv.errors import KronconvError, check_choice, check_int, invalid
 from kronconv.kronecker.result import IdentityResult, predicted_extent
 from kronconv.kronecker.structure import exact_rank, unfolding_ranks
-from kronconv.specs import Cascade
+from kronconv.semantics import Backend, evaluate, get_backend
+from kronconv.specs import Cascade, bridge
 
 
 def symbolic_kernels(cascade: Cascade) -> list[np.ndarray]:
@@ -57,46 +65,39 @@ def integer_kernels(cascade: Cascade, *, seed: int = 0, magnitude: int = 2**15) 
             for layer in cascade.layers]
 
 
-def apply_layer(engine: Engine, x: np.ndarray, kernel: np.ndarray, dilation: Sequence[int],
-                boundary: str = "full", convention: str = "convolution") -> np.ndarray:
-    """y_o = sum_i K[o, i] *_d x_i; ``x`` has shape (in, *spatial)."""
-    if kernel.shape[1] != x.shape[0]:
-        raise invalid("kernel.shape", kernel.shape, f"{x.shape[0]} input channels")
-    outputs = []
-    for o in range(kernel.shape[0]):
-        terms = [engine.dilated_conv(x[i], kernel[o, i], dilation, boundary, convention)
-                 for i in range(kernel.shape[1])]
-        outputs.append(reduce(lambda left, right: left + right, terms))
-    return np.stack(outputs)
+def semantics_backend(engine: Engine) -> Backend:
+    """The executable semantics' backend for an engine's arithmetic: float for the float engine,
+    else exact (Python ints, and the symbolic engine's polynomials, stay in their ring)."""
+    if engine.reducer() is not None:
+        raise invalid("engine", engine.name, "an engine without modular reduction (symbolic, "
+                      "exact or float) for multichannel cascades")
+    return get_backend("float" if isinstance(engine, FloatEngine) else "exact")
 
 
 def apply_cascade(engine: Engine, x: np.ndarray, kernels: Sequence[np.ndarray],
                   cascade: Cascade) -> np.ndarray:
-    for kernel, layer in zip(kernels, cascade.layers, strict=True):
-        x = apply_layer(engine, x, kernel, layer.dilations, layer.boundary, layer.convention)
-    return x
+    """y_o = sum_i K[o, i] *_d x_i layer after layer, for a batch ``x`` (B, in, *spatial): the
+    cascade's architecture (:mod:`kronconv.specs.bridge`) in the executable semantics."""
+    if x.ndim != cascade.dims + 2 or x.shape[1] != cascade.layers[0].in_channels:
+        raise invalid("x.shape", x.shape, f"(batch, {cascade.layers[0].in_channels} channels, "
+                      f"{cascade.dims} spatial axes)")
+    weights = bridge.cascade_weights(cascade, kernels)
+    return evaluate(bridge.cascade_architecture(cascade), x, weights, semantics_backend(engine))
 
 
 def composite(engine: Engine, kernels: Sequence[np.ndarray], cascade: Cascade) -> np.ndarray:
-    """W of shape (out, in, *extent): the full-boundary impulse response per input channel."""
+    """W of shape (out, in, *extent): the full-boundary impulse response per input channel (one
+    batch: input j is the unit impulse on channel j)."""
     channels_in, dims = kernels[0].shape[1], cascade.dims
     zero, one = kernels[0].flat[0] * 0, kernels[0].flat[0] ** 0
-    columns = []
+    x = np.full((channels_in, channels_in) + (1,) * dims, zero, dtype=object)
     for j in range(channels_in):
-        x = np.full((channels_in,) + (1,) * dims, zero, dtype=object)
-        x[(j,) + (0,) * dims] = one
-        full = Cascade(tuple(_full(layer) for layer in cascade.layers))
-        response = apply_cascade(engine, x, kernels, full)
-        if cascade.layers[0].convention == "correlation":
-            response = response[(slice(None),) + (slice(None, None, -1),) * dims]
-        columns.append(response)
-    return np.stack(columns, axis=1)
-
-
-def _full(layer: Any) -> Any:
-    from dataclasses import replace
-
-    return replace(layer, boundary="full")
+        x[(j, j) + (0,) * dims] = one
+    full = Cascade(tuple(replace(layer, boundary="full") for layer in cascade.layers))
+    response = apply_cascade(engine, x, kernels, full)  # (in, out, *extent)
+    if cascade.layers[0].convention == "correlation":
+        response = response[(slice(None), slice(None)) + (slice(None, None, -1),) * dims]
+    return np.swapaxes(response, 0, 1)
 
 
 PRODUCT_ORDERS = ("last-layer-left", "reversed")
