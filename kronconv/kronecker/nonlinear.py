@@ -205,7 +205,11 @@ def _z3_outputs(cascade: Cascade, kernels: Sequence[np.ndarray], x: np.ndarray,
 
 
 def replace_nonlinearity(cascade: Cascade, name: str) -> Cascade:
+    """The cascade with ``name`` between layers (and none after the last)."""
     count = len(cascade.layers)
+    if all(layer.nonlinearity == (name if i < count - 1 else "none")
+           for i, layer in enumerate(cascade.layers)):
+        return cascade
     return Cascade(tuple(replace(layer, nonlinearity=name if i < count - 1 else "none")
                          for i, layer in enumerate(cascade.layers)))
 
