@@ -187,3 +187,30 @@ def test_the_architecture_of_a_cascade() -> None:
         ("input", "input"), ("conv0", "conv"), ("relu0", "relu"), ("conv1", "conv"),
         ("relu1", "relu"), ("conv2", "conv")]
     assert [n.padding for n in arch.nodes if n.op == "conv"] == [((1, 1),), ((3, 3),), ((0, 1),)]
+
+
+@pytest.mark.parametrize("name", CASCADES)
+def test_pytorch_runs_the_bridged_architecture_like_the_direct_computation(name: str) -> None:
+    # PyTorch's own conv (a cross-correlation), its F.pad (zeros / circular) and activations on
+    # the bridge's nodes and weights. Entries are small integers (and multiples of 1/100 after a
+    # leaky ReLU), so float64 is exact up to rounding ~1e-16 relative: tolerance 1e-9.
+    torch = pytest.importorskip("torch")
+    functional = torch.nn.functional
+    cascade = CASCADES[name]
+    kernels, x = _kernels(cascade, 2), _input(cascade, 2)
+    arch, weights = bridge.cascade_architecture(cascade), bridge.cascade_weights(cascade, kernels)
+    conv = {1: functional.conv1d, 2: functional.conv2d}[cascade.dims]
+    y = torch.tensor(x.astype(np.float64))[None]
+    for node in arch.nodes[1:]:
+        if node.op == "conv":
+            widths = [p for pair in reversed(node.padding) for p in pair]  # last axis first
+            y = functional.pad(y, widths, mode="circular" if node.padding_mode == "circular"
+                               else "constant")
+            weight = torch.tensor(weights[node.id]["weight"].astype(np.float64))
+            y = conv(y, weight, dilation=node.dilation)
+        elif node.op == "relu":
+            y = functional.relu(y)
+        else:
+            y = functional.leaky_relu(y, node.negative_slope)
+    expected = direct(cascade, kernels, x, ExactEngine().dilated_conv).astype(float)
+    assert np.allclose(y[0].numpy(), expected, rtol=1e-9, atol=1e-9)
