@@ -34,7 +34,7 @@ from kronconv.semantics.backends import ACTIVATIONS, Activation, ring_backend, w
 from kronconv.serialize import to_json
 from kronconv.specs import NONLINEARITIES, Cascade, bridge
 
-LEAKY_SLOPE = Fraction(1, 100)  # kronconv.specs.bridge.LEAKY_SLOPE, read exactly
+LEAKY_SLOPE = Fraction(str(bridge.LEAKY_SLOPE))  # 1/100, the bridge's slope read exactly
 PIECEWISE_LINEAR = ("relu", "leaky_relu")
 
 
