@@ -1,7 +1,7 @@
 """The Kronecker identity: a cascade of a x a convolutions with dilations a^l is one convolution
-with K_L kron ... kron K_0. Checking it (``identity``), proving it for every a and L
-(``induction``), characterising where it fails (``structure``, ``nonlinear``, ``multichannel``,
-``sweep``) and counting what it parametrises (``dof``)."""
+with K_L kron ... kron K_0. Checking it (``identity``, reporting a ``result``), proving it for
+every a and L (``induction``), characterising where it fails (``structure``, ``boundary``,
+``nonlinear``, ``multichannel``, ``sweep``) and counting what it parametrises (``dof``)."""
 
 from kronconv.kronecker.boundary import (
     BoundaryRelation,
