@@ -160,7 +160,7 @@ def _claims_report(report: Any) -> dict[str, Any]:
 
 
 # -- identity ----------------------------------------------------------------------------------
-@prints("kronconv.kronecker.identity.IdentityResult")
+@prints("kronconv.kronecker.result.IdentityResult")
 def _identity(r: Any) -> dict[str, Any]:
     evidence = {"kind": r.evidence_kind, "detail": r.detail}
     if r.error_bound and r.holds:
@@ -170,7 +170,7 @@ def _identity(r: Any) -> dict[str, Any]:
             "comparison": r.comparison, "seconds": rounded(r.seconds, 4), **to_json(r.extra)}
 
 
-@prints("kronconv.kronecker.identity.BoundaryRelation")
+@prints("kronconv.kronecker.boundary.BoundaryRelation")
 def _boundary_relation(r: Any) -> dict[str, Any]:
     rows = [list(map(int, index)) for index in zip(*r.region.nonzero(), strict=True)]
     box = ([min(row[a] for row in rows) for a in range(len(r.shape))],
@@ -207,7 +207,7 @@ def _kronecker_rank(k: Any) -> dict[str, Any]:
 def _dof_rank(r: Any) -> dict[str, Any]:
     return {"parameters": r.parameters, "degrees_of_freedom": r.rank,
             "upper_bound": r.upper_bound, "proved": r.proved, "method": r.method,
-            "entries": math.prod(r.shape.extent), "seed": r.seed}
+            "entries": math.prod(r.cascade.extent), "seed": r.seed}
 
 
 @prints("kronconv.kronecker.nonlinear.Counterexample")

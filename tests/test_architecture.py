@@ -168,3 +168,17 @@ def test_cli_unreadable_and_invalid_files(tmp_path: Path, capsys: pytest.Capture
     assert "cannot be read" in capsys.readouterr().err
     assert main(["rf", str(tmp_path / "a.yaml")]) == 2
     assert "'.yaml'" in capsys.readouterr().err
+
+
+def test_ancestors_follow_inputs_and_pooling_indices() -> None:
+    from kronconv.specs import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "p", "op": "maxpool", "inputs": ["x"], "kernel_size": 2},
+        {"id": "c", "op": "conv", "inputs": ["p"], "kernel_size": 1},
+        {"id": "u", "op": "maxunpool", "inputs": ["c"], "indices": "p"},
+        {"id": "side", "op": "relu", "inputs": ["x"]}], "output": "u"})
+    ancestors = arch.ancestors()
+    assert ancestors["u"] == {"x", "p", "c", "u"}
+    assert ancestors["side"] == {"x", "side"} and ancestors["x"] == {"x"}

@@ -11,11 +11,8 @@ import pytest
 from kronconv import Cascade, check_identity
 from kronconv.cli import main
 from kronconv.engines import reference_dilated_conv
-from kronconv.kronecker.identity import (
-    boundary_relation,
-    direct_boundary_agreement,
-    linear_counterexample,
-)
+from kronconv.kronecker.boundary import boundary_relation, direct_boundary_agreement
+from kronconv.kronecker.identity import linear_counterexample
 from kronconv.serialize import to_json
 
 

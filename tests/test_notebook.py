@@ -7,7 +7,7 @@ import pytest
 
 from kronconv.claims import Claim, ClaimResult, Evidence
 from kronconv.equivariance.analysis import EquivarianceResult, ShiftVerdict
-from kronconv.kronecker.identity import IdentityResult
+from kronconv.kronecker.result import IdentityResult
 from kronconv.receptive_field import rf_report
 from kronconv.render.notebook import STATUS_COLOURS
 from kronconv.render.report import ClaimsReport

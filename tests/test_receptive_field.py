@@ -16,6 +16,7 @@ from kronconv.kronecker import dof
 from kronconv.receptive_field import dependency as cov
 from kronconv.receptive_field import gridding as grid
 from kronconv.receptive_field import recursion as rf
+from kronconv.specs import Cascade
 from kronconv.specs.architecture import load_architecture, parse_architecture, plain_stack
 
 EXAMPLES = ARCHITECTURES
@@ -198,10 +199,18 @@ def test_gridding_example_has_the_2d_holes() -> None:
 
 # -- degrees of freedom -----------------------------------------------------------------------
 def test_rank1_and_kronecker_degrees_of_freedom() -> None:
-    low = dof.modular_rank(dof.CascadeShape(((27, 1), (1, 27)), ((1, 1), (1, 1))))
-    kron = dof.modular_rank(dof.CascadeShape.isotropic([3, 3, 3], [1, 3, 9], 2))
+    low = dof.modular_rank(Cascade.from_schedule([(27, 1), (1, 27)], [1, 1]))
+    kron = dof.modular_rank(Cascade.from_schedule([3, 3, 3], [1, 3, 9], dims=2))
     assert (low.parameters, low.rank, low.proved) == (54, 53, True)
     assert (kron.parameters, kron.rank, kron.proved) == (27, 25, True)
+
+
+@pytest.mark.parametrize(("cascade", "names"), [
+    (Cascade.exponential(2, 2, dims=1, channels=2), "channels=2"),
+    (Cascade.exponential(2, 2, dims=1, nonlinearity="relu"), "nonlinearity='relu'")])
+def test_dof_takes_single_channel_linear_cascades(cascade: Cascade, names: str) -> None:
+    with pytest.raises(InvalidParameterError, match=names):
+        dof.modular_rank(cascade)
 
 
 def test_rank_mod_p_against_known_matrices() -> None:
@@ -211,7 +220,7 @@ def test_rank_mod_p_against_known_matrices() -> None:
 
 
 def test_symbolic_rank_small() -> None:
-    result, euler = dof.symbolic_rank(dof.CascadeShape.isotropic([2, 2], [1, 2], 1))
+    result, euler = dof.symbolic_rank(Cascade.from_schedule([2, 2], [1, 2], dims=1))
     assert result.rank == 3 and euler
 
 

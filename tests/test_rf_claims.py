@@ -13,6 +13,7 @@ from kronconv.kronecker import dof
 from kronconv.receptive_field import dependency as cov
 from kronconv.receptive_field import gridding as grid
 from kronconv.receptive_field import recursion as rf
+from kronconv.specs import Cascade
 
 PROOFS = CATALOGUE_PROOFS / "group_c.py"
 EXPECTED = {"rf-plain-linear": "confirmed", "rf-dilated-exponential": "confirmed",
@@ -108,15 +109,15 @@ def test_dof_claims_catch_a_wrong_rank(claims: dict, monkeypatch: pytest.MonkeyP
 def test_jacobian_columns_are_derivatives() -> None:
     # Finite check of J against the composite itself: C(K + e_tau) - C(K) = J e_tau for the
     # multilinear map (exact, integers).
-    shape = dof.CascadeShape.isotropic([2, 3], [1, 2], 1)
+    shape = Cascade.from_schedule([2, 3], [1, 2], dims=1)
     rng = np.random.default_rng(0)
-    kernels = [rng.integers(-5, 6, k).astype(object) for k in shape.kernel_sizes]
+    kernels = [rng.integers(-5, 6, layer.sizes).astype(object) for layer in shape.layers]
     jac = dof.jacobian(shape, kernels)
 
     def composite(ks):  # type: ignore[no-untyped-def]
         out = np.ones(1, dtype=object)
-        for k, d in zip(ks, shape.dilations, strict=True):
-            out = dof._full_conv(out, dof._dilate(k, d), None)
+        for k, layer in zip(ks, shape.layers, strict=True):
+            out = dof._full_conv(out, dof._dilate(k, layer.dilations), None)
         return out
 
     base = composite(kernels)
@@ -138,8 +139,8 @@ def test_rank1_refutation_needs_different_counts(claims: dict,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     # If rank-1 27x27 kernels really had 27 parameters (and as many dof) the check must not
     # produce a refutation.
-    monkeypatch.setattr(dof.CascadeShape, "parameters", property(lambda self: 27))
-    monkeypatch.setattr(dof.CascadeShape, "upper_bound", property(lambda self: 27))
+    monkeypatch.setattr(Cascade, "parameters", property(lambda self: 27))
+    monkeypatch.setattr(dof, "dof_upper_bound", lambda cascade: 27)
     monkeypatch.setattr(dof, "rank_mod_p", lambda m, p=dof.PRIME: 27)
     with pytest.raises(AssertionError):
         _check(claims, "rank1-same-parameters", "rank1_counterexample")()
@@ -157,13 +158,16 @@ def test_rank1_second_engine_is_independent_of_the_jacobian(
         return jac
 
     monkeypatch.setattr(dof, "jacobian", broken)
-    shapes = [dof.CascadeShape(((27, 1), (1, 27)), ((1, 1), (1, 1))),
-              dof.CascadeShape.isotropic([3, 3, 3], [1, 3, 9], 2)]
-    wrong = {s.kernel_sizes: dof.modular_rank(s, seed=27).rank for s in shapes}
+    cascades = [Cascade.from_schedule([(27, 1), (1, 27)], [(1, 1), (1, 1)], dims=2),
+                Cascade.from_schedule([3, 3, 3], [1, 3, 9], dims=2)]
+
+    def sizes(cascade: Cascade) -> tuple[tuple[int, ...], ...]:
+        return tuple(layer.sizes for layer in cascade.layers)
+
+    wrong = {sizes(c): dof.modular_rank(c, seed=27).rank for c in cascades}
     assert sorted(wrong.values()) != [25, 53]  # the corruption changes a rank
     # Bounds lowered to the broken ranks, so that the modular ranks look proved.
-    monkeypatch.setattr(dof.CascadeShape, "upper_bound",
-                        property(lambda self: wrong[self.kernel_sizes]))
+    monkeypatch.setattr(dof, "dof_upper_bound", lambda cascade: wrong[sizes(cascade)])
     evidence = _check(claims, "rank1-same-parameters", "rank1_counterexample")()
     assert evidence.recheck is not None and evidence.recheck() is False
     single = replace(claims["rank1-same-parameters"], checks=tuple(
@@ -188,8 +192,8 @@ def test_params_asymptotics_reject_wrong_counts(claims: dict, monkeypatch: pytes
 def test_cascade_constraint_rejects_a_wrong_bound(claims: dict,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     # Forgetting the L scale ambiguities (bound P instead of P - L) must be caught.
-    monkeypatch.setattr(dof.CascadeShape, "upper_bound", property(
-        lambda self: min(self.parameters, int(np.prod(self.extent)))))
+    monkeypatch.setattr(dof, "dof_upper_bound",
+                        lambda cascade: min(cascade.parameters, int(np.prod(cascade.extent))))
     with pytest.raises(AssertionError):
         _check(claims, "cascade-constraint", "constraint_symbolic")()
     with pytest.raises(AssertionError):

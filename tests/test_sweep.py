@@ -6,6 +6,7 @@ import pytest
 
 from kronconv.kronecker import sweep
 from kronconv.kronecker.structure import Structure
+from kronconv.render.sweep import markdown
 
 
 def test_parts_of_the_default_sweep_pass() -> None:
@@ -59,7 +60,7 @@ def test_exponential_table_resolves_the_essay_sentence() -> None:
 def test_markdown_table() -> None:
     result = sweep.SweepResult(sweep.DEFAULT)
     sweep.sweep_structure(result, 1, 1)
-    text = sweep.markdown(result, sweep.exponential_table(range(2, 3), range(1, 3)))
+    text = markdown(result, sweep.exponential_table(range(2, 3), range(1, 3)))
     assert "| part | group | class |" in text and "d < a" in text
 
 

@@ -11,10 +11,10 @@ from kronconv.kronecker.sweep import (
     DOMAINS,
     domain_named,
     exponential_table,
-    markdown,
     run_sweep,
 )
 from kronconv.parallel import executor
+from kronconv.render.sweep import markdown
 from kronconv.serialize import to_json
 
 

@@ -52,7 +52,7 @@ def scaled(v: Sequence[int], n: Sequence[int], m: Sequence[int]) -> Shift:
 
 def total_stride(arch: Architecture, sizes: dict[str, Shift]) -> Shift:
     """Per axis lcm over the nodes feeding the output of N / gcd(N, n_k) (module doc)."""
-    feeding = ancestors(arch)
+    feeding = arch.ancestors()[arch.output]
     n = sizes[arch.input.id]
     return tuple(math.lcm(*(n[a] // math.gcd(n[a], sizes[k][a]) for k in feeding))
                  for a in range(arch.dims))
@@ -64,17 +64,6 @@ def rule_shift(v: Sequence[int], n: Sequence[int], m: Sequence[int],
     if any(a % s for a, s in zip(v, stride, strict=True)):
         return None
     return scaled(v, n, m)
-
-
-def ancestors(arch: Architecture) -> set[str]:
-    """Every node the output depends on (pooling indices included)."""
-    seen, todo = set(), [arch.output]
-    while todo:
-        node = arch.node(todo.pop())
-        if node.id not in seen:
-            seen.add(node.id)
-            todo.extend([*node.inputs, *([node.indices] if node.indices else [])])
-    return seen
 
 
 # -- the calculus ------------------------------------------------------------------------------

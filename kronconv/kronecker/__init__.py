@@ -1,17 +1,16 @@
 """The Kronecker identity: a cascade of a x a convolutions with dilations a^l is one convolution
-with K_L kron ... kron K_0. Checking it (``identity``), proving it for every a and L
-(``induction``), characterising where it fails (``structure``, ``nonlinear``, ``multichannel``,
-``sweep``) and counting what it parametrises (``dof``)."""
+with K_L kron ... kron K_0. Checking it (``identity``, reporting a ``result``), proving it for
+every a and L (``induction``), characterising where it fails (``structure``, ``boundary``,
+``nonlinear``, ``multichannel``, ``sweep``) and counting what it parametrises (``dof``)."""
 
-from kronconv.kronecker.identity import (
+from kronconv.kronecker.boundary import (
     BoundaryRelation,
-    IdentityResult,
     boundary_relation,
-    check_identity,
     direct_boundary_agreement,
-    kronecker_prediction,
 )
+from kronconv.kronecker.identity import check_identity, kronecker_prediction
 from kronconv.kronecker.induction import InductionProof, ProofStep, Variant, cascade_identity_proof
+from kronconv.kronecker.result import IdentityResult
 from kronconv.kronecker.structure import (
     KroneckerRank,
     Structure,

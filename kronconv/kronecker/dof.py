@@ -26,51 +26,28 @@ import numpy as np
 import sympy
 
 from kronconv.arith import MODULAR_PRIME, rank_mod_p
-from kronconv.errors import check_int, check_memory, invalid
+from kronconv.errors import check_memory, invalid
+from kronconv.specs import Cascade
 
 PRIME = MODULAR_PRIME
 
 
-@dataclass(frozen=True)
-class CascadeShape:
-    """Kernel sizes and dilations per layer and axis of a single-channel linear cascade."""
+def check_scalar_linear(cascade: Cascade) -> Cascade:
+    """The analysis covers single-channel linear cascades (the composite C is then defined)."""
+    if not isinstance(cascade, Cascade):
+        raise invalid("cascade", cascade, "a kronconv.Cascade")
+    if not cascade.is_single_channel:
+        raise invalid("channels", cascade.layers[0].out_channels,
+                      "1 for the degrees-of-freedom analysis")
+    if not cascade.is_linear:
+        names = sorted({layer.nonlinearity for layer in cascade.layers} - {"none"})
+        raise invalid("nonlinearity", names[0], "'none' for the degrees-of-freedom analysis")
+    return cascade
 
-    kernel_sizes: tuple[tuple[int, ...], ...]
-    dilations: tuple[tuple[int, ...], ...]
 
-    def __post_init__(self) -> None:
-        if not self.kernel_sizes or len(self.kernel_sizes) != len(self.dilations):
-            raise invalid("dilations", self.dilations, "one per-axis dilation per layer")
-        dims = len(self.kernel_sizes[0])
-        for i, (k, d) in enumerate(zip(self.kernel_sizes, self.dilations, strict=True)):
-            if len(k) != dims or len(d) != dims:
-                raise invalid(f"layer {i}", (k, d), f"{dims} kernel sizes and dilations")
-            for v in (*k, *d):
-                check_int(f"layer {i} size/dilation", v, minimum=1)
-
-    @classmethod
-    def isotropic(cls, kernel_sizes: Sequence[int], dilations: Sequence[int],
-                  dims: int = 2) -> CascadeShape:
-        return cls(tuple((k,) * dims for k in kernel_sizes), tuple((d,) * dims for d in dilations))
-
-    @property
-    def dims(self) -> int:
-        return len(self.kernel_sizes[0])
-
-    @property
-    def parameters(self) -> int:
-        return sum(math.prod(k) for k in self.kernel_sizes)
-
-    @property
-    def extent(self) -> tuple[int, ...]:
-        return tuple(1 + sum(d[a] * (k[a] - 1) for k, d in zip(self.kernel_sizes,
-                                                                self.dilations, strict=True))
-                     for a in range(self.dims))
-
-    @property
-    def upper_bound(self) -> int:
-        """min(P - L, entries of C): the Euler null vectors (see module doc)."""
-        return min(self.parameters - (len(self.kernel_sizes) - 1), math.prod(self.extent))
+def dof_upper_bound(cascade: Cascade) -> int:
+    """min(P - L, entries of C): the Euler null vectors (see module doc)."""
+    return min(cascade.parameters - (len(cascade) - 1), math.prod(cascade.extent))
 
 
 def kronecker_parameters(a: sympy.Expr, n: sympy.Expr) -> sympy.Expr:
@@ -102,23 +79,25 @@ def _full_conv(a: np.ndarray, b: np.ndarray, modulus: int | None) -> np.ndarray:
     return out
 
 
-def jacobian(shape: CascadeShape, kernels: Sequence[np.ndarray],
+def jacobian(cascade: Cascade, kernels: Sequence[np.ndarray],
              modulus: int | None = None) -> np.ndarray:
     """J[entry of C, (layer, tap)] at the given kernels (int64 mod ``modulus`` or objects)."""
-    dilated = [_dilate(k, d) for k, d in zip(kernels, shape.dilations, strict=True)]
-    extent = shape.extent
-    check_memory("the Jacobian", math.prod(extent) * shape.parameters, 8)
+    check_scalar_linear(cascade)
+    dilations = [layer.dilations for layer in cascade.layers]
+    dilated = [_dilate(k, d) for k, d in zip(kernels, dilations, strict=True)]
+    extent = cascade.extent
+    check_memory("the Jacobian", math.prod(extent) * cascade.parameters, 8)
     columns = []
     for layer, kernel in enumerate(kernels):
         # 1. The composite of every other layer ...
-        others = np.ones((1,) * shape.dims, dtype=kernel.dtype)
+        others = np.ones((1,) * cascade.dims, dtype=kernel.dtype)
         for other, dk in enumerate(dilated):
             if other != layer:
                 others = _full_conv(others, dk, modulus)
         # 2. ... shifted by d_l tau is the column of tap tau.
         for tau in np.ndindex(*kernel.shape):
             column = np.zeros(extent, dtype=kernel.dtype)
-            start = [t * d for t, d in zip(tau, shape.dilations[layer], strict=True)]
+            start = [t * d for t, d in zip(tau, dilations[layer], strict=True)]
             column[tuple(slice(s, s + n) for s, n in zip(start, others.shape, strict=True))] \
                 = others
             columns.append(column.reshape(-1))
@@ -129,18 +108,18 @@ def jacobian(shape: CascadeShape, kernels: Sequence[np.ndarray],
 class RankResult:
     """Degrees of freedom of a cascade: parameters, the rank found, and whether it is proved."""
 
-    shape: CascadeShape
+    cascade: Cascade
     rank: int
     method: str
     seed: int | None = None
 
     @property
     def parameters(self) -> int:
-        return self.shape.parameters
+        return self.cascade.parameters
 
     @property
     def upper_bound(self) -> int:
-        return self.shape.upper_bound
+        return dof_upper_bound(self.cascade)
 
     @property
     def proved(self) -> bool:
@@ -148,39 +127,41 @@ class RankResult:
         return self.rank == self.upper_bound
 
 
-def modular_rank(shape: CascadeShape, seed: int = 0, p: int = PRIME) -> RankResult:
+def modular_rank(cascade: Cascade, seed: int = 0, p: int = PRIME) -> RankResult:
     """Rank of J mod p at one random integer point (a lower bound on the generic rank)."""
     rng = np.random.default_rng(seed)
-    kernels = [rng.integers(1, p, k, dtype=np.int64) for k in shape.kernel_sizes]
-    return RankResult(shape, rank_mod_p(jacobian(shape, kernels, modulus=p), p),
+    kernels = [rng.integers(1, p, layer.sizes, dtype=np.int64) for layer in cascade.layers]
+    return RankResult(cascade, rank_mod_p(jacobian(cascade, kernels, modulus=p), p),
                       f"rank mod {p} of the Jacobian at one random point", seed)
 
 
-def symbolic_jacobian(shape: CascadeShape) -> tuple[sympy.Matrix, list[list[sympy.Symbol]]]:
+def symbolic_jacobian(cascade: Cascade) -> tuple[sympy.Matrix, list[list[sympy.Symbol]]]:
     """J as a SymPy matrix in symbols k_{l,tau}, with the symbols per layer."""
+    check_scalar_linear(cascade)
     symbols, kernels = [], []
-    for layer, sizes in enumerate(shape.kernel_sizes):
-        names = [sympy.Symbol(f"k_{layer}_" + "_".join(map(str, tau)))
-                 for tau in np.ndindex(*sizes)]
+    for level, layer in enumerate(cascade.layers):
+        names = [sympy.Symbol(f"k_{level}_" + "_".join(map(str, tau)))
+                 for tau in np.ndindex(*layer.sizes)]
         symbols.append(names)
-        kernels.append(np.array(names, dtype=object).reshape(sizes))
-    dilated = [_dilate(k, d) for k, d in zip(kernels, shape.dilations, strict=True)]
-    composite = np.ones((1,) * shape.dims, dtype=object) * sympy.Integer(1)
+        kernels.append(np.array(names, dtype=object).reshape(layer.sizes))
+    dilated = [_dilate(k, layer.dilations) for k, layer in zip(kernels, cascade.layers,
+                                                                strict=True)]
+    composite = np.ones((1,) * cascade.dims, dtype=object) * sympy.Integer(1)
     for dk in dilated:
         composite = _full_conv(composite, dk, None)
     flat = sympy.Matrix([sympy.expand(c) for c in composite.reshape(-1)])
     return flat.jacobian([s for layer in symbols for s in layer]), symbols
 
 
-def symbolic_rank(shape: CascadeShape) -> tuple[RankResult, bool]:
+def symbolic_rank(cascade: Cascade) -> tuple[RankResult, bool]:
     """Generic rank from SymPy (exact): the rank of the symbolic Jacobian, plus a check that
     the Euler vectors are null vectors as polynomial identities. Small sizes only."""
-    jac, symbols = symbolic_jacobian(shape)
+    jac, symbols = symbolic_jacobian(cascade)
     flat = [s for layer in symbols for s in layer]
     euler_ok = True
     for layer in range(1, len(symbols)):
         vector = [s if s in symbols[0] else (-s if s in symbols[layer] else 0) for s in flat]
         product = (jac * sympy.Matrix(vector)).applyfunc(sympy.expand)
         euler_ok &= all(entry == 0 for entry in product)
-    return RankResult(shape, int(jac.rank(simplify=True)), "SymPy rank of the symbolic "
+    return RankResult(cascade, int(jac.rank(simplify=True)), "SymPy rank of the symbolic "
                       "Jacobian (generic rank)"), euler_ok

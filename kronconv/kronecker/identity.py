@@ -9,11 +9,9 @@ are applied to one generic input (symbols, or seeded random numbers) and compare
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,49 +21,17 @@ from kronconv.engines import (
     Engine,
     ExactEngine,
     FloatEngine,
-    ModularEngine,
     SymbolicEngine,
     get_engine,
     reference_dilated_conv,
 )
-from kronconv.errors import KronconvError, check_choice, check_memory, invalid
+from kronconv.errors import check_choice, check_memory, invalid
+from kronconv.kronecker.boundary import boundary_relation
+from kronconv.kronecker.result import IdentityResult, predicted_extent
 from kronconv.serialize import to_json
 from kronconv.specs import Cascade
 
 FACTOR_ORDERS = ("most-dilated-first", "reversed")
-
-
-@dataclass(frozen=True)
-class IdentityResult:
-    """What ``check_identity`` found; ``kronconv.serialize.to_json`` of it is what ``kronconv
-    identity --json`` prints."""
-
-    holds: bool
-    engine: str
-    kind: str
-    detail: str
-    kernel_extent: tuple[int, ...]
-    predicted_extent: tuple[int, ...]
-    seconds: float
-    comparison: str
-    extra: dict[str, Any] = field(default_factory=dict)
-    error_bound: str = ""  # randomized evidence: its probability (or tolerance) bound
-
-    @property
-    def evidence_kind(self) -> str:
-        """The label of the evidence: a failed equality at a point is not a randomized "proof"
-        of anything, it is a counterexample."""
-        return self.kind if self.holds else "counterexample"
-
-    def _repr_html_(self) -> str:
-        from kronconv.render.notebook import identity_html
-
-        return identity_html(self)
-
-    def _repr_latex_(self) -> str:
-        from kronconv.render.notebook import identity_latex
-
-        return identity_latex(self)
 
 
 def kronecker_factors(kernels: Sequence[np.ndarray],
@@ -86,26 +52,7 @@ def _dilations(cascade: Cascade) -> list[tuple[int, ...]]:
     return [layer.dilations for layer in cascade.layers]
 
 
-def _predicted_extent(cascade: Cascade) -> tuple[int, ...]:
-    return tuple(math.prod(layer.sizes[axis] for layer in cascade.layers)
-                 for axis in range(cascade.dims))
-
-
 def _check_uniform(cascade: Cascade) -> None:
-    conventions = {layer.convention for layer in cascade.layers}
-    boundaries = {layer.boundary for layer in cascade.layers}
-    if len(conventions) > 1 or len(boundaries) > 1:
-        raise invalid("layers", "mixed conventions or boundaries",
-                      "one convention and one boundary handling for the whole cascade")
-
-
-def _check_supported(cascade: Cascade) -> None:
-    if not cascade.is_linear:
-        names = sorted({layer.nonlinearity for layer in cascade.layers} - {"none"})
-        raise invalid("nonlinearity", names[0], "'none' for the Kronecker identity check")
-    if not cascade.is_single_channel:
-        raise invalid("channels", cascade.layers[0].out_channels,
-                      "1 for the scalar Kronecker identity check")
     conventions = {layer.convention for layer in cascade.layers}
     boundaries = {layer.boundary for layer in cascade.layers}
     if len(conventions) > 1 or len(boundaries) > 1:
@@ -134,13 +81,16 @@ def check_identity(cascade: Cascade, engine: str | Engine = "symbolic", *, seed:
     engine = get_engine(engine) if isinstance(engine, str) else engine
     _check_uniform(cascade)
     if not cascade.is_linear:
-        return _nonlinear_result(cascade, engine, start)
+        from kronconv.kronecker import nonlinear
+
+        return nonlinear.identity_result(cascade, engine, start)
     if not cascade.is_single_channel:
-        return _multichannel_result(cascade, engine, seed, start)
-    _check_supported(cascade)
-    extent, predicted_extent = cascade.extent, _predicted_extent(cascade)
+        from kronconv.kronecker import multichannel
+
+        return multichannel.identity_result(cascade, engine, seed, start)
+    extent, prediction_extent = cascade.extent, predicted_extent(cascade)
     check_memory(f"the composite kernel of extent {list(extent)}",
-                 max(math.prod(extent), math.prod(predicted_extent)), engine.element_bytes())
+                 max(math.prod(extent), math.prod(prediction_extent)), engine.element_bytes())
     boundary = cascade.layers[0].boundary
     # 2. Compare kernels (full) or outputs on a generic input (other boundaries), at each of
     #    the engine's independent points (seeds seed, seed + 1, ...) until one differs.
@@ -158,7 +108,7 @@ def check_identity(cascade: Cascade, engine: str | Engine = "symbolic", *, seed:
     extra.update(_structure_keys(cascade, seed))
     if not comparison.equal:
         # The naive re-check costs (kernel entries)^2 loop steps: only for readable sizes.
-        if max(math.prod(extent), math.prod(predicted_extent)) <= COUNTEREXAMPLE_MAX_ENTRIES:
+        if max(math.prod(extent), math.prod(prediction_extent)) <= COUNTEREXAMPLE_MAX_ENTRIES:
             extra["counterexample"] = linear_counterexample(cascade)
             detail = (f"{engine.name} engine: {comparison.detail}; explicit counterexample "
                       "(exact integers, fast engine) re-checked by the naive reference")
@@ -170,7 +120,7 @@ def check_identity(cascade: Cascade, engine: str | Engine = "symbolic", *, seed:
         extra["boundary"] = to_json(boundary_relation(cascade, extra.get("input_shape") or [
             e + 1 for e in extent]))
     return IdentityResult(comparison.equal, engine.name, note.kind, detail, extent,
-                          predicted_extent, time.perf_counter() - start, comparison.detail,
+                          prediction_extent, time.perf_counter() - start, comparison.detail,
                           extra, note.error_bound)
 
 
@@ -316,186 +266,3 @@ def linear_counterexample(cascade: Cascade, *, tries: int = 40) -> dict[str, Any
     return None
 
 
-# -- boundaries: where a cascade of 'same' / 'circular' layers equals the single convolution --
-@dataclass(frozen=True)
-class BoundaryRelation:
-    """cascade(x)_t = single(x)_{t + shift} (circular: indices mod n) for t in ``region``.
-
-    Per axis, layer l spans D_l = d_l (a_l - 1) and its 'same'/'circular' output is the full
-    convolution read from offset c_l = D_l - D_l // 2 (PyTorch's split, smaller half first); the
-    single convolution with the composite reads from c = D - D // 2, D = sum_l D_l. Hence
-    shift = sum_l c_l - c. 'circular' loses nothing: the region is everything. 'same' crops
-    every intermediate to [0, n): output t agrees iff no tap path (sigma_l in [0, a_l)) with
-    its input index s = t + sum_l (c_l - d_l sigma_l) in [0, n) passes an intermediate index
-    i_l = t + sum_{j > l} (c_j - d_j sigma_j) outside [0, n), and t + shift is in [0, n).
-    """
-
-    boundary: str
-    shape: tuple[int, ...]
-    shift: tuple[int, ...]
-    region: np.ndarray  # bool mask over the output
-
-
-def _axis_paths(cascade: Cascade, axis: int, n: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Per output t: (some valid path exists, some valid path is cut), and the shift."""
-    from itertools import product as cartesian
-
-    spans = [layer.dilations[axis] * (layer.sizes[axis] - 1) for layer in cascade.layers]
-    offsets = [s - s // 2 for s in spans]
-    total = sum(spans)
-    shift = sum(offsets) - (total - total // 2)
-    valid, cut = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    taps = [range(layer.sizes[axis]) for layer in cascade.layers]
-    dilations = [layer.dilations[axis] for layer in cascade.layers]
-    for t in range(n):
-        for sigma in cartesian(*taps):
-            steps = [c - d * s for c, d, s in zip(offsets, dilations, sigma, strict=True)]
-            if not 0 <= t + sum(steps) < n:
-                continue
-            valid[t] = True
-            levels = len(steps)
-            if any(not 0 <= t + sum(steps[level + 1:]) < n for level in range(levels - 1)):
-                cut[t] = True
-    return valid, cut, shift
-
-
-def boundary_relation(cascade: Cascade, shape: Sequence[int]) -> BoundaryRelation:
-    """The derived shift and agreement region (see :class:`BoundaryRelation`)."""
-    boundary = cascade.layers[0].boundary
-    check_choice("boundary", boundary, ("same", "circular", "full", "valid"))
-    dims = cascade.dims
-    axes = [_axis_paths(cascade, axis, shape[axis]) for axis in range(dims)]
-    shift = tuple(a[2] for a in axes)
-    if boundary in ("full", "valid"):
-        out_shape = tuple(n + (e - 1 if boundary == "full" else 1 - e)
-                          for n, e in zip(shape, cascade.extent, strict=True))
-        return BoundaryRelation(boundary, tuple(shape), (0,) * dims,
-                                np.ones(out_shape, dtype=bool))
-    if boundary == "circular":
-        return BoundaryRelation(boundary, tuple(shape), shift,
-                                np.ones(tuple(shape), dtype=bool))
-    region = np.zeros(tuple(shape), dtype=bool)
-    for t in np.ndindex(*shape):
-        if not all(0 <= t[p] + shift[p] < shape[p] for p in range(dims)):
-            continue
-        cut_somewhere = any(axes[p][1][t[p]] and all(axes[q][0][t[q]] for q in range(dims)
-                                                     if q != p) for p in range(dims))
-        region[t] = not cut_somewhere
-    return BoundaryRelation(boundary, tuple(shape), shift, region)
-
-
-def direct_boundary_agreement(cascade: Cascade, shape: Sequence[int], shift: Sequence[int], *,
-                              seed: int = 0) -> np.ndarray:
-    """The direct test: random kernels and input modulo p (one draw), the cascade against the
-    single convolution with the composite; True where cascade[t] == single[t + shift]."""
-    engine = ModularEngine()
-    kernels = engine.kernels(cascade, seed=seed)
-    rng = np.random.default_rng(seed + 1)
-    x = rng.integers(0, engine.prime, tuple(shape), dtype=np.int64)
-    convention, boundary = cascade.layers[0].convention, cascade.layers[0].boundary
-    left = engine.apply_cascade(x, kernels, _dilations(cascade), boundary, convention)
-    composite = engine.composite(kernels, _dilations(cascade), convention)
-    if convention == "correlation":
-        composite = composite[(slice(None, None, -1),) * cascade.dims]
-    right = engine.dilated_conv(x, composite, 1, boundary, convention)
-    agree = np.zeros(left.shape, dtype=bool)
-    for t in np.ndindex(*left.shape):
-        target = tuple(i + s for i, s in zip(t, shift, strict=True))
-        if boundary == "circular":
-            target = tuple(i % n for i, n in zip(target, right.shape, strict=True))
-        if all(0 <= i < n for i, n in zip(target, right.shape, strict=True)):
-            agree[t] = left[t] == right[target]
-    return agree
-
-
-# -- nonlinear and multichannel cascades -----------------------------------------------------
-def _nonlinear_result(cascade: Cascade, engine: Engine, start: float) -> IdentityResult:
-    from kronconv.kronecker.nonlinear import find_counterexample
-
-    example = find_counterexample(cascade)
-    if example is None:
-        raise invalid("nonlinearity", "none", "a nonlinearity between at least two layers")
-    detail = (f"not a convolution with any kernel: {example.property} fails (every "
-              "convolution is linear); found by the fast engine, re-checked by the naive "
-              "reference")
-    return IdentityResult(False, engine.name, "counterexample", detail, cascade.extent,
-                          _predicted_extent(cascade), time.perf_counter() - start,
-                          f"{example.property} violated",
-                          {"structure": "nonlinear", "counterexample": to_json(example)})
-
-
-def _multichannel_result(cascade: Cascade, engine: Engine, seed: int,
-                         start: float) -> IdentityResult:
-    """C > 1: the scalar identity (channel pair by channel pair Kronecker products) fails; the
-    generalised matrix-product identity is checked with the requested engine's arithmetic
-    (symbolic: proof; otherwise exact integers at one seeded point)."""
-    from kronconv.kronecker import multichannel as mc
-
-    exact = "symbolic" if isinstance(engine, SymbolicEngine) else "exact"
-    holds_general, general_detail = mc.check_generalised_identity(cascade, exact, seed=seed)
-    if len(cascade.layers) == 1:  # one layer: the composite is its kernel, nothing composes
-        return IdentityResult(holds_general, engine.name, "proof" if exact == "symbolic"
-                              else "randomized", "a single layer: its composite is its own "
-                              "kernel, the (one-factor) Kronecker product", cascade.extent,
-                              _predicted_extent(cascade), time.perf_counter() - start,
-                              general_detail, {"structure": "kronecker"})
-    example = _multichannel_counterexample(cascade)
-    extra: dict[str, Any] = {
-        "structure": "matrix-product",
-        "generalised_identity": {"holds": holds_general, "detail": general_detail,
-                                 "engine": exact,
-                                 "statement": "W[sum_l d_l tau_l] = sum K_L[tau_L] ... "
-                                              "K_0[tau_0] (channel matrices)"},
-        "counterexample": example}
-    with contextlib.suppress(KronconvError):  # TT ranks: mixed-radix schedules only
-        extra["tt_ranks"] = mc.tt_ranks(cascade, seed=seed)
-    kind = "proof" if exact == "symbolic" else "randomized"
-    detail = ("scalar Kronecker identity refuted for C > 1 (counterexample re-checked by the "
-              f"naive reference); generalised identity {'holds' if holds_general else 'FAILS'}"
-              f" ({exact})")
-    return IdentityResult(False, engine.name, kind if holds_general else "counterexample",
-                          detail, cascade.extent, _predicted_extent(cascade),
-                          time.perf_counter() - start, general_detail, extra)
-
-
-def _multichannel_counterexample(cascade: Cascade) -> dict[str, Any]:
-    """Kernels whose only taps are at offset 0 with channel matrix M = I + N (ones on the
-    diagonal and just above it): the composite's channel matrix is M^(L+1), whose (0, 1) entry
-    is L + 1, while the naive channel-by-channel Kronecker product multiplies entries
-    K_L[o, i] ... K_0[o, i], giving M itself with (0, 1) entry 1: they differ for L >= 1."""
-    from kronconv.kronecker import multichannel as mc
-
-    channels, dims = cascade.layers[0].in_channels, cascade.dims
-    shift = (np.eye(channels, dtype=int) + np.eye(channels, k=1, dtype=int)).astype(object)
-    kernels = []
-    for layer in cascade.layers:
-        kernel = np.zeros((channels, channels, *layer.sizes), dtype=object)
-        origin: tuple[Any, ...] = (Ellipsis, *([0] * dims))
-        kernel[origin] = shift
-        kernels.append(kernel)
-    composite = mc.composite(ExactEngine(), kernels, cascade)
-    naive = mc.naive_channel_kronecker(kernels)
-    at = (0,) * dims
-    cascade_matrix = [[int(composite[(o, i, *at)]) for i in range(channels)]
-                      for o in range(channels)]
-    naive_matrix = [[int(naive[o, i][at]) for i in range(channels)] for o in range(channels)]
-    # Re-check: the same cascade through the naive reference, one input channel at a time.
-    rechecked = []
-    for j in range(channels):
-        x = [np.zeros((1,) * dims, dtype=object) for _ in range(channels)]
-        x[j][at] = 1
-        for kernel, layer in zip(kernels, cascade.layers, strict=True):
-            x = [sum((reference_dilated_conv(x[i], kernel[o, i], layer.dilations)
-                      for i in range(channels)), np.zeros((1,) * dims, dtype=object))
-                 for o in range(kernel.shape[0])]
-        rechecked.append([int(x[o][at]) for o in range(channels)])
-    if [list(col) for col in zip(*rechecked, strict=True)] != cascade_matrix \
-            or cascade_matrix == naive_matrix:
-        raise AssertionError("the multichannel counterexample was not confirmed")
-    return {"kernels": "every layer: channel matrix at offset 0 = I + N "
-                       f"{shift.tolist()}, zero elsewhere",
-            "input": "unit impulse on each input channel",
-            "cascade_output_at_offset_0": cascade_matrix,
-            "naive_kronecker_at_offset_0": naive_matrix,
-            "found_by": "exact integers, fast engine",
-            "rechecked_by": "naive reference (kronconv.engines.reference_dilated_conv)"}

@@ -14,8 +14,11 @@ min(C, prod of the mode sizes on either side); generic kernels reach the bound.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import time
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import reduce
 from itertools import product
 from typing import Any
@@ -24,10 +27,18 @@ import numpy as np
 import sympy
 from sympy.polys.rings import PolyRing
 
-from kronconv.engines import Engine, ExactEngine, SymbolicEngine
-from kronconv.errors import check_choice, check_int, invalid
+from kronconv.engines import (
+    Engine,
+    ExactEngine,
+    FloatEngine,
+    SymbolicEngine,
+    reference_dilated_conv,
+)
+from kronconv.errors import KronconvError, check_choice, check_int, invalid
+from kronconv.kronecker.result import IdentityResult, predicted_extent
 from kronconv.kronecker.structure import exact_rank, unfolding_ranks
-from kronconv.specs import Cascade
+from kronconv.semantics import Backend, evaluate, get_backend
+from kronconv.specs import Cascade, bridge
 
 
 def symbolic_kernels(cascade: Cascade) -> list[np.ndarray]:
@@ -54,46 +65,39 @@ def integer_kernels(cascade: Cascade, *, seed: int = 0, magnitude: int = 2**15) 
             for layer in cascade.layers]
 
 
-def apply_layer(engine: Engine, x: np.ndarray, kernel: np.ndarray, dilation: Sequence[int],
-                boundary: str = "full", convention: str = "convolution") -> np.ndarray:
-    """y_o = sum_i K[o, i] *_d x_i; ``x`` has shape (in, *spatial)."""
-    if kernel.shape[1] != x.shape[0]:
-        raise invalid("kernel.shape", kernel.shape, f"{x.shape[0]} input channels")
-    outputs = []
-    for o in range(kernel.shape[0]):
-        terms = [engine.dilated_conv(x[i], kernel[o, i], dilation, boundary, convention)
-                 for i in range(kernel.shape[1])]
-        outputs.append(reduce(lambda left, right: left + right, terms))
-    return np.stack(outputs)
+def semantics_backend(engine: Engine) -> Backend:
+    """The executable semantics' backend for an engine's arithmetic: float for the float engine,
+    else exact (Python ints, and the symbolic engine's polynomials, stay in their ring)."""
+    if engine.reducer() is not None:
+        raise invalid("engine", engine.name, "an engine without modular reduction (symbolic, "
+                      "exact or float) for multichannel cascades")
+    return get_backend("float" if isinstance(engine, FloatEngine) else "exact")
 
 
 def apply_cascade(engine: Engine, x: np.ndarray, kernels: Sequence[np.ndarray],
                   cascade: Cascade) -> np.ndarray:
-    for kernel, layer in zip(kernels, cascade.layers, strict=True):
-        x = apply_layer(engine, x, kernel, layer.dilations, layer.boundary, layer.convention)
-    return x
+    """y_o = sum_i K[o, i] *_d x_i layer after layer, for a batch ``x`` (B, in, *spatial): the
+    cascade's architecture (:mod:`kronconv.specs.bridge`) in the executable semantics."""
+    if x.ndim != cascade.dims + 2 or x.shape[1] != cascade.layers[0].in_channels:
+        raise invalid("x.shape", x.shape, f"(batch, {cascade.layers[0].in_channels} channels, "
+                      f"{cascade.dims} spatial axes)")
+    weights = bridge.cascade_weights(cascade, kernels)
+    return evaluate(bridge.cascade_architecture(cascade), x, weights, semantics_backend(engine))
 
 
 def composite(engine: Engine, kernels: Sequence[np.ndarray], cascade: Cascade) -> np.ndarray:
-    """W of shape (out, in, *extent): the full-boundary impulse response per input channel."""
+    """W of shape (out, in, *extent): the full-boundary impulse response per input channel (one
+    batch: input j is the unit impulse on channel j)."""
     channels_in, dims = kernels[0].shape[1], cascade.dims
     zero, one = kernels[0].flat[0] * 0, kernels[0].flat[0] ** 0
-    columns = []
+    x = np.full((channels_in, channels_in) + (1,) * dims, zero, dtype=object)
     for j in range(channels_in):
-        x = np.full((channels_in,) + (1,) * dims, zero, dtype=object)
-        x[(j,) + (0,) * dims] = one
-        full = Cascade(tuple(_full(layer) for layer in cascade.layers))
-        response = apply_cascade(engine, x, kernels, full)
-        if cascade.layers[0].convention == "correlation":
-            response = response[(slice(None),) + (slice(None, None, -1),) * dims]
-        columns.append(response)
-    return np.stack(columns, axis=1)
-
-
-def _full(layer: Any) -> Any:
-    from dataclasses import replace
-
-    return replace(layer, boundary="full")
+        x[(j, j) + (0,) * dims] = one
+    full = Cascade(tuple(replace(layer, boundary="full") for layer in cascade.layers))
+    response = apply_cascade(engine, x, kernels, full)  # (in, out, *extent)
+    if cascade.layers[0].convention == "correlation":
+        response = response[(slice(None), slice(None)) + (slice(None, None, -1),) * dims]
+    return np.swapaxes(response, 0, 1)
 
 
 PRODUCT_ORDERS = ("last-layer-left", "reversed")
@@ -189,3 +193,76 @@ def tt_ranks(cascade: Cascade, *, seed: int = 0) -> dict[str, Any]:
     return {"ranks": ranks, "bound": bound, "reaches_bound": ranks == bound,
             "mode_sizes": list(tensor.shape), "seed": seed,
             "method": "exact ranks over Q of the unfoldings of one seeded integer instance"}
+
+
+# -- the Kronecker identity for C > 1 -------------------------------------------------------
+def identity_result(cascade: Cascade, engine: Engine, seed: int, start: float) -> IdentityResult:
+    """C > 1: the scalar identity (channel pair by channel pair Kronecker products) fails; the
+    generalised matrix-product identity is checked with the requested engine's arithmetic
+    (symbolic: proof; otherwise exact integers at one seeded point)."""
+    exact = "symbolic" if isinstance(engine, SymbolicEngine) else "exact"
+    holds_general, general_detail = check_generalised_identity(cascade, exact, seed=seed)
+    if len(cascade.layers) == 1:  # one layer: the composite is its kernel, nothing composes
+        return IdentityResult(holds_general, engine.name, "proof" if exact == "symbolic"
+                              else "randomized", "a single layer: its composite is its own "
+                              "kernel, the (one-factor) Kronecker product", cascade.extent,
+                              predicted_extent(cascade), time.perf_counter() - start,
+                              general_detail, {"structure": "kronecker"})
+    example = scalar_identity_counterexample(cascade)
+    extra: dict[str, Any] = {
+        "structure": "matrix-product",
+        "generalised_identity": {"holds": holds_general, "detail": general_detail,
+                                 "engine": exact,
+                                 "statement": "W[sum_l d_l tau_l] = sum K_L[tau_L] ... "
+                                              "K_0[tau_0] (channel matrices)"},
+        "counterexample": example}
+    with contextlib.suppress(KronconvError):  # TT ranks: mixed-radix schedules only
+        extra["tt_ranks"] = tt_ranks(cascade, seed=seed)
+    kind = "proof" if exact == "symbolic" else "randomized"
+    detail = ("scalar Kronecker identity refuted for C > 1 (counterexample re-checked by the "
+              f"naive reference); generalised identity {'holds' if holds_general else 'FAILS'}"
+              f" ({exact})")
+    return IdentityResult(False, engine.name, kind if holds_general else "counterexample",
+                          detail, cascade.extent, predicted_extent(cascade),
+                          time.perf_counter() - start, general_detail, extra)
+
+
+def scalar_identity_counterexample(cascade: Cascade) -> dict[str, Any]:
+    """Kernels whose only taps are at offset 0 with channel matrix M = I + N (ones on the
+    diagonal and just above it): the composite's channel matrix is M^(L+1), whose (0, 1) entry
+    is L + 1, while the naive channel-by-channel Kronecker product multiplies entries
+    K_L[o, i] ... K_0[o, i], giving M itself with (0, 1) entry 1: they differ for L >= 1."""
+    channels, dims = cascade.layers[0].in_channels, cascade.dims
+    shift = (np.eye(channels, dtype=int) + np.eye(channels, k=1, dtype=int)).astype(object)
+    kernels = []
+    for layer in cascade.layers:
+        kernel = np.zeros((channels, channels, *layer.sizes), dtype=object)
+        origin: tuple[Any, ...] = (Ellipsis, *([0] * dims))
+        kernel[origin] = shift
+        kernels.append(kernel)
+    response = composite(ExactEngine(), kernels, cascade)
+    naive = naive_channel_kronecker(kernels)
+    at = (0,) * dims
+    cascade_matrix = [[int(response[(o, i, *at)]) for i in range(channels)]
+                      for o in range(channels)]
+    naive_matrix = [[int(naive[o, i][at]) for i in range(channels)] for o in range(channels)]
+    # Re-check: the same cascade through the naive reference, one input channel at a time.
+    rechecked = []
+    for j in range(channels):
+        x = [np.zeros((1,) * dims, dtype=object) for _ in range(channels)]
+        x[j][at] = 1
+        for kernel, layer in zip(kernels, cascade.layers, strict=True):
+            x = [sum((reference_dilated_conv(x[i], kernel[o, i], layer.dilations)
+                      for i in range(channels)), np.zeros((1,) * dims, dtype=object))
+                 for o in range(kernel.shape[0])]
+        rechecked.append([int(x[o][at]) for o in range(channels)])
+    if [list(col) for col in zip(*rechecked, strict=True)] != cascade_matrix \
+            or cascade_matrix == naive_matrix:
+        raise AssertionError("the multichannel counterexample was not confirmed")
+    return {"kernels": "every layer: channel matrix at offset 0 = I + N "
+                       f"{shift.tolist()}, zero elsewhere",
+            "input": "unit impulse on each input channel",
+            "cascade_output_at_offset_0": cascade_matrix,
+            "naive_kronecker_at_offset_0": naive_matrix,
+            "found_by": "exact integers, fast engine",
+            "rechecked_by": "naive reference (kronconv.engines.reference_dilated_conv)"}

@@ -15,7 +15,7 @@ outside R agree.
 
 from __future__ import annotations
 
-import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -25,55 +25,28 @@ import numpy as np
 import sympy
 import z3
 
-from kronconv.engines import ExactEngine, reference_dilated_conv
+from kronconv.engines import Engine, reference_dilated_conv
 from kronconv.engines.smt import SmtResult, prove
 from kronconv.errors import check_choice, invalid
-from kronconv.specs import NONLINEARITIES, Cascade
+from kronconv.kronecker.result import IdentityResult, predicted_extent
+from kronconv.semantics import evaluate
+from kronconv.semantics.backends import ACTIVATIONS, Activation, ring_backend, with_activation
+from kronconv.serialize import to_json
+from kronconv.specs import NONLINEARITIES, Cascade, bridge
 
-LEAKY_SLOPE = Fraction(1, 100)
-Activation = Callable[[Any], Any]
-
-
-def _relu(v: Any) -> Any:
-    if isinstance(v, z3.ArithRef):
-        return z3.If(v >= 0, v, 0)
-    if isinstance(v, sympy.Basic):
-        return sympy.Max(0, v)
-    return v if v >= 0 else v * 0
-
-
-def _leaky(v: Any) -> Any:
-    if isinstance(v, z3.ArithRef):
-        return z3.If(v >= 0, v, z3.RealVal(str(LEAKY_SLOPE)) * v)
-    if isinstance(v, sympy.Basic):
-        return sympy.Piecewise((v, v >= 0), (sympy.Rational(1, 100) * v, True))
-    if isinstance(v, float):
-        return v if v >= 0 else float(LEAKY_SLOPE) * v
-    return v if v >= 0 else LEAKY_SLOPE * v
-
-
-def _tanh(v: Any) -> Any:
-    if isinstance(v, sympy.Basic | int | Fraction):
-        return sympy.tanh(sympy.nsimplify(v))
-    return math.tanh(v)
-
-
-def _sigmoid(v: Any) -> Any:
-    if isinstance(v, sympy.Basic | int | Fraction):
-        return 1 / (1 + sympy.exp(-sympy.nsimplify(v)))
-    return 1 / (1 + math.exp(-v))
-
-
-ACTIVATIONS: dict[str, Activation] = {"relu": _relu, "leaky_relu": _leaky, "tanh": _tanh,
-                                      "sigmoid": _sigmoid}
+LEAKY_SLOPE = Fraction(str(bridge.LEAKY_SLOPE))  # 1/100, the bridge's slope read exactly
 PIECEWISE_LINEAR = ("relu", "leaky_relu")
 
 
 def activation(name: str | Activation) -> Activation:
-    """A named activation (one of NONLINEARITIES except 'none') or a user's elementwise callable."""
+    """A named activation (one of NONLINEARITIES except 'none': the one definition of each, in
+    :data:`kronconv.semantics.backends.ACTIVATIONS`) or a user's elementwise callable, as a
+    function of one entry."""
     if callable(name):
         return name
     check_choice("nonlinearity", name, [n for n in NONLINEARITIES if n != "none"])
+    if name == "leaky_relu":
+        return lambda v: ACTIVATIONS["leaky_relu"](v, LEAKY_SLOPE)
     return ACTIVATIONS[name]
 
 
@@ -82,15 +55,33 @@ def apply_cascade(x: np.ndarray, kernels: Sequence[np.ndarray], cascade: Cascade
                   ) -> tuple[np.ndarray, list[np.ndarray]]:
     """The cascade's output and its hidden pre-activations z_0 .. z_{L-1}.
 
-    ``sigma`` overrides the layers' nonlinearity (a callable for user functions). The fast engine
-    by default, the naive reference when ``reference``; entries stay in their ring (ints,
-    Fractions, SymPy or z3 expressions, floats)."""
-    engine = ExactEngine()
+    ``sigma`` overrides the layers' nonlinearity (a callable for user functions). By default the
+    executable semantics runs the cascade's architecture (:mod:`kronconv.specs.bridge`) in the
+    backend of the entries' ring (ints, Fractions, SymPy or z3 expressions, floats); with
+    ``reference`` the naive reference convolution (no code shared with the semantics) runs
+    layer by layer. Entries stay in their ring."""
+    if sigma is not None:
+        if sigma != "none":
+            activation(sigma)  # one clear error for an unknown name
+        cascade = replace_nonlinearity(cascade, "relu" if callable(sigma) else sigma)
+    if reference:
+        return _reference_cascade(x, kernels, cascade, sigma)
+    arch = bridge.cascade_architecture(cascade)
+    backend = ring_backend(x, *kernels)
+    if callable(sigma):  # the function stands in for the (placeholder) relu nodes
+        backend = with_activation(backend, sigma)
+    weights = bridge.cascade_weights(cascade, kernels)
+    values = evaluate(arch, backend.asarray(x)[None, None], weights, backend, keep=True)
+    hidden = [values[node][0, 0] for node in bridge.hidden_ids(cascade)]
+    return values[arch.output][0, 0], hidden
+
+
+def _reference_cascade(x: np.ndarray, kernels: Sequence[np.ndarray], cascade: Cascade,
+                       sigma: Activation | str | None) -> tuple[np.ndarray, list[np.ndarray]]:
     hidden = []
     for index, (kernel, layer) in enumerate(zip(kernels, cascade.layers, strict=True)):
-        conv = reference_dilated_conv if reference else engine.dilated_conv
-        x = conv(x, kernel, layer.dilations, layer.boundary, layer.convention)
-        name = sigma if sigma is not None else layer.nonlinearity
+        x = reference_dilated_conv(x, kernel, layer.dilations, layer.boundary, layer.convention)
+        name = sigma if callable(sigma) else layer.nonlinearity
         if index < len(kernels) - 1 and name != "none":
             hidden.append(x)
             x = _elementwise(activation(name), x)
@@ -167,8 +158,8 @@ def _violations(x: np.ndarray, kernels: list[np.ndarray], cascade: Cascade, sigm
 def find_counterexample(cascade: Cascade, sigma: str | Activation | None = None, *,
                         exact: bool = True) -> Counterexample | None:
     """A homogeneity violation on impulse kernels and an impulse input (scales -1 and 2): found
-    with the fast engine, re-checked with the naive reference. ``exact``: entries are Python
-    ints / Fractions / SymPy numbers (tanh(2) vs 2 tanh(1) is decided by SymPy's evalf at 50
+    with the executable semantics, re-checked with the naive reference. ``exact``: entries are
+    Python ints / Fractions / SymPy numbers (tanh(2) vs 2 tanh(1) is decided by SymPy's evalf at 50
     digits); otherwise floats (a user function that cannot take exact values)."""
     name = sigma if sigma is not None else next(
         (layer.nonlinearity for layer in cascade.layers if layer.nonlinearity != "none"), "none")
@@ -197,7 +188,8 @@ def find_counterexample(cascade: Cascade, sigma: str | Activation | None = None,
                           {k: _listed(v) if isinstance(v, np.ndarray) else v
                            for k, v in inputs.items()},
                           {k: _listed(v) for k, v in outputs.items()},
-                          "fast engine (kronconv.engines.conv)",
+                          "executable semantics (kronconv.semantics.evaluate, through "
+                          "kronconv.specs.bridge)",
                           "naive reference (kronconv.engines.reference_dilated_conv)",
                           recheck)
 
@@ -218,7 +210,11 @@ def _z3_outputs(cascade: Cascade, kernels: Sequence[np.ndarray], x: np.ndarray,
 
 
 def replace_nonlinearity(cascade: Cascade, name: str) -> Cascade:
+    """The cascade with ``name`` between layers (and none after the last)."""
     count = len(cascade.layers)
+    if all(layer.nonlinearity == (name if i < count - 1 else "none")
+           for i, layer in enumerate(cascade.layers)):
+        return cascade
     return Cascade(tuple(replace(layer, nonlinearity=name if i < count - 1 else "none")
                          for i, layer in enumerate(cascade.layers)))
 
@@ -285,3 +281,19 @@ def numeric_search(cascade: Cascade, sigma: str | Activation, *, trials: int = 2
             return {"trial": trial, "seed": seed, "max_violation": float(gap.max()),
                     "tolerance": "1e-9 * (|f(x)| + |f(y)| + |f(x+y)|) entrywise"}
     return None
+
+
+# -- the Kronecker identity for a nonlinear cascade -----------------------------------------
+def identity_result(cascade: Cascade, engine: Engine, start: float) -> IdentityResult:
+    """The Kronecker identity for a nonlinear cascade: refuted by a homogeneity or additivity
+    counterexample (no convolution is nonlinear)."""
+    example = find_counterexample(cascade)
+    if example is None:
+        raise invalid("nonlinearity", "none", "a nonlinearity between at least two layers")
+    detail = (f"not a convolution with any kernel: {example.property} fails (every "
+              "convolution is linear); found by the executable semantics, re-checked by the naive "
+              "reference")
+    return IdentityResult(False, engine.name, "counterexample", detail, cascade.extent,
+                          predicted_extent(cascade), time.perf_counter() - start,
+                          f"{example.property} violated",
+                          {"structure": "nonlinear", "counterexample": to_json(example)})

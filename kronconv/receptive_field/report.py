@@ -101,14 +101,6 @@ def _exact(arch: Architecture, node: str) -> dict[str, Any]:
             "axis_holes": None}
 
 
-def _ancestors(arch: Architecture) -> dict[str, set[str]]:
-    seen: dict[str, set[str]] = {}
-    for node in arch.nodes:
-        parents = [*node.inputs, *([node.indices] if node.indices else [])]
-        seen[node.id] = {node.id}.union(*(seen[p] for p in parents))
-    return seen
-
-
 def node_report(arch: Architecture, node: str, closed: tuple[AxisField, ...] | None,
                 parameters: int) -> RFLayer:
     """One row: closed forms (the exact set where they do not apply), exact set, parameters."""
@@ -134,7 +126,7 @@ def rf_report(arch: Architecture) -> RFReport:
     node depends on), and the alignment of every merge's branches."""
     report = closed_forms(arch)
     own = arch.parameters()
-    ancestors = _ancestors(arch)
+    ancestors = arch.ancestors()
     layers = tuple(node_report(arch, n.id, report.fields[n.id],
                                sum(own[a] for a in ancestors[n.id]))
                    for n in arch.nodes if n.op != "input")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kronconv.equivariance.analysis import EquivarianceResult
-    from kronconv.kronecker.identity import IdentityResult
+    from kronconv.kronecker.result import IdentityResult
     from kronconv.receptive_field.report import RFReport
     from kronconv.render.report import ClaimsReport
 

@@ -11,11 +11,20 @@ interface; a backend supplies the pointwise maps, comparisons and selections of 
 - ``z3``: object arrays of z3 real terms; ReLU and max are ``If``-terms, tanh, sigmoid, gelu,
   silu, hardswish, hardsigmoid and ``pointwise`` functions are uninterpreted functions R -> R
   (so a proof with them holds for *every* pointwise function).
+- ``sympy``: the exact backend over Python ints, Fractions and SymPy expressions, with tanh and
+  sigmoid as exact SymPy values (the rings of :mod:`kronconv.kronecker.nonlinear`).
+
+The pointwise nonlinearities are written once, on one entry of any of these rings
+(:data:`ACTIVATIONS`); :func:`ring_backend` picks the backend for given entries and
+:func:`with_activation` puts a user's elementwise function in their place.
 """
 
 from __future__ import annotations
 
+import copy
 import math
+import sys
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -34,6 +43,7 @@ class Backend:
 
     name = "backend"
     exact = True
+    vectorised = True  # int64 / float64 arrays take NumPy's forms of the activations
 
     def asarray(self, values: Any) -> Array:
         raise NotImplementedError
@@ -42,10 +52,15 @@ class Backend:
         return 0
 
     def relu(self, x: Array) -> Array:
+        if x.dtype == object or not self.vectorised:
+            return _map(ACTIVATIONS["relu"], to_object(x))
         return np.maximum(x, self.zero())
 
     def leaky_relu(self, x: Array, slope: float) -> Array:
-        return np.where(x > 0, x, to_object(x) * self.number(slope))
+        s = self.number(slope)
+        if x.dtype == object or not self.vectorised or isinstance(s, Fraction):
+            return _map(lambda v: ACTIVATIONS["leaky_relu"](v, s), to_object(x))
+        return np.where(x > 0, x, x * s)
 
     def tanh(self, x: Array) -> Array:
         raise invalid("backend", self.name, "'float' or 'z3' for tanh (not exact in rationals)")
@@ -190,6 +205,7 @@ def _z3_number(value: Any) -> Any:
 
 class Z3Backend(Backend):
     name = "z3"
+    vectorised = False
 
     def __init__(self) -> None:
         self.tanh_f = z3.Function("tanh", z3.RealSort(), z3.RealSort())
@@ -208,13 +224,6 @@ class Z3Backend(Backend):
 
     def number(self, value: float) -> Any:
         return _z3_number(value)
-
-    def relu(self, x: Array) -> Array:
-        return _map(lambda v: z3.If(v > 0, v, 0), x)
-
-    def leaky_relu(self, x: Array, slope: float) -> Array:
-        s = self.number(slope)
-        return _map(lambda v: z3.If(v > 0, v, s * v), x)
 
     def tanh(self, x: Array) -> Array:
         return _map(self.tanh_f, x)
@@ -251,6 +260,96 @@ class Z3Backend(Backend):
         return x
 
 
+class SympyBackend(ExactBackend):
+    """Exact numbers and SymPy expressions: the exact backend, with tanh and sigmoid as exact
+    SymPy values (tanh(2), 1 / (1 + exp(-1)), ...; compare them with SymPy, e.g. ``evalf``)."""
+
+    name = "sympy"
+
+    def tanh(self, x: Array) -> Array:
+        return _map(ACTIVATIONS["tanh"], to_object(x))
+
+    def sigmoid(self, x: Array) -> Array:
+        return _map(ACTIVATIONS["sigmoid"], to_object(x))
+
+
+# -- the pointwise nonlinearities, once, on one entry of any ring ------------------------------
+# Python ints and Fractions, floats, SymPy expressions and z3 terms (ReLU and leaky ReLU only:
+# If-terms). Backends map them over object arrays; NumPy int64/float64 arrays take the
+# vectorised form of the same function in the methods above.
+def _is_sympy(v: Any) -> bool:
+    """A SymPy expression? (without importing SymPy: if it is not loaded, nothing is one)"""
+    sympy = sys.modules.get("sympy")
+    return sympy is not None and isinstance(v, sympy.Basic)
+
+
+def relu(v: Any) -> Any:
+    if _is_z3(v):
+        return z3.If(v >= 0, v, 0)
+    if _is_sympy(v):
+        return sys.modules["sympy"].Max(0, v)
+    return v if v >= 0 else v * 0
+
+
+def leaky_relu(v: Any, slope: Any) -> Any:
+    if _is_z3(v):
+        return z3.If(v >= 0, v, _z3_number(slope) * v)
+    if _is_sympy(v):
+        sympy = sys.modules["sympy"]
+        q = Fraction(str(slope)) if isinstance(slope, float) else Fraction(slope)
+        return sympy.Piecewise((v, v >= 0), (sympy.Rational(q.numerator, q.denominator) * v,
+                                             True))
+    if isinstance(v, float):
+        return v if v >= 0 else float(slope) * v
+    return v if v >= 0 else slope * v
+
+
+def tanh(v: Any) -> Any:
+    """Exact entries give the exact SymPy value, floats a float."""
+    if isinstance(v, float | np.floating):
+        return math.tanh(v)
+    import sympy
+
+    return sympy.tanh(sympy.nsimplify(v))
+
+
+def sigmoid(v: Any) -> Any:
+    if isinstance(v, float | np.floating):
+        return 1 / (1 + math.exp(-v))
+    import sympy
+
+    return 1 / (1 + sympy.exp(-sympy.nsimplify(v)))
+
+
+Activation = Callable[..., Any]
+ACTIVATIONS: dict[str, Activation] = {"relu": relu, "leaky_relu": leaky_relu, "tanh": tanh,
+                                      "sigmoid": sigmoid}
+
+
+def with_activation(backend: Backend, function: Activation) -> Backend:
+    """A copy of ``backend`` whose every pointwise nonlinearity is ``function``, applied entry by
+    entry (a user's elementwise function; results stay float for float arrays)."""
+    def apply(x: Array, *_: Any) -> Array:
+        out = _map(function, to_object(x))
+        return out if x.dtype == object else out.astype(x.dtype)
+
+    custom = copy.copy(backend)
+    for name in ACTIVATIONS:
+        setattr(custom, name, apply)
+    return custom
+
+
+def ring_backend(*arrays: Array) -> Backend:
+    """The backend whose ring holds every entry of ``arrays``: z3 terms -> ``z3``; float arrays
+    -> ``float``; otherwise (ints, Fractions, SymPy numbers and expressions) -> ``sympy``."""
+    entries = [v for a in arrays if a.dtype == object for v in a.flat]
+    if any(_is_z3(v) for v in entries):
+        return Z3Backend()
+    if any(a.dtype.kind == "f" for a in arrays) or any(isinstance(v, float) for v in entries):
+        return FloatBackend()
+    return SympyBackend()
+
+
 def _map(function: Any, x: Array) -> Array:
     return np.frompyfunc(function, 1, 1)(x).astype(object)
 
@@ -264,6 +363,7 @@ BACKENDS: Registry[type[Backend]] = Registry("backend")
 BACKENDS.register("exact", ExactBackend)
 BACKENDS.register("float", FloatBackend)
 BACKENDS.register("z3", Z3Backend)
+BACKENDS.register("sympy", SympyBackend)
 
 
 def get_backend(name: str) -> Backend:

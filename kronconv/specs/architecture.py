@@ -126,6 +126,15 @@ class Architecture:
         """No merges: every node has at most one input (maxunpool's indices aside)."""
         return all(len(node.inputs) <= 1 for node in self.nodes)
 
+    def ancestors(self) -> dict[str, frozenset[str]]:
+        """Per node, the nodes its value depends on, itself included: its inputs, the pooling
+        node whose indices it reads, and (transitively) theirs."""
+        seen: dict[str, frozenset[str]] = {}
+        for node in self.nodes:
+            parents = [*node.inputs, *([node.indices] if node.indices else [])]
+            seen[node.id] = frozenset({node.id}).union(*(seen[p] for p in parents))
+        return seen
+
     def channels(self) -> dict[str, int]:
         """Number of channels each node outputs (conv: out_channels or its input's)."""
         out: dict[str, int] = {}

@@ -106,7 +106,8 @@ class Cascade:
                                  convention=convention, boundary=boundary)
 
     @classmethod
-    def from_schedule(cls, kernel_sizes: Sequence[int], dilations: Sequence[int], *,
+    def from_schedule(cls, kernel_sizes: Sequence[int | tuple[int, ...]],
+                      dilations: Sequence[int | tuple[int, ...]], *,
                       dims: int = 2, channels: int = 1, nonlinearity: str = "none",
                       convention: str = "convolution", boundary: str = "full") -> Cascade:
         """One layer per (kernel size, dilation) pair, the same on every axis."""

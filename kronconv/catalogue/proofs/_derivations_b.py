@@ -4,7 +4,7 @@ agreement region of nonlinear cascades, the matrix-product identity for C channe
 shifts and regions, layer order).
 
 The formulas are those of :mod:`kronconv.kronecker.structure`, :mod:`~kronconv.kronecker.identity`
-(:class:`~kronconv.kronecker.identity.BoundaryRelation`), :mod:`~kronconv.kronecker.multichannel`
+(:class:`~kronconv.kronecker.boundary.BoundaryRelation`), :mod:`~kronconv.kronecker.multichannel`
 and :mod:`~kronconv.kronecker.nonlinear`; the small instances are computed by the engines.
 """
 
@@ -20,7 +20,7 @@ from kronconv.engines import ExactEngine, SymbolicEngine
 from kronconv.errors import invalid
 from kronconv.kronecker import multichannel as mc
 from kronconv.kronecker import nonlinear as nl
-from kronconv.kronecker.identity import boundary_relation, direct_boundary_agreement
+from kronconv.kronecker.boundary import boundary_relation, direct_boundary_agreement
 from kronconv.kronecker.structure import (
     exact_rank,
     exponential_structure,

@@ -24,6 +24,7 @@ from kronconv.render.derivation_helpers import (
     value_table,
     yes,
 )
+from kronconv.specs import Cascade
 from kronconv.specs.architecture import plain_stack
 
 RECURSION = (r"r_l = r_{l-1} + (k_l - 1)\, d_l\, S_{l-1},\qquad S_l = S_{l-1}\, s_l,\qquad "
@@ -216,8 +217,8 @@ def _dof_rows(a: int, layers: int) -> list[list[object]]:
     rows: list[list[object]] = []
     for level in range(1, layers + 1):
         n = a**level
-        kron = dof.CascadeShape.isotropic([a] * level, [a**j for j in range(level)], 2)
-        low = dof.CascadeShape(((n, 1), (1, n)), ((1, 1), (1, 1)))
+        kron = Cascade.from_schedule([a] * level, [a**j for j in range(level)], dims=2)
+        low = Cascade.from_schedule([(n, 1), (1, n)], [1, 1])
         k_rank, l_rank = dof.modular_rank(kron, seed=level), dof.modular_rank(low, seed=n)
         rows.append([n, kron.parameters, k_rank.rank, yes(k_rank.proved), low.parameters,
                      l_rank.rank, yes(l_rank.proved)])
@@ -273,7 +274,7 @@ def constraint_steps(context: Context) -> Latex:
 
 def constraint_instance(sizes: tuple[int, ...]) -> Latex:
     k, d1 = sizes
-    shape = dof.CascadeShape.isotropic([k, k], [1, d1], 1)
+    shape = Cascade.from_schedule([k, k], [1, d1], dims=1)
     jac, _ = dof.symbolic_jacobian(shape)
     result, euler = dof.symbolic_rank(shape)
     return (tex.paragraph(prose(f"Two {k}-tap layers in 1D, dilations 1 and {d1}: the "
@@ -281,7 +282,8 @@ def constraint_instance(sizes: tuple[int, ...]) -> Latex:
                                     "$k_{0,\\tau}$ then $k_{1,\\tau}$):"))
             + tex.display(tex.sympy_latex(jac), fit=jac.shape[1] > 6)
             + tex.paragraph(prose(
-                f"SymPy rank {result.rank}; bound $\\min(P - L, |C|) = {shape.upper_bound}$ "
+                f"SymPy rank {result.rank}; bound $\\min(P - L, |C|) = "
+                f"{dof.dof_upper_bound(shape)}$ "
                 f"($P = {shape.parameters}$, $|C| = {shape.extent[0]}$); Euler vector in the null "
                 f"space as a polynomial identity: {yes(euler)}.")))
 

@@ -20,11 +20,8 @@ from kronconv.claims.evidence import REFERENCE, kronecker_differs
 from kronconv.engines import ExactEngine, SymbolicEngine
 from kronconv.kronecker import multichannel as mc
 from kronconv.kronecker import nonlinear as nl
-from kronconv.kronecker.identity import (
-    boundary_relation,
-    direct_boundary_agreement,
-    linear_counterexample,
-)
+from kronconv.kronecker.boundary import boundary_relation, direct_boundary_agreement
+from kronconv.kronecker.identity import linear_counterexample
 from kronconv.kronecker.structure import (
     direct_structure,
     exponential_structure,

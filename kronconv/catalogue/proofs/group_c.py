@@ -27,6 +27,7 @@ from kronconv.ops import composite_kernel
 from kronconv.receptive_field import dependency as cov
 from kronconv.receptive_field import gridding as grid
 from kronconv.receptive_field import recursion as rf
+from kronconv.specs import Cascade
 from kronconv.specs.architecture import Architecture, load_architecture, plain_stack
 
 DERIVATIONS = load_sibling(__file__, "_derivations_c")  # the steps a reader follows
@@ -422,13 +423,13 @@ def params_asymptotics() -> Evidence:
 def params_dof_by_rank() -> Evidence:
     rows = []
     for layers in range(1, 6):  # Kronecker: a = 3, n = 3^layers, 2D
-        shape = dof.CascadeShape.isotropic([3] * layers, [3**j for j in range(layers)], 2)
+        shape = Cascade.from_schedule([3] * layers, [3**j for j in range(layers)], dims=2)
         result = dof.modular_rank(shape, seed=layers)
         if not result.proved or result.rank != 9 * layers - (layers - 1):
             raise AssertionError(f"Kronecker n={3**layers}: rank {result.rank}")
         rows.append(f"kron n={3**layers}: P={result.parameters}, dof={result.rank}")
     for n in (3, 9, 27, 81, 243):  # rank 1: u (n x 1) then v (1 x n)
-        shape = dof.CascadeShape(((n, 1), (1, n)), ((1, 1), (1, 1)))
+        shape = Cascade.from_schedule([(n, 1), (1, n)], [1, 1])
         result = dof.modular_rank(shape, seed=n)
         if (not result.proved or result.rank != 2 * n - 1
                 or result.parameters != dof.low_rank_parameters(1, n)):
@@ -453,26 +454,27 @@ rank1 = claim(
     expected="refuted")
 
 
-def _independent_rank(shape: dof.CascadeShape, seed: int) -> int:
+def _independent_rank(cascade: Cascade, seed: int) -> int:
     """Second engine, independent of dof.jacobian and rank_mod_p: each layer's kernel is
     replaced by a unit kernel e_tau and the composite is computed by the convolution engine
     (kronconv.ops.composite_kernel, exact int64); C is linear in each kernel, so that composite
     is exactly the column dC/dK_l[tau]. Rank: SymPy DomainMatrix over Q, at an integer point."""
     rng = np.random.default_rng(seed)
-    kernels = [rng.integers(1, 50, k) for k in shape.kernel_sizes]
+    kernels = [rng.integers(1, 50, layer.sizes) for layer in cascade.layers]
+    dilations = [layer.dilations for layer in cascade.layers]
     columns = []
     for layer, kernel in enumerate(kernels):
         for tau in np.ndindex(*kernel.shape):
             unit = np.zeros_like(kernel)
             unit[tau] = 1
             swapped = [unit if i == layer else k for i, k in enumerate(kernels)]
-            columns.append(np.asarray(composite_kernel(swapped, list(shape.dilations))).ravel())
+            columns.append(np.asarray(composite_kernel(swapped, dilations)).ravel())
     jac = np.stack(columns, axis=1).astype(object)
     return int(DomainMatrix.from_list(jac.tolist(), sympy.ZZ).convert_to(sympy.QQ).rank())
 
 
-RANK1_SHAPE = dof.CascadeShape(((27, 1), (1, 27)), ((1, 1), (1, 1)))  # u (27 x 1) then v^T
-KRON_SHAPE = dof.CascadeShape.isotropic([3, 3, 3], [1, 3, 9], 2)  # K_2 kron K_1 kron K_0
+RANK1_SHAPE = Cascade.from_schedule([(27, 1), (1, 27)], [1, 1])  # u (27 x 1) then v^T
+KRON_SHAPE = Cascade.from_schedule([3, 3, 3], [1, 3, 9], dims=2)  # K_2 kron K_1 kron K_0
 ESSAY_PARAMETERS = 27  # "the same number of parameters (27) as the Kronecker samples"
 
 
@@ -519,12 +521,13 @@ def rank1_counterexample() -> Evidence:
 def rank1_small_symbolic() -> Evidence:
     # The same structure at sizes where SymPy ranks the symbolic Jacobian itself.
     rows = []
-    for shape, expected in ((dof.CascadeShape(((4, 1), (1, 4)), ((1, 1), (1, 1))), 7),
-                            (dof.CascadeShape.isotropic([2, 2], [1, 2], 2), 7)):
+    for shape, expected in ((Cascade.from_schedule([(4, 1), (1, 4)], [1, 1]), 7),
+                            (Cascade.from_schedule([2, 2], [1, 2], dims=2), 7)):
         result, euler = dof.symbolic_rank(shape)
         if result.rank != expected or not euler:
             raise AssertionError(f"symbolic rank {result.rank} (expected {expected})")
-        rows.append(f"{shape.kernel_sizes}: P={shape.parameters}, dof={result.rank}")
+        sizes = tuple(layer.sizes for layer in shape.layers)
+        rows.append(f"{sizes}: P={shape.parameters}, dof={result.rank}")
     return Evidence("symbolic", "proof", "SymPy generic rank of the symbolic Jacobian, with the "
                     "Euler null vectors checked as polynomial identities: " + "; ".join(rows) +
                     " (rank-1 4x4: 2n - 1; two 2x2 factors: 2a^2 - 1)")
@@ -544,16 +547,17 @@ constraint = claim(
 @constraint.check("symbolic")
 def constraint_symbolic() -> Evidence:
     rows = []
-    for shape in (dof.CascadeShape.isotropic([2, 2], [1, 2], 1),
-                  dof.CascadeShape.isotropic([3, 3], [1, 3], 1),
-                  dof.CascadeShape.isotropic([2, 2, 2], [1, 2, 4], 1),
-                  dof.CascadeShape.isotropic([2, 2], [1, 1], 2),
-                  dof.CascadeShape.isotropic([2, 2], [1, 2], 2)):
+    for shape in (Cascade.from_schedule([2, 2], [1, 2], dims=1),
+                  Cascade.from_schedule([3, 3], [1, 3], dims=1),
+                  Cascade.from_schedule([2, 2, 2], [1, 2, 4], dims=1),
+                  Cascade.from_schedule([2, 2], [1, 1], dims=2),
+                  Cascade.from_schedule([2, 2], [1, 2], dims=2)):
         result, euler = dof.symbolic_rank(shape)
-        if result.rank != shape.upper_bound or not euler:
+        if result.rank != dof.dof_upper_bound(shape) or not euler:
             raise AssertionError(f"{shape}: symbolic rank {result.rank}, bound "
-                                 f"{shape.upper_bound}")
-        rows.append(f"k={[k[0] for k in shape.kernel_sizes]} d={[d[0] for d in shape.dilations]}"
+                                 f"{dof.dof_upper_bound(shape)}")
+        rows.append(f"k={[layer.sizes[0] for layer in shape.layers]} "
+                    f"d={[layer.dilations[0] for layer in shape.layers]}"
                     f" {shape.dims}D: dof {result.rank} of {int(np.prod(shape.extent))} entries")
     return Evidence("symbolic", "proof", "SymPy generic rank of the symbolic Jacobian equals "
                     "min(P - L, |C|): " + "; ".join(rows))
@@ -561,7 +565,7 @@ def constraint_symbolic() -> Evidence:
 
 @constraint.check("exhaustive")
 def constraint_exhaustive() -> Evidence:
-    shapes = [dof.CascadeShape.isotropic(ks, ds, dims)
+    shapes = [Cascade.from_schedule(ks, ds, dims=dims)
               for dims, depth in product((1, 2), (1, 2, 3))
               for ks, ds in product(product((1, 2, 3), repeat=depth),
                                     product((1, 2, 3), repeat=depth))]
@@ -576,14 +580,14 @@ def constraint_exhaustive() -> Evidence:
 @constraint.check("numeric")
 def constraint_large() -> Evidence:
     rows = []
-    for shape in (dof.CascadeShape.isotropic([3] * 5, [3**j for j in range(5)], 2),
-                  dof.CascadeShape.isotropic([3] * 6, [1, 2, 4, 8, 16, 32], 2),
-                  dof.CascadeShape.isotropic([2] * 16, [2**j for j in range(16)], 1)):
+    for shape in (Cascade.from_schedule([3] * 5, [3**j for j in range(5)], dims=2),
+                  Cascade.from_schedule([3] * 6, [1, 2, 4, 8, 16, 32], dims=2),
+                  Cascade.from_schedule([2] * 16, [2**j for j in range(16)], dims=1)):
         result = dof.modular_rank(shape, seed=7)
         entries = int(np.prod(shape.extent))
         if not result.proved or result.rank >= entries:
             raise AssertionError(f"{shape}: rank {result.rank} of {entries}")
-        rows.append(f"{len(shape.kernel_sizes)} layers {shape.dims}D: dof {result.rank} "
+        rows.append(f"{len(shape)} layers {shape.dims}D: dof {result.rank} "
                     f"(P = {result.parameters}) of {entries} kernel entries")
     return Evidence("numeric", "proof", "modular Jacobian rank meets the Euler bound P - L, "
                     "far below the number of kernel entries: " + "; ".join(rows),
