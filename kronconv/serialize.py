@@ -259,19 +259,18 @@ LARGE_INPUT = 4096  # a counterexample with a larger input is given by shape and
 def _shift_counterexample(c: Any) -> dict[str, Any]:
     from kronconv.equivariance.results import digest
 
-    large = c.input.size > LARGE_INPUT
-    out: dict[str, Any] = {
-        "shift": list(c.shift), "weights_seed": c.weights_seed,
-        "rechecked_by": c.rechecked_by or "not re-checked (exact int64/rational engine)",
-        "differs": "f(T_v x) equals T_u f(x) for no output shift u"}
-    if large:
+    out: dict[str, Any] = {"shift": list(c.shift)}
+    if c.input.size > LARGE_INPUT:
         out.update(input_shape=list(c.input.shape), input_sha256=digest(c.input))
-        return out
-    out.update(input=to_json(c.input), output=to_json(c.output),
-               shifted_output=to_json(c.shifted_output))
-    if c.expected_output is not None:
+    else:
+        out.update(input=to_json(c.input), output=to_json(c.output),
+                   shifted_output=to_json(c.shifted_output))
+    out.update(weights_seed=c.weights_seed,
+               rechecked_by=c.rechecked_by or "not re-checked (exact int64/rational engine)",
+               differs="f(T_v x) equals T_u f(x) for no output shift u")
+    if c.input.size <= LARGE_INPUT and c.expected_output is not None:
         out["expected_output"] = to_json(c.expected_output)
-    if c.weights is not None:
+    if c.input.size <= LARGE_INPUT and c.weights is not None:
         out["weights"] = to_json(c.weights)
     return out
 
@@ -281,14 +280,14 @@ def _shift_verdict(v: Any) -> dict[str, Any]:
     from kronconv.equivariance.results import region_json
 
     out: dict[str, Any] = {"shift": list(v.shift), "status": v.status, "evidence": v.evidence}
-    if v.period is not None:
-        out["class"] = {"representative": list(v.shift), "period": list(v.period),
-                        "members": v.members,
-                        "meaning": "every v with v = representative mod period per axis"}
     if v.output_shift is not None:
         out["output_shift"] = list(v.output_shift)
     if v.counterexample is not None:
         out["counterexample"] = to_json(v.counterexample)
+    if v.period is not None:
+        out["class"] = {"representative": list(v.shift), "period": list(v.period),
+                        "members": v.members,
+                        "meaning": "every v with v = representative mod period per axis"}
     if v.region is not None:
         out["agreement_region"] = {**region_json(v.region),
                                    "output_shift": list(v.region_shift or ())}
@@ -301,11 +300,13 @@ def _pairs(pairs: Any) -> list[dict[str, list[int]]]:
 
 @prints("kronconv.equivariance.results.EquivarianceResult")
 def _equivariance(r: Any) -> dict[str, Any]:
+    """The keys of kronconv 0.1 in their order, then the calculus' own (method, generators,
+    checks)."""
     listed = len(r.respected) <= LISTED_SHIFTS
     return {
         "architecture": r.name, "size": list(r.size), "output_size": list(r.output_size),
         "question": r.question, "question_text": r.question_text, "weights": r.weights,
-        "seed": r.seed, "method": r.method, "shift_convention": SHIFT_CONVENTION,
+        "seed": r.seed, "shift_convention": SHIFT_CONVENTION,
         "equivariant_shifts": _pairs(sorted(r.respected.items())) if listed else
         f"not listed: more than {LISTED_SHIFTS} (see the generators)",
         "respected_count": len(r.respected), "total_shifts": math.prod(r.size),
@@ -313,14 +314,14 @@ def _equivariance(r: Any) -> dict[str, Any]:
         "matches_total_stride_rule": r.matches_total_stride_rule(),
         "not_equivariant": [to_json(v) for v in r.with_status("not-respected")],
         "unknown": [to_json(v) for v in r.with_status("unknown")],
-        "generators": _pairs(r.generators),
         "proof": {"kind": "z3 unsat of the negation for each generator at this size; the "
                           "respected (v, u) pairs form a group, so the generated group is "
                           "proved",
                   "generators": _pairs(r.generators),
                   "queries": [{"name": q.name, "status": q.status, "reason": q.reason,
                                "seconds": rounded(q.seconds, 3)} for q in r.proofs]},
-        "checks": to_json(r.checks), "notes": list(r.notes), "seconds": rounded(r.seconds, 3),
+        "notes": list(r.notes), "seconds": rounded(r.seconds, 3),
+        "method": r.method, "generators": _pairs(r.generators), "checks": to_json(r.checks),
     }
 
 
@@ -333,8 +334,9 @@ def _side_by_side(r: Any) -> dict[str, Any]:
 # -- sweep -------------------------------------------------------------------------------------
 @prints("kronconv.kronecker.sweep.SweepResult")
 def _sweep(r: Any) -> dict[str, Any]:
-    return {"domain": r.domain.describe(), "domain_name": r.domain.name, "ok": r.ok,
-            "checked": dict(r.checked), "configurations": sum(r.checked.values()),
+    """The keys of kronconv 0.1 in their order, then the named domain and the count."""
+    return {"domain": r.domain.describe(), "ok": r.ok, "checked": dict(r.checked),
             "mismatches": to_json(r.mismatches[:20]), "seconds": rounded(r.seconds, 2),
             "table": [{"part": p, "group": g, "class": c, "count": n}
-                      for (p, g, c), n in sorted(r.counts.items())]}
+                      for (p, g, c), n in sorted(r.counts.items())],
+            "domain_name": r.domain.name, "configurations": sum(r.checked.values())}

@@ -151,9 +151,10 @@ def test_equivariance_json_keys(capsys: pytest.CaptureFixture[str], tmp_path: Pa
                           "weights", "seed", "shift_convention", "equivariant_shifts",
                           "respected_count", "total_shifts", "total_stride",
                           "matches_total_stride_rule", "not_equivariant", "unknown", "proof",
-                          "notes", "seconds"]
+                          "notes", "seconds", "method", "generators", "checks"]
     refuted = data["not_equivariant"][0]
-    assert list(refuted) == ["shift", "status", "evidence", "counterexample"]
+    assert list(refuted) == ["shift", "status", "evidence", "counterexample", "class",
+                             "agreement_region"]
     assert list(refuted["counterexample"]) == ["shift", "input", "output", "shifted_output",
                                                "weights_seed", "rechecked_by", "differs",
                                                "weights"]
@@ -166,7 +167,7 @@ def test_sweep_json_keys(capsys: pytest.CaptureFixture[str],
     import kronconv.commands.sweep as sweep_command
     from kronconv.kronecker.sweep import DEFAULT, SweepResult
 
-    def tiny(full: bool, progress: object) -> SweepResult:
+    def tiny(*args: object, **kwargs: object) -> SweepResult:
         result = SweepResult(DEFAULT)
         result.record("structure", "dims 1", "kronecker", "kronecker", {"a": 2})
         return result
@@ -174,7 +175,7 @@ def test_sweep_json_keys(capsys: pytest.CaptureFixture[str],
     monkeypatch.setattr(sweep_command, "run_sweep", tiny)
     data = _json(capsys, "sweep")
     assert list(data) == ["domain", "ok", "checked", "mismatches", "seconds", "table",
-                          "exponential"]
+                          "domain_name", "configurations", "exponential"]
     assert list(data["table"][0]) == ["part", "group", "class", "count"]
     assert list(data["exponential"][0]) == ["a", "d", "relation", "closed_form", "extent",
                                             "paddings", "direct", "direct_extent"]
@@ -182,6 +183,8 @@ def test_sweep_json_keys(capsys: pytest.CaptureFixture[str],
 
 # -- verify in pipelines ---------------------------------------------------------------------
 SCRIPT = '''
+from fractions import Fraction
+
 from kronconv import Evidence, claim
 from kronconv.claims import Disproved
 
@@ -194,8 +197,8 @@ def proof():
 @c.check("numeric")
 def sample():
     {numeric}
-    return Evidence("numeric", "randomized", "sampled", count=3, seed=1, error_bound="1e-9",
-                    verdict="{verdict}", data={{"a": [1, 2]}})
+    return Evidence("numeric", "randomized", "sampled", count=3, seed=1,
+                    per_trial=Fraction(1, 10), verdict="{verdict}", data={{"a": [1, 2]}})
 '''
 
 
@@ -214,9 +217,10 @@ def test_verify_json_keys(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
                                        "expected", "outcome", "seconds", "uses", "tiers",
                                        "rests_on", "evidence"]
     proof, sample = data["claims"][0]["evidence"]
-    assert list(proof) == ["tier", "kind", "detail", "verdict", "seconds"]
+    assert list(proof) == ["tier", "kind", "detail", "verdict", "seconds", "rests_on",
+                           "general"]
     assert list(sample) == ["tier", "kind", "detail", "verdict", "seconds", "count", "seed",
-                            "error_bound", "data"]
+                            "error_bound", "per_trial", "data"]
     assert "tiny-claim" in err and "tiny-claim" not in out.split('"claims"')[0]
 
 
@@ -251,8 +255,10 @@ def test_refuted_claims_fail_the_build_on_request(capsys: pytest.CaptureFixture[
                                                   tmp_path: Path) -> None:
     script = tmp_path / "refuted.py"
     script.write_text(SCRIPT.format(expected="refuted", verdict="supports", numeric="pass")
-                      .replace('"randomized", "sampled", count=3, seed=1, error_bound="1e-9",',
-                               '"counterexample", "x", rechecked_by="reference",')
+                      .replace('"randomized", "sampled", count=3, seed=1,\n'
+                               '                    per_trial=Fraction(1, 10),',
+                               '"counterexample", "x", rechecked_by="reference", '
+                               'recheck=lambda: True,')
                       .replace('verdict="supports"', 'verdict="refutes"'))
     assert _run(capsys, "verify", str(script), "-q")[0] == 0
     assert _run(capsys, "verify", str(script), "-q", "--fail-on", "refuted")[0] == 1

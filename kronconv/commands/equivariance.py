@@ -68,7 +68,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_executor_arguments(parser, "the per-shift proofs of --exhaustive --method each")
     parser.add_argument("--timeout", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    add_executor_arguments(parser, "the per-shift proofs of --method each")
     parser.set_defaults(run=run)
 
 

@@ -11,7 +11,6 @@ from dataclasses import replace
 
 from kronconv.commands.common import example_or_file, int_list, print_json
 from kronconv.errors import invalid
-from kronconv.receptive_field.layers import format_table, layer_table
 from kronconv.receptive_field.report import RFLayer, RFReport, rf_report
 from kronconv.specs.architecture import MERGE_OPS, Architecture, load_architecture, plain_stack
 
@@ -134,12 +133,18 @@ def summary(report: RFReport) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     arch = architecture_from_args(args)
     report = rf_report(arch)
-    if args.input_shape is not None:
+    if args.input_shape is not None:  # the semantics (output shapes) only when asked for
+        from kronconv.receptive_field.layers import format_table, layer_table
+
         report = replace(report, input_shape=tuple(args.input_shape),
                          table=tuple(layer_table(arch, args.input_shape, report)))
     if args.json:
         print_json(report)
         return 0
-    rows = format_table(report.table) if report.table else table(report.layers)
+    rows = table(report.layers)
+    if report.table:
+        from kronconv.receptive_field.layers import format_table
+
+        rows = format_table(report.table)
     print("\n".join([*rows, *summary(report)]))
     return 0

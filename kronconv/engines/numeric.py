@@ -22,7 +22,6 @@ from fractions import Fraction
 from functools import cache
 
 import numpy as np
-import sympy
 
 from kronconv.arith import INT64_SAFE, MODULAR_PRIME
 from kronconv.engines.base import Comparison, Engine
@@ -34,13 +33,27 @@ from kronconv.specs import Cascade
 RESIDUE_LIMIT = 2**31  # residues below 2^31: a product is < 2^62, plus an accumulator < 2^63
 
 
+def isprime(n: int) -> bool:
+    """Primality, by SymPy (imported here: the engines load without it)."""
+    from sympy import isprime as sympy_isprime
+
+    return bool(sympy_isprime(n))
+
+
+def prevprime(n: int) -> int:
+    """The largest prime below n, by SymPy."""
+    from sympy import prevprime as sympy_prevprime
+
+    return int(sympy_prevprime(n))
+
+
 @cache
 def crt_primes(bound: int) -> tuple[int, ...]:
     """The largest primes below 2^31, as few as give a product over 2 * bound."""
     primes: list[int] = []
     candidate = RESIDUE_LIMIT
     while math.prod(primes) <= 2 * bound:
-        candidate = int(sympy.prevprime(candidate))
+        candidate = int(prevprime(candidate))
         primes.append(candidate)
     return tuple(primes)
 
@@ -148,7 +161,7 @@ class ModularEngine(Engine):
     def __init__(self, trials: int = 2, prime: int | None = None) -> None:
         self.trials = trials
         if prime is not None:
-            if not 2 <= prime < RESIDUE_LIMIT or not sympy.isprime(prime):
+            if not 2 <= prime < RESIDUE_LIMIT or not isprime(prime):
                 raise invalid("prime", prime, "a prime below 2^31")
             self.prime = prime
 
