@@ -157,7 +157,7 @@ def test_equivariance_json_keys(capsys: pytest.CaptureFixture[str], tmp_path: Pa
                              "agreement_region"]
     assert list(refuted["counterexample"]) == ["shift", "input", "output", "shifted_output",
                                                "weights_seed", "rechecked_by", "differs",
-                                               "weights"]
+                                               "expected_output", "weights"]
     assert list(data["proof"]) == ["kind", "generators", "queries"]
     assert list(data["equivariant_shifts"][0]) == ["shift", "output_shift"]
 
