@@ -4,19 +4,112 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from kronconv.claims import Claim, ClaimResult
+from kronconv.errors import KronconvError, check_float, check_int, show
+
+# Largest integer any size flag accepts (kernel sizes, dilations, layers, channels, seeds ...):
+# the resource budget refuses what does not fit long before, this bound keeps numbers printable.
+MAX_FLAG_INT = 2**63 - 1
+MAX_TIMEOUT_SECONDS = 7 * 24 * 3600.0
+
+
+def _argument_error(exc: KronconvError) -> argparse.ArgumentTypeError:
+    """argparse names the flag itself ("argument --seed: ..."): drop the validator's name."""
+    return argparse.ArgumentTypeError(str(exc).split("=", 1)[-1])
+
+
+def _integer(text: str, name: str, minimum: int | None) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{show(text)} is invalid: expected an integer") \
+            from None
+    try:
+        return check_int(name, value, minimum=minimum, maximum=MAX_FLAG_INT)
+    except KronconvError as exc:
+        raise _argument_error(exc) from None
 
 
 def int_list(text: str) -> list[int]:
-    """'1,2,4' -> [1, 2, 4]."""
+    """'1,2,4' -> [1, 2, 4]; an empty item ('1,,2', '1,') is refused."""
+    parts = text.split(",")
+    if any(not part.strip() for part in parts):
+        raise argparse.ArgumentTypeError(f"{show(text)} is not a comma-separated list of "
+                                         "integers (an item is empty)")
+    return [_integer(part, "item", None) for part in parts]
+
+
+def non_negative_int(text: str) -> int:
+    """An integer >= 0 (seeds)."""
+    return _integer(text, "value", 0)
+
+
+def positive_int(text: str) -> int:
+    """An integer >= 1 (sizes, layers, channels)."""
+    return _integer(text, "value", 1)
+
+
+def timeout_seconds(text: str) -> float:
+    """A time limit in seconds: finite and > 0 (0 would turn every query into 'unknown')."""
     try:
-        return [int(part) for part in text.split(",") if part.strip()]
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of "
-                                         "integers") from None
+        raise argparse.ArgumentTypeError(f"{show(text)} is invalid: expected a number of "
+                                         "seconds") from None
+    try:
+        return check_float("timeout", value, minimum=0.0, exclusive_minimum=True,
+                           maximum=MAX_TIMEOUT_SECONDS)
+    except KronconvError as exc:
+        raise _argument_error(exc) from None
+
+
+def existing_path(text: str) -> str:
+    """A file or directory that exists and can be read (checked when the flag is parsed)."""
+    if not text:
+        raise argparse.ArgumentTypeError("path='' is invalid: expected an existing file")
+    try:
+        os.stat(text)
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"path={show(text)} cannot be read: "
+                                         f"{exc.strerror}") from None
+    return text
+
+
+def output_file(text: str) -> str:
+    """A file to write: not a directory, its folder existing or creatable, checked before any
+    work starts."""
+    _check_output(text, directory=False)
+    return text
+
+
+def output_dir(text: str) -> str:
+    """A directory to write into: existing or creatable, checked before any work starts."""
+    _check_output(text, directory=True)
+    return text
+
+
+def _check_output(text: str, *, directory: bool) -> None:
+    kind = "directory" if directory else "file"
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"output={text!r} is invalid: expected a {kind} path")
+    path = Path(text)
+    try:
+        if path.exists() and path.is_dir() != directory:
+            problem = f"it is a {'directory' if path.is_dir() else 'file'}, expected a {kind}"
+        else:
+            folder = path if directory else path.parent
+            existing = next(p for p in (folder, *folder.parents) if p.exists())
+            writable = existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
+            problem = "" if writable else f"{str(existing)!r} is not a writable directory"
+    except OSError as exc:
+        problem = str(exc.strerror)
+    if problem:
+        raise argparse.ArgumentTypeError(f"output={show(text)} cannot be written: {problem}")
 
 
 def print_json(data: Any) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kronconv.catalogue import PROOFS
 from kronconv.claims import Claim, ClaimResult, load_claims, run_claim, run_claims
-from kronconv.commands.common import claim_progress
+from kronconv.commands.common import claim_progress, existing_path, output_file
 from kronconv.errors import invalid
 from kronconv.render.derivation import check_sizes, claim_document, full_document, registered
 from kronconv.render.latex import compile_pdf
@@ -37,14 +37,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", help="FILE.tex (one claim; default: stdout) or DIR "
                         "(with --all)")
     parser.add_argument("--pdf", action="store_true", help="also compile the PDF with pdflatex")
-    parser.add_argument("--proofs", action="append", metavar="PATH",
+    parser.add_argument("--proofs", action="append", metavar="PATH", type=existing_path,
                         help="proof scripts or directories (repeatable; default: the built-in "
                         "catalogue)")
     parser.add_argument("--no-run", action="store_true", help="do not run the checks: no "
                         "evidence section (fast)")
-    parser.add_argument("--json", dest="json_path", help="with --all: also write the JSON "
+    parser.add_argument("--json", dest="json_path", type=output_file,
+                        help="with --all: also write the JSON "
                         "claims report here")
-    parser.add_argument("--markdown", dest="markdown_path", help="with --all: also write the "
+    parser.add_argument("--markdown", dest="markdown_path", type=output_file,
+                        help="with --all: also write the "
                         "Markdown claims report here")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     parser.set_defaults(run=run)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from kronconv.commands.common import int_list, print_json
+from kronconv.commands.common import int_list, non_negative_int, print_json, timeout_seconds
 from kronconv.equivariance.analysis import METHODS, WEIGHT_MODES, analyze_equivariance
-from kronconv.errors import check_int
 from kronconv.specs.architecture import load_architecture
 
 
@@ -23,16 +22,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--weights", choices=WEIGHT_MODES, default="symbolic",
                         help="symbolic: for every choice of weights (default); random: for "
                         "the weights drawn from --seed")
-    parser.add_argument("--seed", type=int, default=0, help="seed of random weights and inputs")
+    parser.add_argument("--seed", type=non_negative_int,
+                        default=0, help="seed of random weights and inputs")
     parser.add_argument("--method", choices=METHODS, default="generators",
                         help="prove a generating set of the shift group (default) or each shift")
-    parser.add_argument("--timeout", type=float, default=60.0, help="z3 time limit per query (s)")
+    parser.add_argument("--timeout", type=timeout_seconds,
+                        default=60.0, help="z3 time limit per query (s)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    check_int("--seed", args.seed, minimum=0)
     arch = load_architecture(args.architecture)
     size = args.size[0] if len(args.size) == 1 else args.size
     result = analyze_equivariance(arch, size, weights=args.weights, seed=args.seed,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from kronconv.commands.common import non_negative_int, output_dir
 from kronconv.render.figures import DEFAULT_SEED, FIGURE_NAMES, PIXELS, write_figures
 
 
@@ -14,9 +15,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "products of random 3x3 kernels, self-similar kernels, rank-1 kernels beside them, "
         f"receptive-field growth and coverage maps. Each is seeded and written as NAME.png "
         f"({PIXELS[0]}x{PIXELS[1]} pixels) and NAME.pdf; DIR/figures.md holds the captions.")
-    parser.add_argument("-o", "--output", required=True, metavar="DIR",
+    parser.add_argument("-o", "--output", required=True, metavar="DIR", type=output_dir,
                         help="directory to write the figures into (created if missing)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the random "
+    parser.add_argument("--seed", type=non_negative_int,
+                        default=DEFAULT_SEED, help="seed of the random "
                         f"kernels (default {DEFAULT_SEED})")
     parser.add_argument("--only", nargs="+", choices=FIGURE_NAMES, metavar="NAME",
                         help=f"only these figures: {', '.join(FIGURE_NAMES)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kronconv.commands.common import int_list, print_json
+from kronconv.commands.common import int_list, non_negative_int, positive_int, print_json
 from kronconv.engines import ENGINES
 from kronconv.errors import check_choice, check_int, invalid
 from kronconv.kronecker.identity import check_identity
@@ -21,17 +21,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sizes.add_argument("--kernel-size", type=int, help="kernel size a of every layer")
     sizes.add_argument("--kernel-sizes", type=int_list, help="one kernel size per layer: a0,a1,...")
     schedule = parser.add_mutually_exclusive_group()
-    schedule.add_argument("--layers", type=int, help="N layers with dilations a^0 ... a^(N-1)")
+    schedule.add_argument("--layers", type=positive_int,
+                          help="N layers with dilations a^0 ... a^(N-1)")
     schedule.add_argument("--dilations", type=int_list, help="one dilation per layer: d0,d1,...")
     parser.add_argument("--dims", type=int, choices=(1, 2, 3), default=2)
     parser.add_argument("--convention", choices=CONVENTIONS, default="convolution")
     parser.add_argument("--boundary", default="full", help="one of " + ", ".join(BOUNDARIES))
-    parser.add_argument("--channels", type=int, default=1,
+    parser.add_argument("--channels", type=positive_int, default=1,
                         help="channels C of every layer (C > 1: the generalised identity)")
     parser.add_argument("--nonlinearity", default="none",
                         help="pointwise nonlinearity between layers: " + ", ".join(NONLINEARITIES))
     parser.add_argument("--engine", choices=ENGINES.names(), default="symbolic")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the random kernels")
+    parser.add_argument("--seed", type=non_negative_int,
+                        default=0, help="seed of the random kernels")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(run=run)
 

@@ -10,6 +10,7 @@ from kronconv.commands.common import int_list, print_json
 from kronconv.errors import invalid
 from kronconv.receptive_field.report import rf_report
 from kronconv.specs.architecture import MERGE_OPS, Architecture, load_architecture, plain_stack
+from kronconv.specs.shapes import check_branch_shapes
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,6 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--paddings", type=int_list, help="plain stack: p0,p1,... (default 0)")
     parser.add_argument("--dims", type=int, choices=(1, 2, 3), default=None,
                         help="plain stack: number of spatial axes (default 1)")
+    parser.add_argument("--size", type=int_list, help="input size per axis (16 or 16,8): the "
+                        "branches meeting at add/concat must then have equal shapes (default: "
+                        "refused only when no input size makes them equal)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(run=run)
 
@@ -49,7 +53,10 @@ def _axes(values: list[Any] | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    report = rf_report(architecture_from_args(args))
+    arch = architecture_from_args(args)
+    check_branch_shapes(arch, None if args.size is None else
+                        args.size[0] if len(args.size) == 1 else args.size)
+    report = rf_report(arch)
     if args.json:
         print_json(report)
         return 0

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kronconv.commands.common import print_json
+from kronconv.commands.common import output_file, print_json
 from kronconv.kronecker.sweep import exponential_table, markdown, run_sweep
 
 
@@ -20,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--full", action="store_true",
                         help="the longer sweep (dims 1-2, schedules of up to 4 layers)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.add_argument("--markdown", dest="markdown_path", help="write the table here")
+    parser.add_argument("--markdown", dest="markdown_path", type=output_file,
+                        help="write the table here")
     parser.set_defaults(run=run)
 
 

@@ -6,7 +6,7 @@ import argparse
 
 from kronconv.catalogue import PROOFS
 from kronconv.claims import load_claims, run_claims, select
-from kronconv.commands.common import claim_progress
+from kronconv.commands.common import claim_progress, existing_path, output_file
 from kronconv.errors import KronconvError
 from kronconv.render.report import table, write_reports
 
@@ -17,12 +17,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    "and report its status and evidence. Exits 1 only when a "
                                    "claim's outcome differs from the expected one, or a check "
                                    "errors.")
-    parser.add_argument("paths", nargs="*", help="proof scripts or directories of them "
+    parser.add_argument("paths", nargs="*", type=existing_path,
+                        help="proof scripts or directories of them "
                         "(default: the built-in catalogue)")
     parser.add_argument("-k", dest="pattern", help="only claims whose id, title or group "
                         "matches (substring or glob)")
-    parser.add_argument("--json", dest="json_path", help="write the JSON report here")
-    parser.add_argument("--markdown", dest="markdown_path", help="write a Markdown report here")
+    parser.add_argument("--json", dest="json_path", type=output_file,
+                        help="write the JSON report here")
+    parser.add_argument("--markdown", dest="markdown_path", type=output_file,
+                        help="write a Markdown report here")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     parser.set_defaults(run=run)
 

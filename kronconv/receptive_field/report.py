@@ -7,50 +7,68 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kronconv.receptive_field.dependency import axis_dependency_sets, dependency_set, is_separable
+from kronconv.receptive_field.dependency import (
+    AxisSet,
+    axis_set_table,
+    dependency_set,
+    is_separable,
+    product_hole_positions,
+)
 from kronconv.receptive_field.recursion import AxisField, closed_forms
 from kronconv.specs.architecture import Architecture
 
 HOLE_LIST_LIMIT = 20
-DENSE_MASK_LIMIT = 4_000_000  # build the N-D mask for hole positions only below this size
 
 
 def _number(value: Any) -> int | float:
     return int(value) if value == int(value) else float(value)
 
 
-def _exact(arch: Architecture, node: str) -> dict[str, Any]:
-    """Exact dependency set of output unit 0 of ``node``: box, holes and hole positions."""
-    if is_separable(arch):
-        parts = axis_dependency_sets(arch, node)
-        extent = [p.extent[0] for p in parts]
-        first = [p.offset[0] for p in parts]
-        holes = math.prod(extent) - math.prod(p.count for p in parts)
-        axis_holes = [[h[0] for h in p.hole_positions(HOLE_LIST_LIMIT)] for p in parts]
-        positions: list[list[int]] | None = None
-        if math.prod(extent) <= DENSE_MASK_LIMIT:
-            full = dependency_set(arch, node, separable=True)
-            positions = [list(h) for h in full.hole_positions(HOLE_LIST_LIMIT)]
-        return {"extent": extent, "first": first, "holes": holes, "hole_positions": positions,
-                "axis_holes": axis_holes}
+def _exact(arch: Architecture, node: str,
+           table: dict[str, tuple[AxisSet, ...]] | None = None) -> dict[str, Any]:
+    """Exact dependency set of output unit 0 of ``node``: box, holes and hole positions
+    (``table``: every node's per-axis sets from one pass, when the architecture allows it)."""
+    if table is None and is_separable(arch):
+        table = axis_set_table(arch, HOLE_LIST_LIMIT)
+    if table is not None:
+        parts = table[node]
+        return {"extent": [p.extent for p in parts], "first": [p.first for p in parts],
+                "holes": math.prod(p.extent for p in parts) - math.prod(p.count for p in parts),
+                "hole_positions": [list(h) for h in product_hole_positions(parts,
+                                                                           HOLE_LIST_LIMIT)],
+                "axis_holes": [list(p.holes) for p in parts]}
     s = dependency_set(arch, node, separable=False)
     return {"extent": list(s.extent), "first": list(s.offset), "holes": s.holes,
             "hole_positions": [list(h) for h in s.hole_positions(HOLE_LIST_LIMIT)],
             "axis_holes": None}
 
 
-def _ancestors(arch: Architecture) -> dict[str, set[str]]:
-    seen: dict[str, set[str]] = {}
-    for node in arch.nodes:
-        parents = [*node.inputs, *([node.indices] if node.indices else [])]
-        seen[node.id] = {node.id}.union(*(seen[p] for p in parents))
-    return seen
+def _dependent_parameters(arch: Architecture) -> dict[str, int]:
+    """Parameters of every node the given node depends on (itself included). A node with one
+    parent adds its own to its parent's total; a merge sums over the union of its parents'
+    ancestors (bit sets), so a chain costs time linear in its depth."""
+    own = arch.parameters()
+    ids = [node.id for node in arch.nodes]
+    bits: dict[str, int] = {}
+    totals: dict[str, int] = {}
+    for i, node in enumerate(arch.nodes):
+        parents = list(dict.fromkeys([*node.inputs, *([node.indices] if node.indices else [])]))
+        bits[node.id] = 1 << i
+        for p in parents:
+            bits[node.id] |= bits[p]
+        if len(parents) <= 1:
+            totals[node.id] = own[node.id] + (totals[parents[0]] if parents else 0)
+        else:
+            members = bin(bits[node.id])[:1:-1]
+            totals[node.id] = sum(own[ids[j]] for j, bit in enumerate(members) if bit == "1")
+    return totals
 
 
 def node_report(arch: Architecture, node: str, closed: tuple[AxisField, ...] | None,
-                parameters: int) -> dict[str, Any]:
+                parameters: int, table: dict[str, tuple[AxisSet, ...]] | None = None
+                ) -> dict[str, Any]:
     """One entry: closed forms (null where they do not apply), exact set, parameters."""
-    exact = _exact(arch, node)
+    exact = _exact(arch, node, table)
     entry: dict[str, Any] = {"id": node, "op": arch.node(node).op}
     if closed is not None:
         entry.update(receptive_field=[f.receptive_field for f in closed],
@@ -77,10 +95,9 @@ def rf_report(arch: Architecture) -> dict[str, Any]:
     """The full report: the output's entry at top level, one entry per non-input node in
     ``layers`` (``parameters`` counts every parameter the node depends on), and alignment."""
     report = closed_forms(arch)
-    own = arch.parameters()
-    ancestors = _ancestors(arch)
-    layers = [node_report(arch, n.id, report.fields[n.id],
-                          sum(own[a] for a in ancestors[n.id]))
+    totals = _dependent_parameters(arch)
+    table = axis_set_table(arch, HOLE_LIST_LIMIT) if is_separable(arch) else None
+    layers = [node_report(arch, n.id, report.fields[n.id], totals[n.id], table)
               for n in arch.nodes if n.op != "input"]
     top = next(entry for entry in layers if entry["id"] == arch.output)
     out = {"dims": arch.dims, "output": arch.output, **top}
