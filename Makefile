@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 REPORTS := reports
 
-.PHONY: verify test test-slow check docs bench clean
+.PHONY: verify test test-slow check docs bench mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -21,7 +21,7 @@ verify: $(STAMP)
 	$(VENV)/bin/kronconv sweep --markdown $(REPORTS)/characterisation.md
 
 check: $(STAMP)
-	$(VENV)/bin/ruff check kronconv tests proofs benchmarks
+	$(VENV)/bin/ruff check kronconv tests proofs benchmarks tools
 	$(VENV)/bin/mypy
 
 test: check
@@ -39,6 +39,14 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_identity.py
 	$(PY) benchmarks/bench_coverage.py
+	$(PY) benchmarks/bench_rf_depth.py
+
+# Seeded mutation testing (cosmic-ray, the `mutation` extra) over a sample of the engines, the
+# three subjects, the semantics and the loader; writes docs/mutation.md. Mutants are applied to
+# the files of this tree one at a time: run nothing else here meanwhile.
+mutation: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,mutation]'
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) tools/mutation.py
 
 clean:
 	rm -rf $(VENV) $(REPORTS) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,66 @@
+"""Tests written to kill mutants that survived the earlier suite (issue 11, `make mutation`):
+each pins a number or a boundary that a plausible wrong edit would change."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import sympy
+
+from kronconv.engines.numeric import INT64_SAFE, ExactEngine, FloatEngine, ModularEngine
+from kronconv.specs import Cascade
+
+
+def test_the_modulus_is_prime() -> None:
+    """Schwartz-Zippel needs a field: 2^31 - 2 (or any composite) must be caught."""
+    assert sympy.isprime(ModularEngine.prime)
+    assert ModularEngine.prime == 2**31 - 1
+
+
+@pytest.mark.parametrize("layers", [1, 2, 4])
+def test_schwartz_zippel_bounds(layers: int) -> None:
+    """deg / |S| per trial, deg = number of layers: a bound of 0 (or any other value) is caught."""
+    cascade = Cascade.exponential(2, layers, dims=1)
+    modular = ModularEngine(trials=2).evidence(cascade)
+    assert float(modular.error_bound) == pytest.approx((layers / (2**31 - 1)) ** 2, rel=1e-2)
+    assert float(modular.error_bound) > 0
+    exact = ExactEngine().evidence(cascade)
+    assert float(exact.error_bound) == pytest.approx(layers / 2**32, rel=1e-2)
+
+
+def test_int64_guard_boundary() -> None:
+    """fits_int64 is exactly prod_l taps_l 2^31 < 2^62: one layer fits, two 3x3 layers do not
+    (81 * 2^62), so a widened guard would let int64 overflow silently."""
+    assert INT64_SAFE == 2**62
+    engine = ExactEngine()
+    assert engine.fits_int64(Cascade.from_schedule([2], [1], dims=1))
+    assert not engine.fits_int64(Cascade.from_schedule([3, 3], [1, 3], dims=2))
+    # Exactly at the boundary: 2^31 * 2^31 = 2^62 is refused (strict inequality).
+    assert not engine.fits_int64(Cascade.from_schedule([1, 1], [1, 1], dims=1))
+
+
+def test_int64_overflow_is_avoided() -> None:
+    """Past the guard the engine keeps Python ints: the composite equals the exact product."""
+    engine = ExactEngine()
+    cascade = Cascade.from_schedule([2, 2, 2], [1, 2, 4], dims=1)
+    kernels = engine.kernels(cascade, seed=3)
+    assert kernels[0].dtype == object
+    composite = engine.composite(kernels, [1, 2, 4], "convolution")
+    expected = np.array([1], dtype=object)
+    for k, d in zip(kernels, [1, 2, 4], strict=True):
+        dilated = np.zeros(d * (len(k) - 1) + 1, dtype=object)
+        dilated[::d] = k
+        expected = np.convolve(expected, dilated)
+    assert [int(v) for v in np.ravel(composite)] == [int(v) for v in expected]
+
+
+@pytest.mark.parametrize("operations", [1, 10, 1000])
+def test_float_tolerance_is_two_gamma_n(operations: int) -> None:
+    """2 gamma_n |K| with gamma_n = n u / (1 - n u): halving or doubling it is caught."""
+    unit = 2.0**-53
+    gamma = operations * unit / (1 - operations * unit)
+    got = FloatEngine().tolerance(np.array([1.0, 3.0]), operations)
+    assert np.allclose(got, [2 * gamma, 6 * gamma], rtol=1e-12, atol=0)
+    assert math.isclose(float(got[0]), 2 * gamma, rel_tol=1e-12)
