@@ -3,6 +3,8 @@
 #                 write reports/claims.{json,md} and reports/characterisation.md
 #   make test     create .venv, install, lint, type-check and run the test suite
 #   make docs     claims report, derivations (LaTeX + PDF) and figures into build/docs
+#   make test-slow  the long checks, among them the fuzz suite (over 1,000 cases)
+#   make mutation   seeded mutation testing with cosmic-ray; writes docs/mutation.md
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp

@@ -63,6 +63,8 @@ CASES = [
      "memory limit"),
     (["sweep", "--markdown", "{dir}/utf16.json/x.md"], 2, "cannot be written"),
     (["figures", "-o", ""], 2, "output=''"),
+    (["derive", "--all", "-o", "{dir}/utf16.json/out"], 2, "cannot be written"),
+    (["verify", "--json", "{dir}"], 2, "it is a directory"),
     (["rf", "{misaligned}"], 2, "32x32x32 from 'b2_c2' and 32x31x31 from 'b2_short'"),
     (["rf", "{misaligned}", "--size", "64"], 2, "PyTorch cannot add them"),
 ]

@@ -10,6 +10,7 @@ import pytest
 import sympy
 
 from kronconv.engines.numeric import INT64_SAFE, ExactEngine, FloatEngine, ModularEngine
+from kronconv.engines.symbolic import symbol_latex, symbol_name
 from kronconv.specs import Cascade
 
 
@@ -23,7 +24,8 @@ def test_the_modulus_is_prime() -> None:
 def test_schwartz_zippel_bounds(layers: int) -> None:
     """deg / |S| per trial, deg = number of layers: a bound of 0 (or any other value) is caught."""
     cascade = Cascade.exponential(2, layers, dims=1)
-    modular = ModularEngine(trials=2).evidence(cascade)
+    assert ModularEngine().trials == 2  # the documented default: two independent points
+    modular = ModularEngine().evidence(cascade)
     assert float(modular.error_bound) == pytest.approx((layers / (2**31 - 1)) ** 2, rel=1e-2)
     assert float(modular.error_bound) > 0
     exact = ExactEngine().evidence(cascade)
@@ -64,3 +66,18 @@ def test_float_tolerance_is_two_gamma_n(operations: int) -> None:
     got = FloatEngine().tolerance(np.array([1.0, 3.0]), operations)
     assert np.allclose(got, [2 * gamma, 6 * gamma], rtol=1e-12, atol=0)
     assert math.isclose(float(got[0]), 2 * gamma, rel_tol=1e-12)
+
+
+def test_symbol_names() -> None:
+    """The kernel entries' names in SymPy and in LaTeX (the derivations print the latter)."""
+    assert symbol_name(1, (0, 2)) == "k_1_0_2"
+    assert symbol_latex(1, (0, 2)) == "k_{1,0,2}"
+
+
+def test_cascade_shape_names_the_layer_that_disagrees_with_layer_0() -> None:
+    """The number of axes comes from layer 0; the error names the first layer that differs."""
+    from kronconv.errors import InvalidParameterError
+    from kronconv.kronecker.dof import CascadeShape
+
+    with pytest.raises(InvalidParameterError, match=r"^layer 1="):
+        CascadeShape(kernel_sizes=((3,), (3, 3)), dilations=((1,), (1, 1)))

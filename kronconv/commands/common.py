@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kronconv.claims import Claim, ClaimResult
-from kronconv.errors import KronconvError, check_float, check_int, show
+from kronconv.errors import InvalidParameterError, KronconvError, check_float, check_int, show
 
 # Largest integer any size flag accepts (kernel sizes, dilations, layers, channels, seeds ...):
 # the resource budget refuses what does not fit long before, this bound keeps numbers printable.
@@ -70,33 +70,43 @@ def timeout_seconds(text: str) -> float:
 
 def existing_path(text: str) -> str:
     """A file or directory that exists and can be read (checked when the flag is parsed)."""
-    if not text:
-        raise argparse.ArgumentTypeError("path='' is invalid: expected an existing file")
+    try:
+        check_readable(text)
+    except KronconvError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def check_readable(text: str) -> None:
+    """The same check for a path read later (a name too long, missing, or unreadable)."""
     try:
         os.stat(text)
     except OSError as exc:
-        raise argparse.ArgumentTypeError(f"path={show(text)} cannot be read: "
-                                         f"{exc.strerror}") from None
-    return text
+        raise InvalidParameterError(f"path={show(text)} cannot be read: {exc.strerror}") \
+            from None
 
 
 def output_file(text: str) -> str:
     """A file to write: not a directory, its folder existing or creatable, checked before any
     work starts."""
-    _check_output(text, directory=False)
+    problem = output_problem(text, directory=False)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     return text
 
 
-def output_dir(text: str) -> str:
-    """A directory to write into: existing or creatable, checked before any work starts."""
-    _check_output(text, directory=True)
-    return text
+def check_output(name: str, text: str, *, directory: bool) -> None:
+    """The same check for a flag whose kind (file or directory) depends on other flags."""
+    problem = output_problem(text, directory=directory)
+    if problem:
+        raise InvalidParameterError(f"{name}: {problem}")
 
 
-def _check_output(text: str, *, directory: bool) -> None:
+def output_problem(text: str, *, directory: bool) -> str | None:
+    """Why ``text`` cannot be written as a file (or a directory), or None if it can."""
     kind = "directory" if directory else "file"
     if not text.strip():
-        raise argparse.ArgumentTypeError(f"output={text!r} is invalid: expected a {kind} path")
+        return f"output={text!r} is invalid: expected a {kind} path"
     path = Path(text)
     try:
         if path.exists() and path.is_dir() != directory:
@@ -108,8 +118,7 @@ def _check_output(text: str, *, directory: bool) -> None:
             problem = "" if writable else f"{str(existing)!r} is not a writable directory"
     except OSError as exc:
         problem = str(exc.strerror)
-    if problem:
-        raise argparse.ArgumentTypeError(f"output={show(text)} cannot be written: {problem}")
+    return f"output={show(text)} cannot be written: {problem}" if problem else None
 
 
 def print_json(data: Any) -> None:

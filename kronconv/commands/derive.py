@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kronconv.catalogue import PROOFS
 from kronconv.claims import Claim, ClaimResult, load_claims, run_claim, run_claims
-from kronconv.commands.common import claim_progress, existing_path, output_file
+from kronconv.commands.common import check_output, check_readable, claim_progress, output_file
 from kronconv.errors import invalid
 from kronconv.render.derivation import check_sizes, claim_document, full_document, registered
 from kronconv.render.latex import compile_pdf
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", help="FILE.tex (one claim; default: stdout) or DIR "
                         "(with --all)")
     parser.add_argument("--pdf", action="store_true", help="also compile the PDF with pdflatex")
-    parser.add_argument("--proofs", action="append", metavar="PATH", type=existing_path,
+    parser.add_argument("--proofs", action="append", metavar="PATH",
                         help="proof scripts or directories (repeatable; default: the built-in "
                         "catalogue)")
     parser.add_argument("--no-run", action="store_true", help="do not run the checks: no "
@@ -101,6 +101,10 @@ def _derive_all(args: argparse.Namespace, claims: list[Claim]) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output:
+        check_output("-o", args.output, directory=args.all)
+    for path in args.proofs or ():
+        check_readable(path)
     claims = _claims(args)
     if args.list:
         return _list(claims)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kronconv.commands.common import non_negative_int, output_dir
+from kronconv.commands.common import check_output, non_negative_int
 from kronconv.render.figures import DEFAULT_SEED, FIGURE_NAMES, PIXELS, write_figures
 
 
@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "products of random 3x3 kernels, self-similar kernels, rank-1 kernels beside them, "
         f"receptive-field growth and coverage maps. Each is seeded and written as NAME.png "
         f"({PIXELS[0]}x{PIXELS[1]} pixels) and NAME.pdf; DIR/figures.md holds the captions.")
-    parser.add_argument("-o", "--output", required=True, metavar="DIR", type=output_dir,
+    parser.add_argument("-o", "--output", required=True, metavar="DIR",
                         help="directory to write the figures into (created if missing)")
     parser.add_argument("--seed", type=non_negative_int,
                         default=DEFAULT_SEED, help="seed of the random "
@@ -26,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_output("-o", args.output, directory=True)
     for path in write_figures(args.output, args.only or (), args.seed):
         print(f"wrote {path}")
     return 0

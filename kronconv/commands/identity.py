@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--dims", type=int, choices=(1, 2, 3), default=2)
     parser.add_argument("--convention", choices=CONVENTIONS, default="convolution")
     parser.add_argument("--boundary", default="full", help="one of " + ", ".join(BOUNDARIES))
-    parser.add_argument("--channels", type=positive_int, default=1,
+    parser.add_argument("--channels", type=int, default=1,
                         help="channels C of every layer (C > 1: the generalised identity)")
     parser.add_argument("--nonlinearity", default="none",
                         help="pointwise nonlinearity between layers: " + ", ".join(NONLINEARITIES))

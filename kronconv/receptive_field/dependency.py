@@ -275,6 +275,8 @@ def dependency_set(arch: Architecture, node: str | None = None,
 
     ``separable=None`` uses the per-axis product when the architecture allows it (fast), True
     insists on it, False forces the N-D propagation (the two must agree; tests check it).
+    A unit that no input position reaches (after unpooling, a position no window chose) has
+    the empty set, :meth:`Support.empty`.
     """
     target = arch.output if node is None else arch.node(node).id
     position = _unit(arch, unit)
