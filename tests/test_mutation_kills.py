@@ -81,3 +81,41 @@ def test_cascade_shape_names_the_layer_that_disagrees_with_layer_0() -> None:
 
     with pytest.raises(InvalidParameterError, match=r"^layer 1="):
         CascadeShape(kernel_sizes=((3,), (3, 3)), dilations=((1,), (1, 1)))
+
+
+def test_plain_stack_is_single_channel() -> None:
+    """--kernel-sizes stacks: one channel, no bias, so a k x k layer has k^2 parameters."""
+    from kronconv.specs.architecture import plain_stack
+
+    arch = plain_stack([3, 2], dims=2)
+    assert arch.parameters() == {"input": 0, "conv0": 9, "conv1": 4}
+    assert set(arch.channels().values()) == {1}
+
+
+def test_unpooling_a_padded_pool_matches_the_reference() -> None:
+    """maxpool with padding, then maxunpool: the fast semantics against the naive reference
+    (the unpooled canvas is the padded size, cropped back)."""
+    from kronconv.semantics import evaluate, get_backend, random_weights, reference_evaluate
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "maxpool", "id": "p", "kernel_size": 2, "stride": 2, "padding": 1},
+        {"op": "maxunpool", "indices": "p"}]})
+    x = np.random.default_rng(5).integers(-9, 10, (2, 1, 8))
+    weights = random_weights(arch, 0)
+    fast = evaluate(arch, x, weights, get_backend("exact"))
+    assert (fast == np.stack([reference_evaluate(arch, xi, weights) for xi in x])).all()
+
+
+def test_pointwise_ops_keep_every_shift() -> None:
+    """A circular conv then ReLU and sigmoid: the shift calculus passes pointwise ops through
+    unchanged (every cyclic shift predicted), and the analysis respects every shift."""
+    from kronconv.equivariance.analysis import analyze_equivariance, derived_shifts
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "conv", "kernel_size": 3, "padding": 1, "padding_mode": "circular"},
+        {"op": "relu"}, {"op": "sigmoid"}]})
+    assert derived_shifts(arch, 4) == {(v,): (v,) for v in range(4)}
+    result = analyze_equivariance(arch, 4, weights="random", seed=0)
+    assert result.to_json()["respected_count"] == 4
