@@ -139,7 +139,18 @@ def recheck(outcome: Outcome, test: str) -> bool:
     return run.returncode != 0
 
 
-def write_report(outcomes: list[Outcome], per_module: int, seed: int) -> str:
+def unfinished(session: Path) -> list[str]:
+    """Sampled mutants with no result (the run stopped, e.g. a mutant that loops forever)."""
+    from cosmic_ray.work_db import WorkDB, use_db
+
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        return [f"{w.mutations[0].module_path}:{w.mutations[0].operator_name}:"
+                f"{w.mutations[0].occurrence} (line {w.mutations[0].start_pos[0]})"
+                for w in db.pending_work_items]
+
+
+def write_report(outcomes: list[Outcome], per_module: int, seed: int,
+                 pending: list[str] | None = None) -> str:
     notes = tomllib.loads(NOTES.read_text()) if NOTES.exists() else {}
     survivors = [o for o in outcomes if not o.killed]
     equivalent = [o for o in survivors if notes.get(o.key, {}).get("kind") == "equivalent"]
@@ -161,13 +172,16 @@ def write_report(outcomes: list[Outcome], per_module: int, seed: int) -> str:
         "run (it must fail).", "",
         f"**{killed} of {non_equivalent} non-equivalent mutants killed ({rate:.1f} %)**: "
         f"{in_run} by the module's tests in the run, {sum(rechecked.values())} survivors by the "
-        f"tests written for them (re-checked); {len(outcomes)} sampled, {len(equivalent)} "
+        f"tests written for them (re-checked); {len(outcomes)} run, {len(equivalent)} "
         "equivalent.", "",
         "| module | sampled | killed | survived |", "| --- | ---: | ---: | ---: |"]
     for module in sorted({o.module for o in outcomes}):
         mine = [o for o in outcomes if o.module == module]
         lines.append(f"| `{module}` | {len(mine)} | {sum(o.killed for o in mine)} | "
                      f"{sum(not o.killed for o in mine)} |")
+    if pending:
+        lines += ["", f"Not finished ({len(pending)}; counted neither way): "
+                  + "; ".join(f"`{p}`" for p in pending)]
     lines += ["", "## Survivors", ""]
     if not survivors:
         lines.append("None.")
@@ -192,6 +206,7 @@ def main() -> int:
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     outcomes: list[Outcome] = []
+    pending: list[str] = []
     for module, tests in TARGETS.items():
         if args.only not in module:
             continue
@@ -200,7 +215,9 @@ def main() -> int:
             outcomes += read_session(session, module) if session.exists() else []
         else:
             outcomes += run_module(module, tests, args.per_module, args.seed)
-    REPORT.write_text(write_report(outcomes, args.per_module, args.seed))
+        session = _config(module, tests).with_suffix(".sqlite")
+        pending += unfinished(session) if session.exists() else []
+    REPORT.write_text(write_report(outcomes, args.per_module, args.seed, pending))
     print(REPORT.read_text().split("## Survivors")[0])
     return 0
 
