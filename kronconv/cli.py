@@ -42,6 +42,18 @@ def _name(action: argparse.Action) -> str:
     return str(action.metavar or action.dest).upper()
 
 
+def _value_error(action: argparse.Action, value: str, message: str) -> str:
+    """``--flag='value' is invalid: expected ...``: the reason an argument type gave (its
+    ``ArgumentTypeError``), or what the type expects."""
+    if message.startswith("expected "):
+        return str(invalid(_name(action), value, message.removeprefix("expected ")))
+    if message.startswith("cannot "):
+        return f"{_name(action)}={value!r} {message}"
+    expected = getattr(action.type, "expected", None) or EXPECTED.get(
+        action.type, "a valid value")  # type: ignore[call-overload]
+    return str(invalid(_name(action), value, expected))
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is a single line on stderr, and a bad value (wrong type, not
     one of the choices) is reported as ``--flag=value is invalid: expected ...``."""
@@ -53,11 +65,9 @@ class OneLineParser(argparse.ArgumentParser):
     def _get_value(self, action: argparse.Action, arg_string: str) -> Any:
         try:
             return super()._get_value(action, arg_string)
-        except argparse.ArgumentError:
-            expected = getattr(action.type, "expected", None) or EXPECTED.get(
-                action.type, "a valid value")  # type: ignore[call-overload]
-            raise argparse.ArgumentError(None, str(invalid(_name(action), arg_string,
-                                                           expected))) from None
+        except argparse.ArgumentError as exc:
+            raise argparse.ArgumentError(None, _value_error(action, arg_string,
+                                                            exc.message)) from None
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
         if action.choices is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kronconv.catalogue import PROOFS
 from kronconv.claims import Claim, ClaimResult, load_claims, run_claim, run_claims
-from kronconv.commands.common import claim_progress
+from kronconv.commands.common import check_output, check_readable, claim_progress, output_file
 from kronconv.errors import invalid
 from kronconv.latex import compile_pdf
 from kronconv.render.derivation import check_sizes, claim_document, full_document
@@ -44,9 +44,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         "catalogue)")
     parser.add_argument("--no-run", action="store_true", help="do not run the checks: no "
                         "evidence section (fast)")
-    parser.add_argument("--json", dest="json_path", help="with --all: also write the JSON "
+    parser.add_argument("--json", dest="json_path", type=output_file,
+                        help="with --all: also write the JSON "
                         "claims report here")
-    parser.add_argument("--markdown", dest="markdown_path", help="with --all: also write the "
+    parser.add_argument("--markdown", dest="markdown_path", type=output_file,
+                        help="with --all: also write the "
                         "Markdown claims report here")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     parser.set_defaults(run=run)
@@ -103,6 +105,10 @@ def _derive_all(args: argparse.Namespace, claims: list[Claim]) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output:
+        check_output("-o", args.output, directory=args.all)
+    for path in args.proofs or ():
+        check_readable(path)
     claims = _claims(args)
     if args.list:
         return _list(claims)

@@ -10,6 +10,8 @@ from kronconv.commands.common import (
     add_executor_arguments,
     example_or_file,
     int_list,
+    non_negative_int,
+    positive_int,
     print_json,
 )
 from kronconv.commands.rf import add_torch_arguments, torch_architecture
@@ -49,10 +51,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weights", choices=WEIGHT_MODES, default="symbolic",
                         help="symbolic: for every choice of weights (default); random: for "
                         "the weights drawn from --seed")
-    parser.add_argument("--seed", type=int, default=0, help="seed of random weights and inputs")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="seed of random weights and inputs")
     parser.add_argument("--prove", choices=PROVE_MODES, default="auto",
                         help="z3 at this size: auto (at most 256 input entries), always, never")
-    parser.add_argument("--rlimit", type=int, default=DEFAULT_RLIMIT,
+    parser.add_argument("--rlimit", type=positive_int, default=DEFAULT_RLIMIT,
                         help="z3 resource limit per query (solver steps, the same on every "
                         "machine; too small gives 'inconclusive', never a finding)")
     parser.add_argument("--recheck", choices=RECHECK_MODES, default="auto",
@@ -62,7 +65,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="decide every shift one by one without the calculus (small sizes)")
     parser.add_argument("--method", choices=METHODS, default="generators",
                         help="with --exhaustive: prove a generating set (default) or each shift")
-    parser.add_argument("--consistency", type=int, default=0, metavar="COUNT",
+    parser.add_argument("--consistency", type=non_negative_int, default=0, metavar="COUNT",
                         help="also measure the sampled shift consistency on COUNT random "
                         "shifts, printed beside the exact answer")
     add_executor_arguments(parser, "the per-shift proofs of --exhaustive --method each")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from kronconv.commands.common import check_output, non_negative_int
 from kronconv.render.figures import DEFAULT_SEED, FIGURE_NAMES, PIXELS, write_figures
 
 
@@ -15,7 +16,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         f"{PIXELS[1]} pixels) and NAME.pdf; DIR/figures.md holds the captions.")
     parser.add_argument("-o", "--output", required=True, metavar="DIR",
                         help="directory to write the figures into (created if missing)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the random "
+    parser.add_argument("--seed", type=non_negative_int,
+                        default=DEFAULT_SEED, help="seed of the random "
                         f"kernels (default {DEFAULT_SEED})")
     parser.add_argument("--only", nargs="+", choices=FIGURE_NAMES, metavar="NAME",
                         help=f"only these figures: {', '.join(FIGURE_NAMES)}")
@@ -23,6 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_output("-o", args.output, directory=True)
     for path in write_figures(args.output, args.only or (), args.seed):
         print(f"wrote {path}")
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kronconv.commands.common import int_list, print_json
+from kronconv.commands.common import int_list, non_negative_int, positive_int, print_json
 from kronconv.engines import ENGINES
 from kronconv.errors import check_int, invalid
 from kronconv.kronecker.identity import IdentityResult, check_identity
@@ -23,7 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sizes.add_argument("--kernel-sizes", type=int_list,
                        help="one kernel size per layer: a0,a1,...")
     schedule = parser.add_mutually_exclusive_group()
-    schedule.add_argument("--layers", type=int, help="N layers with dilations a^0 ... a^(N-1)")
+    schedule.add_argument("--layers", type=positive_int,
+                          help="N layers with dilations a^0 ... a^(N-1)")
     schedule.add_argument("--dilations", type=int_list, help="one dilation per layer: d0,d1,...")
     parser.add_argument("--dims", type=int, choices=(1, 2, 3), default=2)
     parser.add_argument("--convention", choices=CONVENTIONS, default="convolution")
@@ -33,7 +34,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--nonlinearity", choices=NONLINEARITIES, default="none",
                         help="pointwise nonlinearity between layers")
     parser.add_argument("--engine", choices=ENGINES.names(), default="symbolic")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the random kernels")
+    parser.add_argument("--seed", type=non_negative_int,
+                        default=0, help="seed of the random kernels")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when the identity does not hold (for scripts and CI)")

@@ -13,6 +13,7 @@ from kronconv.commands.common import example_or_file, int_list, print_json
 from kronconv.errors import invalid
 from kronconv.receptive_field.report import RFLayer, RFReport, rf_report
 from kronconv.specs.architecture import MERGE_OPS, Architecture, load_architecture, plain_stack
+from kronconv.specs.shapes import check_branch_shapes
 
 PLAIN_STACK_FLAGS = ("--kernel-sizes", "--dilations", "--strides", "--paddings", "--dims")
 
@@ -36,6 +37,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dims", type=int, choices=(1, 2, 3), default=None,
                         help="plain stack: number of spatial axes (default 1)")
     add_torch_arguments(parser)
+    parser.add_argument("--size", type=int_list, help="input size per axis (16 or 16,8): the "
+                        "branches meeting at add/concat must then have equal shapes (default: "
+                        "refused only when no input size makes them equal)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(run=run)
 
@@ -132,6 +136,8 @@ def summary(report: RFReport) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     arch = architecture_from_args(args)
+    check_branch_shapes(arch, None if args.size is None else
+                        args.size[0] if len(args.size) == 1 else args.size)
     report = rf_report(arch)
     if args.input_shape is not None:  # the semantics (output shapes) only when asked for
         from kronconv.receptive_field.layers import format_table, layer_table

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kronconv.commands.common import ProgressBar, add_executor_arguments, print_json
+from kronconv.commands.common import ProgressBar, add_executor_arguments, output_file, print_json
 from kronconv.kronecker.sweep import (
     DOMAINS,
     domain_named,
@@ -31,7 +31,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         "(over 10^5: up to 2D with 4 layers, a 1-4, d 1-9, every boundary)")
     add_executor_arguments(parser, "sweep chunks")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.add_argument("--markdown", dest="markdown_path", help="write the table here")
+    parser.add_argument("--markdown", dest="markdown_path", type=output_file,
+                        help="write the table here")
     parser.set_defaults(run=run)
 
 

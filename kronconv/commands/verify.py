@@ -8,7 +8,14 @@ import sys
 
 from kronconv.catalogue import PROOFS
 from kronconv.claims import TIERS, ClaimResult, load_claims, run_claims, select
-from kronconv.commands.common import add_executor_arguments, claim_progress, print_json
+from kronconv.commands.common import (
+    add_executor_arguments,
+    check_output,
+    claim_progress,
+    existing_path,
+    output_file,
+    print_json,
+)
 from kronconv.errors import KronconvError, check_choice
 from kronconv.parallel import executor
 from kronconv.render.report import ClaimsReport, table, write_reports
@@ -24,7 +31,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "check errors (--fail-on failed).")
     parser.epilog = ("in a pipeline: kronconv verify --json - | python -m json.tool (the JSON on "
                      "stdout, the table and progress on stderr)")
-    parser.add_argument("paths", nargs="*", help="proof scripts or directories of them "
+    parser.add_argument("paths", nargs="*", type=existing_path, help="proof scripts or "
+                        "directories of them "
                         "(default: the built-in catalogue)")
     parser.add_argument("-k", dest="pattern", help="only claims whose id, title or group "
                         "matches (substring or glob)")
@@ -32,7 +40,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         f"tiers ({', '.join(TIERS)}); a claim with none is reported 'skipped'")
     parser.add_argument("--json", dest="json_path", metavar="FILE", help="write the JSON report "
                         "here; '-' for stdout (the table then goes to stderr)")
-    parser.add_argument("--markdown", dest="markdown_path", help="write a Markdown report here")
+    parser.add_argument("--markdown", dest="markdown_path", type=output_file,
+                        help="write a Markdown report here")
     parser.add_argument("--fail-on", default="failed", metavar="STATUS,...",
                         help="exit 1 when any claim has one of these statuses "
                         f"({', '.join(FAIL_ON)}; 'failed' includes 'error'; default: failed)")
@@ -60,6 +69,8 @@ def failing(results: list[ClaimResult], fail_on: tuple[str, ...]) -> list[ClaimR
 def run(args: argparse.Namespace) -> int:
     fail_on = comma_choices("--fail-on", args.fail_on, FAIL_ON)
     tiers = comma_choices("--tiers", args.tiers, TIERS) or None
+    if args.json_path not in (None, STDOUT):  # checked before the claims run, not after
+        check_output("--json", args.json_path, directory=False)
     claims = select(load_claims(args.paths or [PROOFS]), args.pattern)
     if not claims:
         raise KronconvError(f"-k {args.pattern!r} matches no claim")

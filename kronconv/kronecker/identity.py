@@ -80,6 +80,8 @@ def check_identity(cascade: Cascade, engine: str | Engine = "symbolic", *, seed:
     #    multichannel cascades to their own analyses.
     engine = get_engine(engine) if isinstance(engine, str) else engine
     _check_uniform(cascade)
+    check_memory(f"the kernels of {len(cascade.layers)} layers", cascade.parameters,
+                 engine.element_bytes())
     if not cascade.is_linear:
         from kronconv.kronecker import nonlinear
 

@@ -27,14 +27,16 @@ the reference the fast path is tested against.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
+from itertools import islice, product
 
 import numpy as np
 
-from kronconv.errors import check_memory, invalid
+from kronconv.errors import check_memory, check_work, invalid
 from kronconv.specs.architecture import MERGE_OPS, POINTWISE_OPS, Architecture, Node
 
 
@@ -52,6 +54,11 @@ class Support:
     @classmethod
     def point(cls, position: Sequence[int]) -> Support:
         return cls(tuple(position), np.ones((1,) * len(position), dtype=bool))
+
+    @classmethod
+    def empty(cls, dims: int) -> Support:
+        """The empty set (an output unit that no input position reaches): extent 0 per axis."""
+        return cls((0,) * dims, np.zeros((0,) * dims, dtype=bool))
 
     @property
     def extent(self) -> tuple[int, ...]:
@@ -112,6 +119,7 @@ def union(a: Support | None, b: Support | None) -> Support | None:
         return a if b is None else b
     first = tuple(map(min, a.offset, b.offset))
     last = tuple(map(max, a.last, b.last))
+    _allocate([hi - lo + 1 for lo, hi in zip(first, last, strict=True)])
     mask = np.zeros([hi - lo + 1 for lo, hi in zip(first, last, strict=True)], dtype=bool)
     for s in (a, b):
         box = tuple(slice(o - f, o - f + n)
@@ -125,15 +133,32 @@ def _along(axis: int, ndim: int, part: slice) -> tuple[slice, ...]:
     return tuple(part if a == axis else slice(None) for a in range(ndim))
 
 
+def _allocate(shape: Sequence[int], bytes_per_entry: int = 1) -> None:
+    """The resource budget of every mask this module builds, checked before it is built."""
+    entries = math.prod(shape)
+    check_memory(f"a coverage mask of shape {list(shape)}", entries, bytes_per_entry)
+    check_work(f"a coverage mask of shape {list(shape)}", entries)
+
+
 def _spread(mask: np.ndarray, axis: int, step: int, count: int) -> np.ndarray:
-    """Minkowski sum with {0, step, ..., step (count - 1)} along ``axis``."""
+    """Minkowski sum with {0, step, ..., step (count - 1)} along ``axis``, in time linear in the
+    output: out[i] = OR_{t < count} mask[i - step t] is a sliding window of width ``count`` over
+    each residue class mod ``step``, read off a running count (cumulative sum)."""
     n = mask.shape[axis]
+    length = n + step * (count - 1)
+    blocks = -(-length // step)  # residue classes as columns: position i = step * b + r
     shape = list(mask.shape)
-    shape[axis] = n + step * (count - 1)
-    out = np.zeros(shape, dtype=bool)
-    for t in range(count):
-        out[_along(axis, mask.ndim, slice(t * step, t * step + n))] |= mask
-    return out
+    shape[axis] = blocks * step
+    _allocate(shape, 9)  # the padded mask and its int64 running count
+    padded = np.zeros(shape, dtype=bool)
+    padded[_along(axis, mask.ndim, slice(0, n))] = mask
+    split = [*shape[:axis], blocks, step, *shape[axis + 1:]]
+    running = np.cumsum(padded.reshape(split), axis=axis, dtype=np.int64)
+    before = np.zeros_like(running)
+    before[_along(axis, running.ndim, slice(count, None))] = \
+        running[_along(axis, running.ndim, slice(0, max(blocks - count, 0)))]
+    out = (running - before > 0).reshape(shape)
+    return out[_along(axis, mask.ndim, slice(0, length))]
 
 
 def _window_back(s: Support, axis: int, k: int, stride: int, dilation: int,
@@ -143,6 +168,7 @@ def _window_back(s: Support, axis: int, k: int, stride: int, dilation: int,
     if stride > 1:
         shape = list(mask.shape)
         shape[axis] = (shape[axis] - 1) * stride + 1
+        _allocate(shape)
         placed = np.zeros(shape, dtype=bool)
         placed[_along(axis, mask.ndim, slice(None, None, stride))] = mask
         mask = placed
@@ -158,6 +184,7 @@ def _upsample_back(s: Support, axis: int, factor: int) -> Support:
     blocks = -(-(front + n) // factor)
     shape = list(s.mask.shape)
     shape[axis] = blocks * factor
+    _allocate(shape)
     padded = np.zeros(shape, dtype=bool)
     padded[_along(axis, s.mask.ndim, slice(front, front + n))] = s.mask
     shape[axis:axis + 1] = [blocks, factor]
@@ -281,6 +308,8 @@ def dependency_set(arch: Architecture, node: str | None = None,
 
     ``separable=None`` uses the per-axis product when the architecture allows it (fast), True
     insists on it, False forces the N-D propagation (the two must agree; tests check it).
+    A unit that no input position reaches (after unpooling, a position no window chose) has
+    the empty set, :meth:`Support.empty`.
     """
     target = arch.output if node is None else arch.node(node).id
     position = _unit(arch, unit)
@@ -294,9 +323,103 @@ def dependency_set(arch: Architecture, node: str | None = None,
             mask = np.asarray(np.logical_and.outer(mask, p.mask))
         return Support(tuple(p.offset[0] for p in parts), mask)
     s = _propagate(arch, target, position, tuple(range(arch.dims)))
-    if s is None:
-        raise invalid("unit", list(position), "a unit that some input position reaches")
-    return s
+    return Support.empty(arch.dims) if s is None else s
+
+
+# -- every node at once, in one forward pass (cost linear in depth) -----------------------------
+@dataclass(frozen=True)
+class AxisSet:
+    """What a report needs of a 1D exact set: its box (``first``, ``extent``), its size, its first
+    holes and whether each of the box's first positions is in the set (``head``)."""
+
+    first: int
+    extent: int
+    count: int
+    holes: tuple[int, ...]
+    head: tuple[bool, ...]
+
+    @classmethod
+    def of(cls, s: Support, limit: int) -> AxisSet:
+        holes = np.flatnonzero(~s.mask)[:limit] + s.offset[0]
+        return cls(s.offset[0], s.extent[0], s.count, tuple(holes.tolist()),
+                   tuple(s.mask[:limit].tolist()))
+
+
+def is_translation_covariant(arch: Architecture) -> bool:
+    """Only window and pointwise ops: output unit j of every node sees its unit 0's set moved
+    by S j (S its effective stride), which lets one forward pass give every node's set."""
+    return all(n.op not in (*MERGE_OPS, "maxunpool", "upsample") for n in arch.nodes)
+
+
+def axis_set_table(arch: Architecture, limit: int) -> dict[str, tuple[AxisSet, ...]]:
+    """:class:`AxisSet` of output unit 0 of every node, per axis, in one pass from the input up.
+
+    With D(0) unit 0's set and S the effective stride of the node below, a window op
+    (k, s, d, p) gives D'(0) = U_t D(d t - p) = U_t (D(0) + S (d t - p)): one Minkowski sum
+    with step S d per layer, so the cost is linear in the depth (times the receptive field).
+    Only the current masks are kept. Other separable architectures (with upsample) take one
+    backward pass per node (:func:`axis_dependency_sets`); merges and unpooling are refused.
+    """
+    if not is_translation_covariant(arch):
+        return {n.id: tuple(AxisSet.of(p, limit) for p in axis_dependency_sets(arch, n.id))
+                for n in arch.nodes if n.op != "input"}
+    current: dict[str, list[tuple[Support, int]]] = {}
+    table: dict[str, tuple[AxisSet, ...]] = {}
+    readers = Counter(i for node in arch.nodes for i in node.inputs)
+    for node in arch.nodes:
+        if node.op == "input":
+            current[node.id] = [(Support.point((0,)), 1) for _ in range(arch.dims)]
+        elif node.op in POINTWISE_OPS:
+            current[node.id] = current[node.inputs[0]]
+        else:
+            # Axes with the same set below and the same window share one computation.
+            below = current[node.inputs[0]]
+            keys = [(id(s), stride, node.kernel_size[a], node.stride[a], node.dilation[a],
+                     node.padding[a][0]) for a, (s, stride) in enumerate(below)]
+            done: dict[tuple[int, ...], tuple[tuple[Support, int], AxisSet]] = {}
+            for (s, stride), key in zip(below, keys, strict=True):
+                if key not in done:
+                    _, _, k, step, d, pad = key
+                    moved = Support((s.offset[0] - stride * pad,),
+                                    _spread(s.mask, 0, stride * d, k))
+                    done[key] = (moved, stride * step), AxisSet.of(moved, limit)
+            current[node.id] = [done[k][0] for k in keys]
+            table[node.id] = tuple(done[k][1] for k in keys)
+        if node.op in POINTWISE_OPS:
+            table[node.id] = table.get(node.inputs[0]) or tuple(
+                AxisSet.of(s, limit) for s, _ in current[node.id])
+        for source in node.inputs:  # drop a mask once its last reader has used it
+            readers[source] -= 1
+            if not readers[source]:
+                del current[source]
+    return table
+
+
+def product_hole_positions(axes: Sequence[AxisSet], limit: int) -> list[tuple[int, ...]]:
+    """The first ``limit`` holes, in lexicographic order, of the Cartesian product of per-axis
+    sets, without building the N-D mask. A position is a hole iff some coordinate is a hole of
+    its axis: along the first axis, a hole x contributes (x, every position of the rest's box),
+    a member x contributes (x, each hole of the rest)."""
+    return list(islice(_product_holes(axes, limit), limit))
+
+
+def _product_holes(axes: Sequence[AxisSet], limit: int) -> Iterator[tuple[int, ...]]:
+    head, rest = axes[0], axes[1:]
+    if all(a.count == a.extent for a in axes):
+        return
+    if not rest:
+        yield from ((h,) for h in head.holes)
+        return
+    rest_holes = product_hole_positions(rest, limit)
+    box = [range(a.first, a.first + a.extent) for a in rest]
+    if not rest_holes:  # only the first axis' holes contribute
+        for x in head.holes:
+            yield from ((x, *r) for r in islice(product(*box), limit))
+        return
+    # Every x contributes at least one hole, so the first `limit` positions decide.
+    for i, member in enumerate(head.head):
+        x = head.first + i
+        yield from ((x, *r) for r in (rest_holes if member else islice(product(*box), limit)))
 
 
 def coverage(arch: Architecture, node: str | None = None) -> tuple[np.ndarray, tuple[int, ...]]:

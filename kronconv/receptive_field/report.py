@@ -9,7 +9,13 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kronconv.receptive_field.dependency import axis_dependency_sets, dependency_set, is_separable
+from kronconv.receptive_field.dependency import (
+    AxisSet,
+    axis_set_table,
+    dependency_set,
+    is_separable,
+    product_hole_positions,
+)
 from kronconv.receptive_field.recursion import AxisField, closed_forms
 from kronconv.specs.architecture import Architecture
 
@@ -17,7 +23,6 @@ if TYPE_CHECKING:
     from kronconv.receptive_field.layers import LayerRow
 
 HOLE_LIST_LIMIT = 20
-DENSE_MASK_LIMIT = 4_000_000  # build the N-D mask for hole positions only below this size
 
 Axes = tuple[int, ...]
 
@@ -80,31 +85,52 @@ def _number(value: Any) -> int | float:
     return int(value) if value == int(value) else float(value)
 
 
-def _exact(arch: Architecture, node: str) -> dict[str, Any]:
-    """Exact dependency set of output unit 0 of ``node``: box, holes and hole positions (an
-    internal record, consumed by :func:`node_report` at once)."""
-    if is_separable(arch):
-        parts = axis_dependency_sets(arch, node)
-        extent = [p.extent[0] for p in parts]
-        first = [p.offset[0] for p in parts]
-        holes = math.prod(extent) - math.prod(p.count for p in parts)
-        axis_holes = [[h[0] for h in p.hole_positions(HOLE_LIST_LIMIT)] for p in parts]
-        positions: tuple[Axes, ...] | None = None
-        if math.prod(extent) <= DENSE_MASK_LIMIT:
-            full = dependency_set(arch, node, separable=True)
-            positions = tuple(tuple(h) for h in full.hole_positions(HOLE_LIST_LIMIT))
-        return {"extent": extent, "first": first, "holes": holes, "hole_positions": positions,
-                "axis_holes": tuple(tuple(h) for h in axis_holes)}
+def _exact(arch: Architecture, node: str,
+           table: dict[str, tuple[AxisSet, ...]] | None = None) -> dict[str, Any]:
+    """Exact dependency set of output unit 0 of ``node``: box, holes and hole positions
+    (``table``: every node's per-axis sets from one pass, when the architecture allows it)."""
+    if table is None and is_separable(arch):
+        table = axis_set_table(arch, HOLE_LIST_LIMIT)
+    if table is not None:
+        parts = table[node]
+        return {"extent": [p.extent for p in parts], "first": [p.first for p in parts],
+                "holes": math.prod(p.extent for p in parts) - math.prod(p.count for p in parts),
+                "hole_positions": tuple(tuple(h) for h in product_hole_positions(
+                    parts, HOLE_LIST_LIMIT)),
+                "axis_holes": tuple(tuple(p.holes) for p in parts)}
     s = dependency_set(arch, node, separable=False)
     return {"extent": list(s.extent), "first": list(s.offset), "holes": s.holes,
             "hole_positions": tuple(tuple(h) for h in s.hole_positions(HOLE_LIST_LIMIT)),
             "axis_holes": None}
 
 
+def _dependent_parameters(arch: Architecture) -> dict[str, int]:
+    """Parameters of every node the given node depends on (itself included). A node with one
+    parent adds its own to its parent's total; a merge sums over the union of its parents'
+    ancestors (bit sets), so a chain costs time linear in its depth."""
+    own = arch.parameters()
+    ids = [node.id for node in arch.nodes]
+    bits: dict[str, int] = {}
+    totals: dict[str, int] = {}
+    for i, node in enumerate(arch.nodes):
+        parents = list(dict.fromkeys([*node.inputs, *([node.indices] if node.indices else [])]))
+        bits[node.id] = 1 << i
+        for p in parents:
+            bits[node.id] |= bits[p]
+        if len(parents) <= 1:
+            totals[node.id] = own[node.id] + (totals[parents[0]] if parents else 0)
+        else:
+            members = bin(bits[node.id])[:1:-1]
+            totals[node.id] = sum(own[ids[j]] for j, bit in enumerate(members) if bit == "1")
+    return totals
+
+
 def node_report(arch: Architecture, node: str, closed: tuple[AxisField, ...] | None,
-                parameters: int) -> RFLayer:
-    """One row: closed forms (the exact set where they do not apply), exact set, parameters."""
-    exact = _exact(arch, node)
+                parameters: int, table: dict[str, tuple[AxisSet, ...]] | None = None
+                ) -> RFLayer:
+    """One row: closed forms (the exact set where they do not apply), exact set, parameters
+    (``table``: every node's per-axis sets from one pass, when the architecture allows it)."""
+    exact = _exact(arch, node, table)
     first, extent = exact["first"], exact["extent"]
     if closed is not None:
         receptive_field = tuple(f.receptive_field for f in closed)
@@ -125,10 +151,9 @@ def rf_report(arch: Architecture) -> RFReport:
     """The full report: one row per non-input node (``parameters`` counts every parameter the
     node depends on), and the alignment of every merge's branches."""
     report = closed_forms(arch)
-    own = arch.parameters()
-    ancestors = arch.ancestors()
-    layers = tuple(node_report(arch, n.id, report.fields[n.id],
-                               sum(own[a] for a in ancestors[n.id]))
+    totals = _dependent_parameters(arch)
+    table = axis_set_table(arch, HOLE_LIST_LIMIT) if is_separable(arch) else None
+    layers = tuple(node_report(arch, n.id, report.fields[n.id], totals[n.id], table)
                    for n in arch.nodes if n.op != "input")
     return RFReport(arch.dims, arch.output, layers, report.aligned,
                     tuple(a.message for a in report.alignments if not a.aligned))

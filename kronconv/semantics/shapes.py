@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from kronconv.errors import check_per_axis, invalid
 from kronconv.specs.architecture import MERGE_OPS, Architecture, Node
+from kronconv.specs.shapes import check_tensor_budget
 
 Size = tuple[int, ...]
 
@@ -45,6 +46,7 @@ def node_sizes(arch: Architecture, size: int | Sequence[int], *,
                                                          strict=True))
         else:
             sizes[node.id] = inputs[0]
+    check_tensor_budget(arch, sizes)
     return sizes
 
 

@@ -26,15 +26,16 @@ importer makes broadcasting explicit) and concat (along channels). Every error i
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kronconv.errors import ArchitectureError
+from kronconv.errors import ArchitectureError, InvalidParameterError, check_float, show
 
 OPS = ("input", "conv", "conv_transpose", "maxpool", "avgpool", "maxunpool", "upsample", "relu",
        "leaky_relu", "tanh", "sigmoid", "gelu", "silu", "hardswish", "hardsigmoid", "pointwise",
@@ -47,6 +48,12 @@ MERGE_OPS = ("add", "sub", "mul", "concat")
 PADDING_MODES = ("zeros", "circular")
 UPSAMPLE_MODES = ("nearest", "linear")  # linear: PyTorch's (bi/tri)linear, align_corners=False
 MAX_DIMS = 3
+# Largest integer field (kernel sizes, strides, paddings, channels ...): PyTorch's int32 sizes.
+# The resource budget refuses what would not fit long before; this bound keeps the arithmetic of
+# the closed forms on printable numbers.
+MAX_FIELD_INT = 2**31 - 1
+MAX_FILE_BYTES = 16 * 2**20
+MAX_ID_LENGTH = 200
 
 # Fields each op accepts (besides id, op, inputs); the first group is required.
 _WINDOW = ("stride", "padding", "dilation")
@@ -105,17 +112,19 @@ class Architecture:
     nodes: tuple[Node, ...]
     output: str
     in_channels: int = 1
+    _by_id: dict[str, Node] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         _validate(self)
+        object.__setattr__(self, "_by_id", {node.id: node for node in self.nodes})
 
     def node(self, id: str) -> Node:
         """The node called ``id``; an :class:`ArchitectureError` listing the ids otherwise."""
-        for node in self.nodes:
-            if node.id == id:
-                return node
-        raise ArchitectureError(f"node {id!r} does not exist; nodes: "
-                                + ", ".join(n.id for n in self.nodes))
+        found = self._by_id.get(id) if isinstance(id, str) else None
+        if found is None:
+            raise ArchitectureError(f"node {show(id)} does not exist; nodes: "
+                                    + show(", ".join(n.id for n in self.nodes)))
+        return found
 
     @property
     def input(self) -> Node:
@@ -170,7 +179,7 @@ class Architecture:
 def _validate(arch: Architecture) -> None:
     if isinstance(arch.dims, bool) or not isinstance(arch.dims, int) \
             or not 1 <= arch.dims <= MAX_DIMS:
-        raise ArchitectureError(f"field 'dims': {arch.dims!r} is invalid: expected an integer "
+        raise ArchitectureError(f"field 'dims': {show(arch.dims)} is invalid: expected an integer "
                                 f"from 1 to {MAX_DIMS}")
     if not arch.nodes or arch.nodes[0].op != "input":
         raise ArchitectureError("field 'nodes': the first node must have op 'input'")
@@ -180,8 +189,8 @@ def _validate(arch: Architecture) -> None:
         if node.id in seen:
             raise ArchitectureError(f"{where}: field 'id': duplicate id")
         if node.op not in OPS:
-            raise ArchitectureError(f"{where}: field 'op': {node.op!r} is invalid: expected one "
-                                    "of " + ", ".join(OPS))
+            raise ArchitectureError(f"{where}: field 'op': {show(node.op)} is invalid: expected "
+                                    "one of " + ", ".join(OPS))
         if node.op == "input" and seen:
             raise ArchitectureError(f"{where}: field 'op': only one input node is allowed")
         for source in node.inputs:
@@ -195,11 +204,14 @@ def _validate(arch: Architecture) -> None:
                      "output_padding"):
             value = getattr(node, name)
             if value and len(value) != arch.dims:
-                raise ArchitectureError(f"{where}: field {name!r}: {value!r} is invalid: "
+                raise ArchitectureError(f"{where}: field {name!r}: {show(value)} is invalid: "
                                         f"expected {arch.dims} values (one per axis)")
         seen[node.id] = node
     if arch.output not in seen:
-        raise ArchitectureError(f"field 'output': {arch.output!r} is not a node")
+        raise ArchitectureError(f"field 'output': {show(arch.output)} is not a node")
+    if arch.output == arch.nodes[0].id:
+        raise ArchitectureError(f"field 'output': {arch.output!r} is the input node: expected a "
+                                "node computed from it")
     channels = arch.channels()
     for node in arch.nodes:
         _check_channels(node, channels)
@@ -227,15 +239,16 @@ class _Fields:
 
     def error(self, field: str, value: Any, expected: str) -> ArchitectureError:
         return ArchitectureError(f"{self.source}: node {self.id!r}: field {field!r}: "
-                                 f"{value!r} is invalid: expected {expected}")
+                                 f"{show(value)} is invalid: expected {expected}")
 
     def missing(self, field: str, why: str) -> ArchitectureError:
         return ArchitectureError(f"{self.source}: node {self.id!r}: field {field!r}: missing: "
                                  f"{why}")
 
     def integer(self, field: str, value: Any, minimum: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.error(field, value, f"an integer >= {minimum}")
+        if isinstance(value, bool) or not isinstance(value, int) \
+                or not minimum <= value <= MAX_FIELD_INT:
+            raise self.error(field, value, f"an integer from {minimum} to {MAX_FIELD_INT}")
         return value
 
     def per_axis(self, field: str, default: Any, minimum: int) -> tuple[int, ...]:
@@ -289,12 +302,13 @@ def _parse_node(raw: Any, index: int, dims: int, source: str, known_pools: Mappi
                 default_id: str | None = None, default_inputs: tuple[str, ...] = ()) -> Node:
     """One raw mapping -> a Node (inputs are checked later, against the whole graph)."""
     if not isinstance(raw, Mapping):
-        raise ArchitectureError(f"{source}: node #{index}: {raw!r} is invalid: expected an "
+        raise ArchitectureError(f"{source}: node #{index}: {show(raw)} is invalid: expected an "
                                 "object with 'op'")
     node_id = raw.get("id", default_id)
-    if not isinstance(node_id, str) or not node_id:
-        raise ArchitectureError(f"{source}: node #{index}: field 'id': {node_id!r} is invalid: "
-                                "expected a non-empty string")
+    if not isinstance(node_id, str) or not 0 < len(node_id) <= MAX_ID_LENGTH:
+        raise ArchitectureError(f"{source}: node #{index}: field 'id': {show(node_id)} is invalid: "
+                                f"expected a non-empty string of at most {MAX_ID_LENGTH} "
+                                "characters")
     f = _Fields(raw, node_id, source, dims)
     op = raw.get("op")
     if op is None:
@@ -341,6 +355,8 @@ def _parse_node(raw: Any, index: int, dims: int, source: str, known_pools: Mappi
                       groups=f.integer("groups", raw.get("groups", 1), 1),
                       bias=_boolean(f, "bias", raw.get("bias", True)))
     if op == "maxunpool":
+        if not isinstance(raw["indices"], str):
+            raise f.error("indices", raw["indices"], "the id of a maxpool node")
         pool = known_pools.get(raw["indices"])
         if pool is None:
             raise f.error("indices", raw["indices"], "the id of a maxpool node" + (
@@ -355,9 +371,12 @@ def _parse_node(raw: Any, index: int, dims: int, source: str, known_pools: Mappi
         fields["mode"] = f.choice("mode", "nearest", UPSAMPLE_MODES)
     if op == "leaky_relu":
         slope = raw.get("negative_slope", 0.01)
-        if isinstance(slope, bool) or not isinstance(slope, int | float):
-            raise f.error("negative_slope", slope, "a number")
-        fields["negative_slope"] = float(slope)
+        try:
+            fields["negative_slope"] = check_float("negative_slope", slope, minimum=-1e6,
+                                                   maximum=1e6)
+        except InvalidParameterError:
+            raise f.error("negative_slope", slope, "a finite number from -1e6 to 1e6") \
+                from None
     return Node(id=node_id, op=op, inputs=inputs, **fields)
 
 
@@ -381,28 +400,42 @@ def _boolean(f: _Fields, name: str, value: Any) -> bool:
     return value
 
 
+def _parents(node: Node) -> list[str]:
+    return [*node.inputs, *([node.indices] if node.indices else [])]
+
+
 def _toposort(nodes: Sequence[Node], source: str) -> tuple[Node, ...]:
-    """Kahn's algorithm, keeping the given order among ready nodes; names a node on a cycle."""
+    """Kahn's algorithm in linear time; among ready nodes the earliest listed comes first (so a
+    listing that is already topological is kept); names a node on a cycle."""
     by_id = {node.id: node for node in nodes}
+    index = {node.id: i for i, node in enumerate(nodes)}
     for node in nodes:
-        for name in (*node.inputs, *([node.indices] if node.indices else [])):
+        for name in _parents(node):
             if name not in by_id:
-                field = "inputs" if name in node.inputs else "indices"
-                raise ArchitectureError(f"{source}: node {node.id!r}: field {field!r}: "
-                                        f"{name!r} is not a node id")
-    done: dict[str, Node] = {}
-    pending = list(nodes)
-    while pending:
-        ready = [n for n in pending if all(i in done for i in n.inputs)
-                 and (n.indices is None or n.indices in done)]
-        if not ready:
-            cycle = _find_cycle(pending, by_id)
-            raise ArchitectureError(f"{source}: node {cycle[0]!r}: field 'inputs': the graph has "
-                                    "a cycle: " + " -> ".join(cycle))
-        for node in ready:
-            done[node.id] = node
-        pending = [n for n in pending if n.id not in done]
-    return tuple(done.values())
+                kind = "inputs" if name in node.inputs else "indices"
+                raise ArchitectureError(f"{source}: node {node.id!r}: field {kind!r}: "
+                                        f"{show(name)} is not a node id")
+    waiting = {node.id: len(set(_parents(node))) for node in nodes}
+    children: dict[str, list[str]] = {node.id: [] for node in nodes}
+    for node in nodes:
+        for name in set(_parents(node)):
+            children[name].append(node.id)
+    ready = [index[n.id] for n in nodes if waiting[n.id] == 0]
+    heapq.heapify(ready)
+    done: list[Node] = []
+    while ready:
+        node = nodes[heapq.heappop(ready)]
+        done.append(node)
+        for child in children[node.id]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                heapq.heappush(ready, index[child])
+    if len(done) < len(nodes):
+        finished = {n.id for n in done}
+        cycle = _find_cycle([n for n in nodes if n.id not in finished], by_id)
+        raise ArchitectureError(f"{source}: node {cycle[0]!r}: field 'inputs': the graph has "
+                                "a cycle: " + " -> ".join(cycle))
+    return tuple(done)
 
 
 def _find_cycle(pending: Sequence[Node], by_id: Mapping[str, Node]) -> list[str]:
@@ -410,9 +443,7 @@ def _find_cycle(pending: Sequence[Node], by_id: Mapping[str, Node]) -> list[str]
     waiting = {n.id for n in pending}
     path: list[str] = [pending[0].id]
     while True:
-        node = by_id[path[-1]]
-        parents = [*node.inputs, *([node.indices] if node.indices else [])]
-        nxt = next(i for i in parents if i in waiting)
+        nxt = next(i for i in _parents(by_id[path[-1]]) if i in waiting)
         if nxt in path:
             cycle = [*path[path.index(nxt):], nxt]
             return cycle[::-1]  # in data-flow order
@@ -426,11 +457,11 @@ def parse_architecture(data: Mapping[str, Any], source: str = "<architecture>") 
                                 "with 'dims' and 'layers' or 'nodes'")
     dims = data.get("dims")
     if isinstance(dims, bool) or not isinstance(dims, int) or not 1 <= dims <= MAX_DIMS:
-        raise ArchitectureError(f"{source}: field 'dims': {dims!r} is invalid: expected an "
+        raise ArchitectureError(f"{source}: field 'dims': {show(dims)} is invalid: expected an "
                                 f"integer from 1 to {MAX_DIMS}")
     in_channels = data.get("in_channels", 1)
     if isinstance(in_channels, bool) or not isinstance(in_channels, int) or in_channels < 1:
-        raise ArchitectureError(f"{source}: field 'in_channels': {in_channels!r} is invalid: "
+        raise ArchitectureError(f"{source}: field 'in_channels': {show(in_channels)} is invalid: "
                                 "expected an integer >= 1")
     extra = set(data) - {"dims", "layers", "nodes", "output", "in_channels", "name",
                          "description", "source"}
@@ -445,8 +476,8 @@ def parse_architecture(data: Mapping[str, Any], source: str = "<architecture>") 
         else _graph(data, dims, source)
     output = nodes[-1].id if "layers" in data else data.get("output")
     if not isinstance(output, str) or output not in {n.id for n in nodes}:
-        raise ArchitectureError(f"{source}: field 'output': {output!r} is invalid: expected the "
-                                "id of a node")
+        raise ArchitectureError(f"{source}: field 'output': {show(output)} is invalid: expected "
+                                "the id of a node")
     try:
         return Architecture(dims=dims, nodes=nodes, output=output, in_channels=in_channels)
     except ArchitectureError as exc:
@@ -455,13 +486,14 @@ def parse_architecture(data: Mapping[str, Any], source: str = "<architecture>") 
 
 def _raw_list(value: Any, field: str, source: str) -> list[Any]:
     if not isinstance(value, list) or not value:
-        raise ArchitectureError(f"{source}: field {field!r}: {value!r} is invalid: expected a "
+        raise ArchitectureError(f"{source}: field {field!r}: {show(value)} is invalid: expected a "
                                 "non-empty list")
     return value
 
 
 def _chain(layers: Any, dims: int, source: str) -> tuple[Node, ...]:
     nodes = [Node(id="input", op="input", inputs=())]
+    ids = {"input"}
     pools: dict[str, Node] = {}
     for index, raw in enumerate(_raw_list(layers, "layers", source)):
         op = raw.get("op") if isinstance(raw, Mapping) else None
@@ -474,8 +506,9 @@ def _chain(layers: Any, dims: int, source: str) -> tuple[Node, ...]:
         if node.op == "input":
             raise ArchitectureError(f"{source}: node {node.id!r}: field 'op': 'input' is added "
                                     "automatically in the 'layers' form")
-        if node.id in {n.id for n in nodes}:
+        if node.id in ids:
             raise ArchitectureError(f"{source}: node {node.id!r}: field 'id': duplicate id")
+        ids.add(node.id)
         if node.op == "maxpool":
             pools[node.id] = node
         nodes.append(node)
@@ -519,16 +552,24 @@ def load_architecture(path: str | Path) -> Architecture:
     if loader is None:
         raise ArchitectureError(f"{file}: file type {file.suffix!r} is invalid: expected "
                                 + " or ".join(_LOADERS))
+    kind = file.suffix[1:].upper()
     try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise ArchitectureError(f"{file}: {file.stat().st_size} bytes is invalid: expected "
+                                    f"at most {MAX_FILE_BYTES} bytes")
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise ArchitectureError(f"{file}: cannot be read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ArchitectureError(f"{file}: not valid {kind}: byte {exc.start} is not UTF-8 text "
+                                "(expected a UTF-8 file)") from None
     try:
         data = loader(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        message = str(exc).splitlines()[0]
-        raise ArchitectureError(f"{file}: not valid {file.suffix[1:].upper()}: {message}") \
-            from None
+    except RecursionError:
+        raise ArchitectureError(f"{file}: not valid {kind}: nested too deeply") from None
+    except ValueError as exc:  # the decoders' errors, and integers past Python's digit limit
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ArchitectureError(f"{file}: not valid {kind}: {message[:160]}") from None
     return parse_architecture(data, source=str(file))
 
 

@@ -1,0 +1,121 @@
+"""Tests written to kill mutants that survived the earlier suite (issue 11, `make mutation`):
+each pins a number or a boundary that a plausible wrong edit would change."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import sympy
+
+from kronconv.engines.numeric import INT64_SAFE, ExactEngine, FloatEngine, ModularEngine
+from kronconv.engines.symbolic import symbol_latex, symbol_name
+from kronconv.specs import Cascade
+
+
+def test_the_modulus_is_prime() -> None:
+    """Schwartz-Zippel needs a field: 2^31 - 2 (or any composite) must be caught."""
+    assert sympy.isprime(ModularEngine.prime)
+    assert ModularEngine.prime == 2**31 - 1
+
+
+@pytest.mark.parametrize("layers", [1, 2, 4])
+def test_schwartz_zippel_bounds(layers: int) -> None:
+    """deg / |S| per trial, deg = number of layers: a bound of 0 (or any other value) is caught."""
+    cascade = Cascade.exponential(2, layers, dims=1)
+    assert ModularEngine().trials == 2  # the documented default: two independent points
+    modular = ModularEngine().evidence(cascade)
+    assert float(modular.error_bound) == pytest.approx((layers / (2**31 - 1)) ** 2, rel=1e-2)
+    assert float(modular.error_bound) > 0
+    exact = ExactEngine().evidence(cascade)
+    assert float(exact.error_bound) == pytest.approx(layers / 2**32, rel=1e-2)
+
+
+def test_int64_guard_boundary() -> None:
+    """fits_int64 is exactly prod_l taps_l 2^31 < 2^62: one layer fits, two 3x3 layers do not
+    (81 * 2^62), so a widened guard would let int64 overflow silently."""
+    assert INT64_SAFE == 2**62
+    engine = ExactEngine()
+    assert engine.fits_int64(Cascade.from_schedule([2], [1], dims=1))
+    assert not engine.fits_int64(Cascade.from_schedule([3, 3], [1, 3], dims=2))
+    # Exactly at the boundary: 2^31 * 2^31 = 2^62 is refused (strict inequality).
+    assert not engine.fits_int64(Cascade.from_schedule([1, 1], [1, 1], dims=1))
+
+
+def test_int64_overflow_is_avoided() -> None:
+    """Past the guard the engine keeps Python ints: the composite equals the exact product."""
+    engine = ExactEngine()
+    cascade = Cascade.from_schedule([2, 2, 2], [1, 2, 4], dims=1)
+    kernels = engine.kernels(cascade, seed=3)
+    assert kernels[0].dtype == object
+    composite = engine.composite(kernels, [1, 2, 4], "convolution")
+    expected = np.array([1], dtype=object)
+    for k, d in zip(kernels, [1, 2, 4], strict=True):
+        dilated = np.zeros(d * (len(k) - 1) + 1, dtype=object)
+        dilated[::d] = k
+        expected = np.convolve(expected, dilated)
+    assert [int(v) for v in np.ravel(composite)] == [int(v) for v in expected]
+
+
+@pytest.mark.parametrize("operations", [1, 10, 1000])
+def test_float_tolerance_is_two_gamma_n(operations: int) -> None:
+    """2 gamma_n |K| with gamma_n = n u / (1 - n u): halving or doubling it is caught."""
+    unit = 2.0**-53
+    gamma = operations * unit / (1 - operations * unit)
+    got = FloatEngine().tolerance(np.array([1.0, 3.0]), operations)
+    assert np.allclose(got, [2 * gamma, 6 * gamma], rtol=1e-12, atol=0)
+    assert math.isclose(float(got[0]), 2 * gamma, rel_tol=1e-12)
+
+
+def test_symbol_names() -> None:
+    """The kernel entries' names in SymPy and in LaTeX (the derivations print the latter)."""
+    assert symbol_name(1, (0, 2)) == "k_1_0_2"
+    assert symbol_latex(1, (0, 2)) == "k_{1,0,2}"
+
+
+def test_cascade_shape_names_the_layer_that_disagrees_with_layer_0() -> None:
+    """The number of axes comes from layer 0; the error names the first layer that differs."""
+    from kronconv.errors import InvalidParameterError
+    from kronconv.kronecker.dof import CascadeShape
+
+    with pytest.raises(InvalidParameterError, match=r"^layer 1="):
+        CascadeShape(kernel_sizes=((3,), (3, 3)), dilations=((1,), (1, 1)))
+
+
+def test_plain_stack_is_single_channel() -> None:
+    """--kernel-sizes stacks: one channel, no bias, so a k x k layer has k^2 parameters."""
+    from kronconv.specs.architecture import plain_stack
+
+    arch = plain_stack([3, 2], dims=2)
+    assert arch.parameters() == {"input": 0, "conv0": 9, "conv1": 4}
+    assert set(arch.channels().values()) == {1}
+
+
+def test_unpooling_a_padded_pool_matches_the_reference() -> None:
+    """maxpool with padding, then maxunpool: the fast semantics against the naive reference
+    (the unpooled canvas is the padded size, cropped back)."""
+    from kronconv.semantics import evaluate, get_backend, random_weights, reference_evaluate
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "maxpool", "id": "p", "kernel_size": 2, "stride": 2, "padding": 1},
+        {"op": "maxunpool", "indices": "p"}]})
+    x = np.random.default_rng(5).integers(-9, 10, (2, 1, 8))
+    weights = random_weights(arch, 0)
+    fast = evaluate(arch, x, weights, get_backend("exact"))
+    assert (fast == np.stack([reference_evaluate(arch, xi, weights) for xi in x])).all()
+
+
+def test_pointwise_ops_keep_every_shift() -> None:
+    """A circular conv then ReLU and sigmoid: the shift calculus passes pointwise ops through
+    unchanged (every cyclic shift predicted), and the analysis respects every shift."""
+    from kronconv.equivariance.analysis import analyze_equivariance, derived_shifts
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "conv", "kernel_size": 3, "padding": 1, "padding_mode": "circular"},
+        {"op": "relu"}, {"op": "sigmoid"}]})
+    assert derived_shifts(arch, 4) == {(v,): (v,) for v in range(4)}
+    result = analyze_equivariance(arch, 4, weights="random", seed=0)
+    assert result.to_json()["respected_count"] == 4
