@@ -20,12 +20,14 @@ from kronconv.catalogue import COQ_SOURCES
 from kronconv.cli import main
 from kronconv.engines import ExactEngine, coq
 from kronconv.errors import CheckSkipped
+from kronconv.evidence import Evidence
+from kronconv.specs.cascade import MAX_DIMS
 
 pytestmark = pytest.mark.formal
 DATA = Path(__file__).resolve().parent / "data" / "coq"
-WRONG_TWIN = DATA / "WrongOrder.v"
 MAIN_THEOREMS = {"index_lemma", "block_lemma", "cascade_kronecker_1d", "composite_kronecker_1d",
-                 "cascade_kronecker_2d", "composite_kronecker_2d"}
+                 "cascade_kronecker_2d", "composite_kronecker_2d", "cascade_kronecker_3d",
+                 "composite_kronecker_3d"}
 
 
 def require_coqc() -> None:
@@ -73,17 +75,25 @@ def test_theorem_statements_are_exposed() -> None:
     assert "dconv 1 (kron_all ks) x" in coq.THEOREMS["cascade_kronecker_1d"]
 
 
-def test_wrong_twin_fails_to_compile_and_its_right_twin_compiles(tmp_path: Path) -> None:
+# (wrong twin, its marked line, the right order): each reverses the Kronecker factors.
+TWINS = [("WrongOrder.v", "kron acc k) [:: 1] ks. (* ORDER *)",
+          "kron k acc) [:: 1] ks. (* ORDER *)"),
+         ("WrongOrder3D.v", "kron3 acc k) [:: [:: [:: 1]]] ks. (* ORDER *)",
+          "kron3 k acc) [:: [:: [:: 1]]] ks. (* ORDER *)")]
+
+
+@pytest.mark.parametrize(("twin", "wrong", "right"), TWINS)
+def test_wrong_twin_fails_to_compile_and_its_right_twin_compiles(
+        tmp_path: Path, twin: str, wrong: str, right: str) -> None:
     require_coqc()
-    with pytest.raises(coq.FormalError, match=r"WrongOrder\.v"):
-        coq.prove((*COQ_SOURCES, WRONG_TWIN))
+    with pytest.raises(coq.FormalError, match=re.escape(twin)):
+        coq.prove((*COQ_SOURCES, DATA / twin))
     # The twin fails because of the factor order alone: restoring it, the same proof compiles.
-    right = tmp_path / "RightOrder.v"
-    text = WRONG_TWIN.read_text()
-    assert text.count("kron acc k) [:: 1] ks. (* ORDER *)") == 1
-    right.write_text(text.replace("kron acc k) [:: 1] ks. (* ORDER *)",
-                                  "kron k acc) [:: 1] ks. (* ORDER *)"))
-    assert coq.prove((*COQ_SOURCES, right)).closed
+    text = (DATA / twin).read_text()
+    assert text.count(wrong) == 1
+    restored = tmp_path / f"Right{twin}"
+    restored.write_text(text.replace(wrong, right))
+    assert coq.prove((*COQ_SOURCES, restored)).closed
 
 
 def coq_list(values: list[int]) -> str:
@@ -110,6 +120,16 @@ CASES_2D = [  # a = 2, L = 1 on a 2x3 input; a = 3, L = 1 on a 2x2 input
 ]
 
 
+CASES_3D = [  # a = 2, L = 1 on a 2x1x2 input; a = 2, L = 2 on a 1x2x1 input
+    ([[[[1, 2], [3, -4]], [[0, 1], [2, -1]]], [[[2, 1], [-1, 1]], [[1, 0], [3, 2]]]],
+     [[[1, 2]], [[-3, 1]]]),
+    ([[[[1, -1], [2, 0]], [[0, 3], [1, 1]]], [[[2, 1], [0, -1]], [[1, 1], [-2, 1]]],
+      [[[1, 0], [0, 2]], [[-1, 1], [3, 0]]]],
+     [[[2], [-1]]]),
+]
+CASES = {1: CASES_1D, 2: CASES_2D, 3: CASES_3D}
+
+
 def coq_value(value: list) -> str:
     """A nested Python list of ints as a Coq sequence literal."""
     if value and isinstance(value[0], list):
@@ -122,11 +142,12 @@ def parse_rows(output: str, shape: tuple[int, ...]) -> list:
     return np.array(parse_ints(output)).reshape(shape).tolist()
 
 
-@pytest.mark.parametrize("dims", [1, 2])
+@pytest.mark.parametrize("dims", [1, 2, 3])
 def test_coq_definitions_agree_with_the_engines(dims: int) -> None:
     require_coqc()
-    cases = CASES_1D if dims == 1 else CASES_2D
-    suffix, kind = ("", "seq int") if dims == 1 else ("2", "seq (seq int)")
+    cases = CASES[dims]
+    suffix = "" if dims == 1 else str(dims)
+    kind = "seq (" * (dims - 1) + "seq int" + ")" * (dims - 1)  # e.g. seq (seq int) in 2D
     commands = []
     for kernels, x in cases:
         ks, a, xs = coq_value(kernels), len(kernels[0]), coq_value(x)
@@ -157,6 +178,53 @@ def test_formal_evidence_in_verify_json(tmp_path: Path) -> None:
     assert formal["kind"] == "proof"
     assert set(formal["data"]["theorems"]) >= MAIN_THEOREMS
     assert set(formal["data"]["print_assumptions"].values()) == {coq.CLOSED}
+    # 1D, 2D and 3D are every number of axes kronconv handles: the proof is of the whole
+    # statement, so the claim rests on no cited theorem.
+    assert formal["data"]["dimensions"] == list(range(1, MAX_DIMS + 1))
+    assert formal["general"] is True and "1D, 2D, 3D" in formal["detail"]
+    assert result["rests_on"] == []
+
+
+@pytest.mark.parametrize(("theorems", "dims"), [
+    (MAIN_THEOREMS, (1, 2, 3)),
+    ({"cascade_kronecker_1d", "composite_kronecker_2d", "cascade_kronecker_2d_reversed"}, (1,)),
+    ({"index_lemma", "block_lemma"}, ()),
+])
+def test_dimensions_are_read_from_the_identity_theorems(theorems: set[str],
+                                                        dims: tuple[int, ...]) -> None:
+    assert coq.dimensions(theorems) == dims
+
+
+def formal_evidence() -> Evidence:
+    """Run the formal check of cascade-kronecker-identity (as the runner would)."""
+    from kronconv.catalogue import PROOFS
+    from kronconv.claims import load_claims
+
+    (identity,) = [c for c in load_claims([PROOFS / "group_a.py"])
+                   if c.id == "cascade-kronecker-identity"]
+    (check,) = [c for c in identity.checks if c.tier == "formal"]
+    evidence = check.function()
+    assert isinstance(evidence, Evidence)
+    return evidence
+
+
+@pytest.mark.parametrize("missing", ["cascade_kronecker_3d", "cascade_kronecker_1d"])
+def test_a_proof_missing_a_dimension_is_not_general(monkeypatch: pytest.MonkeyPatch,
+                                                    missing: str) -> None:
+    """Wrong twin of the general flag: without one dimension's theorem the evidence is a proof
+    of part of the statement only, and says which dimensions it covers."""
+    names = sorted(MAIN_THEOREMS - {missing})
+    partial = coq.FormalResult(theorems={n: n for n in names},
+                               print_assumptions={n: coq.CLOSED for n in names},
+                               coqc_version="8.16", cpu_seconds=1.0, files=("Cascade1D.v",))
+    monkeypatch.setattr(coq, "prove", lambda: partial)
+    evidence = formal_evidence()
+    assert evidence.kind == "proof" and not evidence.general
+    assert "not every number of axes" in evidence.detail
+    assert evidence.data["dimensions"] == [n for n in (1, 2, 3) if f"_{n}d" not in missing]
+    monkeypatch.setattr(coq, "prove", lambda: replace(partial, theorems={
+        n: n for n in MAIN_THEOREMS}, print_assumptions={n: coq.CLOSED for n in MAIN_THEOREMS}))
+    assert formal_evidence().general
 
 
 def test_without_coqc_the_check_is_skipped_locally_and_an_error_in_ci(

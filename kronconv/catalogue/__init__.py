@@ -18,7 +18,7 @@ PROOFS = ROOT / "proofs"
 ARCHITECTURES = ROOT / "architectures"
 COQ = ROOT / "coq"
 # The Coq sources in compilation order (a later file may import an earlier one).
-COQ_SOURCES = (COQ / "Cascade1D.v", COQ / "Cascade2D.v")
+COQ_SOURCES = (COQ / "Cascade1D.v", COQ / "Cascade2D.v", COQ / "Cascade3D.v")
 
 
 def example_names() -> list[str]:

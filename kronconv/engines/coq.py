@@ -18,7 +18,7 @@ import resource
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +94,14 @@ def _sources_theorems() -> dict[str, str]:
 
 
 THEOREMS: dict[str, str] = _sources_theorems()
+IDENTITY_THEOREM = re.compile(r"cascade_kronecker_(\d+)d")
+
+
+def dimensions(theorems: Iterable[str]) -> tuple[int, ...]:
+    """The numbers of axes n for which the cascade identity is among ``theorems``
+    (named ``cascade_kronecker_<n>d``), in increasing order."""
+    found = (IDENTITY_THEOREM.fullmatch(name) for name in theorems)
+    return tuple(sorted({int(m.group(1)) for m in found if m}))
 
 
 def coqc_path() -> str | None:

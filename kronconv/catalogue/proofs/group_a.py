@@ -26,6 +26,7 @@ from kronconv.kronecker.induction import (
     index_lemma_obligations,
     schedule_obligations,
 )
+from kronconv.specs.cascade import MAX_DIMS
 
 DERIVATIONS = load_sibling(__file__, "_derivations_a")  # the steps a reader follows
 
@@ -255,19 +256,27 @@ def identity_for_all_sizes() -> list[Evidence]:
 @identity.check("formal")
 def identity_in_coq() -> Evidence:
     # coqc compiles the Coq/MathComp proofs; Print Assumptions must be closed for each theorem.
+    # The proof is general (the whole statement) only if it covers every number of axes that
+    # kronconv handles, 1 .. MAX_DIMS.
     from kronconv.engines import coq
 
     result = coq.prove()
     if not result.closed:
         raise AssertionError(f"Coq theorems rest on assumptions: {result.print_assumptions}")
+    dims = coq.dimensions(result.theorems)
+    general = set(range(1, MAX_DIMS + 1)) <= set(dims)
+    scope = (f"every number of axes kronconv handles (1..{MAX_DIMS})" if general else
+             f"only, not every number of axes kronconv handles (1..{MAX_DIMS})")
     names = ", ".join(result.theorems)
     return Evidence("formal", "proof", f"Coq ({result.coqc_version}) with MathComp checks, "
                     "for every commutative ring, every kernel size a >= 1 and every depth, in "
-                    "1D and 2D, that the cascade equals one 'full' convolution with K_L kron ... "
-                    "kron K_0 and that its impulse response is that Kronecker product, together "
-                    f"with the index and block lemmas ({names}, in {', '.join(result.files)}); "
-                    "Print Assumptions: closed under the global context for each",
+                    f"{', '.join(f'{n}D' for n in dims)} ({scope}), that the cascade equals one "
+                    "'full' convolution with K_L kron ... kron K_0 and that its impulse response "
+                    "is that Kronecker product, together with the index and block lemmas "
+                    f"({names}, in {', '.join(result.files)}); Print Assumptions: closed under "
+                    "the global context for each", general=general,
                     data={"theorems": list(result.theorems),
+                          "dimensions": list(dims),
                           "statements": result.theorems,
                           "print_assumptions": result.print_assumptions,
                           "coqc_version": result.coqc_version,
