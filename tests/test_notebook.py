@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kronconv.claims import Claim, ClaimResult, Evidence
-from kronconv.equivariance.analysis import EquivarianceResult, ShiftVerdict
+from kronconv.equivariance.results import EquivarianceResult, ShiftVerdict
 from kronconv.kronecker.result import IdentityResult
 from kronconv.receptive_field import rf_report
 from kronconv.render.notebook import STATUS_COLOURS
@@ -19,7 +19,7 @@ SHIFTS = EquivarianceResult("net", (4,), (2,), "all-weights", "symbolic", 0, (2,
     ShiftVerdict((0,), "respected", (0,), "proof"),
     ShiftVerdict((1,), "not-respected", None, "counterexample"),
     ShiftVerdict((2,), "respected", (1,), "proof"),
-    ShiftVerdict((3,), "unknown", None, "z3 unknown")))
+    ShiftVerdict((3,), "unknown", None, "z3 unknown")), {(0,): (0,), (2,): (1,)})
 CLAIMS = ClaimsReport((
     ClaimResult(Claim("tiny-claim", "T", "test", r"a \otimes b"), "confirmed", "confirmed",
                 (Evidence("symbolic", "proof", "p"),), 0.5),
@@ -43,7 +43,7 @@ HTML = {
         "<td>6</td></tr></tbody></table>"),
     "equivariance": (
         '<table class="kronconv"><caption>net: 2 of 4 cyclic shifts respected (respected for '
-        "every choice of weights (symbolic weights in z3))</caption><thead><tr><th>shift v</th>"
+        "every choice of weights)</caption><thead><tr><th>shift v</th>"
         "<th>status</th><th>output shift u</th><th>evidence</th></tr></thead><tbody>"
         '<tr style="background:#9cec8b"><td>0</td><td>respected</td><td>0</td><td>proof</td>'
         '</tr><tr style="background:#f4a7a7"><td>1</td><td>not-respected</td><td>-</td><td>'

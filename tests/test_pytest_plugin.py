@@ -20,7 +20,8 @@ SCRIPT = textwrap.dedent('''
             if verdict == "crash":
                 raise RuntimeError("a bug in the check")
             return Evidence("symbolic", kind, f"a {verdict} check", verdict=verdict,
-                            **({"rechecked_by": "an independent engine"}
+                            **({"rechecked_by": "an independent engine",
+                                "recheck": lambda: True}
                                if kind == "counterexample" else {}))
         return run
 
@@ -40,8 +41,17 @@ WRONG = textwrap.dedent('''
     @wrong.check("numeric")
     def refute():
         return Evidence("numeric", "counterexample", "1 differs from 2", verdict="refutes",
-                        rechecked_by="an independent engine", data={"left": 1, "right": 2})
+                        rechecked_by="an independent engine", recheck=lambda: 1 != 2,
+                        data={"left": 1, "right": 2})
     ''')
+
+
+@pytest.fixture(autouse=True)
+def _no_xdist_inside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inner runs are plain pytest sessions, also when the outer one is an xdist worker."""
+    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_ADDOPTS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:xdist -p no:cacheprovider")
 
 
 def _project(pytester: pytest.Pytester, **scripts: str) -> None:

@@ -36,6 +36,7 @@ SCRIPT = textwrap.dedent('''
     def swap():
         return Evidence("numeric", "counterexample", "the factors do not commute",
                         verdict="refutes", rechecked_by="an independent engine",
+                        recheck=lambda: True,
                         data={"left": np.kron([1, 2], [1, -1]).reshape(2, 2).tolist(),
                               "right": [[1, 2], [-1, -2]]})
     ''').replace(", uses=[]", "")
