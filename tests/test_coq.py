@@ -247,3 +247,15 @@ def test_without_coqc_the_check_is_skipped_locally_and_an_error_in_ci(
     monkeypatch.setenv("CI", "true")
     ci = run_claim(formal_only)
     assert ci.status == "error" and "coqc not found" in ci.error
+
+
+def test_the_derivation_shows_the_coq_statements() -> None:
+    # The identity's derivation quotes the theorems as the .v files state them (no coqc needed).
+    from kronconv.catalogue import PROOFS
+    from kronconv.claims import load_sibling
+
+    derivations = load_sibling(PROOFS / "group_a.py", "_derivations_a")
+    source = derivations.coq_statements().source
+    for name in ("cascade_kronecker_1d", "cascade_kronecker_2d", "cascade_kronecker_3d"):
+        assert f"Theorem {name}" in source
+    assert all(len(line) <= 80 for line in source.splitlines() if line.startswith("    "))
