@@ -148,7 +148,8 @@ def test_dot_has_one_node_per_claim_and_one_edge_per_use(catalogue: list[Claim])
 
 def test_status_colours_have_a_key_and_external_ids_are_dashed(tmp_path: Path) -> None:
     (mine,) = load_claims([script(tmp_path, declare("mine", ["block-lemma"]))])
-    wrong = Evidence("numeric", "counterexample", "x", verdict="refutes", rechecked_by="y")
+    wrong = Evidence("numeric", "counterexample", "x", verdict="refutes", rechecked_by="y",
+                     recheck=lambda: True)
     source = graph.dependency_dot([mine], [ClaimResult(mine, "failed", "refuted", (wrong,), 0)])
     fill, meaning = graph.STATUS_COLOURS["failed"]
     assert f'fillcolor="{fill}"' in source and meaning in source

@@ -84,7 +84,7 @@ def test_verify_unknown_pattern_and_path(capsys: pytest.CaptureFixture[str],
     code, _, err = _run(capsys, "verify", str(script), "-k", "nothing-matches")
     assert code == 2 and "matches no claim" in err
     code, _, err = _run(capsys, "verify", str(tmp_path / "nope.py"))
-    assert code == 2 and "path=" in err
+    assert code == 2 and "PATHS=" in err and "cannot be read" in err
 
 
 def test_verify_report_path_that_cannot_be_written(capsys: pytest.CaptureFixture[str],

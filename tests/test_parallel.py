@@ -97,13 +97,13 @@ def test_an_unreachable_scheduler_is_one_clear_error() -> None:
 
 
 def test_equivariance_shifts_on_a_process_pool_equal_the_serial_run() -> None:
-    from kronconv.equivariance.analysis import analyze_equivariance
     from kronconv.equivariance.consistency import dilated_stack
+    from kronconv.equivariance.exhaustive import exhaustive_equivariance
 
     arch = dilated_stack([1, 2], dims=1)
 
     def verdicts(pool: Any) -> list[tuple[Any, ...]]:
-        result = analyze_equivariance(arch, 6, method="each", pool=pool)
+        result = exhaustive_equivariance(arch, 6, method="each", pool=pool)
         return [(v.shift, v.status, v.output_shift, v.evidence) for v in result.verdicts]
 
     serial = verdicts(None)

@@ -33,7 +33,8 @@ def test_the_markdown_report_shows_arrays_as_tables() -> None:
     claim = Claim(id="toy", title="t", source="s", statement="x", expected="refuted")
     big = [[i + j for j in range(9)] for i in range(9)]
     evidence = Evidence("numeric", "counterexample", f"differs at {big}", verdict="refutes",
-                        rechecked_by="reference", data={"composite": big, "note": "see"})
+                        rechecked_by="reference", recheck=lambda: True,
+                        data={"composite": big, "note": "see"})
     text = report_markdown([ClaimResult(claim, "refuted", "refuted", (evidence,), 0.1)])
     assert str(big) not in text and str(big[0]) not in text  # no repr, not even of one row
     assert "| **8** | 8 | 9 | 10 |" in text and "`note`: `see`" in text

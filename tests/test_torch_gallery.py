@@ -42,6 +42,7 @@ from kronconv.receptive_field.dependency import dependency_set
 from kronconv.receptive_field.recursion import closed_forms, receptive_field
 from kronconv.receptive_field.report import rf_report
 from kronconv.semantics.shapes import node_sizes
+from kronconv.serialize import to_json
 from kronconv.torch_import import Imported, import_torch
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "torch"
@@ -92,7 +93,7 @@ def check_closed_forms(model: Imported, shape: tuple[int, ...], node: str) -> No
     arch = model.architecture
     fields = closed_forms(arch).fields[node]
     assert fields is not None
-    holes = next(e for e in rf_report(arch)["layers"] if e["id"] == node)["holes"]
+    holes = next(e for e in to_json(rf_report(arch))["layers"] if e["id"] == node)["holes"]
     sizes = node_sizes(arch, shape[2:], strict_strides=False)[node]
     unit = tuple(n // 2 for n in sizes)
     boxes = []
@@ -172,7 +173,7 @@ def test_deeplabv3_rf_torch_table_matches_torch(capsys: pytest.CaptureFixture[st
                  ",".join(map(str, shape)), "--json"]) == 0
     full = json.loads(capsys.readouterr().out)
     model = imported("deeplabv3", {"base": 4, "channels": 16}, shape)
-    report = rf_report(model.architecture)
+    report = to_json(rf_report(model.architecture))
     columns = ("receptive_field", "effective_stride", "effective_padding", "holes")
     assert [[e[c] for c in columns] for e in report["layers"]] == [
         [row[c] for c in columns] for row in full["table"]]

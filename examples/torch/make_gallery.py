@@ -20,6 +20,7 @@ from typing import Any
 from kronconv.equivariance.shifts import derived_shifts
 from kronconv.receptive_field.recursion import closed_forms
 from kronconv.receptive_field.report import rf_report
+from kronconv.serialize import to_json
 from kronconv.specs.architecture import Architecture
 from kronconv.torch_import import import_spec
 
@@ -60,7 +61,7 @@ def describe(name: str) -> dict[str, Any]:
     shape = tuple(module.INPUT_SHAPE)
     imported = import_spec(str(HERE / f"{name}.py") + ":build", shape)
     arch = imported.architecture
-    report = rf_report(arch)
+    report = to_json(rf_report(arch))
     fields = closed_forms(arch).fields
     last_closed = next(n.id for n in reversed(arch.nodes) if fields[n.id] is not None)
     title = " ".join((module.__doc__ or name).strip().split("\n\n")[0].split())

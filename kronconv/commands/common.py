@@ -43,6 +43,8 @@ def int_list(text: str) -> list[int]:
     if any(not part.strip() for part in parts):
         raise argparse.ArgumentTypeError("expected a comma-separated list of integers (an "
                                          "item is empty)")
+    if any(not part.strip().lstrip("+-").isdigit() for part in parts):
+        raise argparse.ArgumentTypeError("expected a comma-separated list of integers")
     return [_integer(part, "item", None) for part in parts]
 
 

@@ -66,6 +66,7 @@ from kronconv.semantics.evaluate import evaluate
 from kronconv.semantics.shapes import node_sizes
 from kronconv.semantics.weights import Weights, random_weights
 from kronconv.specs.architecture import Architecture
+from kronconv.specs.shapes import check_tensor_budget
 
 WEIGHT_MODES = ("symbolic", "random")
 PROVE_MODES = ("auto", "always", "never")
@@ -106,6 +107,7 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
     # 1. Sizes (one clear error for a bad size) and the calculus' group H.
     group = calculus(arch, size)
     n, m = group.size, group.output_size
+    check_tensor_budget(arch, node_sizes(arch, n))  # before any input or weight is drawn
     backend = numeric_backend(arch)
     samples = _samples(arch, n, mode, seed, given, draws, backend)
     notes = [] if len(samples) >= (2 if mode == "symbolic" else 1) else [

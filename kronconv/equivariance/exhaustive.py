@@ -44,6 +44,7 @@ from kronconv.semantics.reference import reference_evaluate
 from kronconv.semantics.shapes import node_sizes
 from kronconv.semantics.weights import Weights, random_weights
 from kronconv.specs.architecture import Architecture
+from kronconv.specs.shapes import check_tensor_budget
 
 WEIGHT_MODES = ("symbolic", "random")
 METHODS = ("generators", "each")
@@ -77,6 +78,7 @@ def exhaustive_equivariance(arch: Architecture, size: int | Sequence[int], *,
     rlimit = check_int("rlimit", rlimit, minimum=1)
     # 1. Sizes (one clear error for a bad size).
     sizes = node_sizes(arch, size)
+    check_tensor_budget(arch, sizes)  # before any input or weight is drawn
     n, m = sizes[arch.input.id], sizes[arch.output]
     mode = "given" if given is not None else weights
     backend = numeric_backend(arch)

@@ -43,6 +43,7 @@ from kronconv.semantics.backends import Array, Backend, to_object
 from kronconv.semantics.shapes import node_sizes, transposed_size, window_count
 from kronconv.semantics.weights import Weights
 from kronconv.specs.architecture import Architecture, Node
+from kronconv.specs.shapes import check_tensor_budget
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def evaluate(arch: Architecture, x: Array, weights: Weights, backend: Backend,
     if x.ndim != arch.dims + 2 or x.shape[1] != arch.in_channels:
         raise invalid("x.shape", x.shape, f"(batch, {arch.in_channels} channels, "
                       f"{arch.dims} spatial axes)")
-    node_sizes(arch, x.shape[2:], strict_strides=False)
+    check_tensor_budget(arch, node_sizes(arch, x.shape[2:], strict_strides=False))
     # 2. Evaluate the nodes in topological order.
     values: dict[str, Array] = {arch.input.id: x}
     indices: dict[str, PoolIndices] = {}

@@ -16,14 +16,15 @@ from collections.abc import Sequence
 
 from kronconv.errors import check_per_axis, invalid
 from kronconv.specs.architecture import MERGE_OPS, Architecture, Node
-from kronconv.specs.shapes import check_tensor_budget
 
 Size = tuple[int, ...]
 
 
 def node_sizes(arch: Architecture, size: int | Sequence[int], *,
                strict_strides: bool = True) -> dict[str, Size]:
-    """Spatial size of every node's output for an input of ``size`` (an int or one per axis)."""
+    """Spatial size of every node's output for an input of ``size`` (an int or one per axis).
+    Sizes only: what evaluating at them costs is checked where tensors are made
+    (:func:`kronconv.specs.shapes.check_tensor_budget`, called by the evaluation)."""
     sizes: dict[str, Size] = {arch.input.id: check_per_axis("size", size, arch.dims, minimum=1)}
     for node in arch.nodes[1:]:
         inputs = [sizes[i] for i in node.inputs]
@@ -46,7 +47,6 @@ def node_sizes(arch: Architecture, size: int | Sequence[int], *,
                                                          strict=True))
         else:
             sizes[node.id] = inputs[0]
-    check_tensor_budget(arch, sizes)
     return sizes
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import z3
 
+from kronconv.errors import check_memory
 from kronconv.specs.architecture import Architecture
 
 Weights = Mapping[str, Mapping[str, np.ndarray]]
@@ -37,7 +38,9 @@ def parameter_shapes(arch: Architecture) -> dict[str, dict[str, tuple[int, ...]]
 
 
 def random_weights(arch: Architecture, seed: int) -> dict[str, dict[str, np.ndarray]]:
-    """Integers uniform in [-3, 3] from ``numpy.random.default_rng(seed)``, node by node."""
+    """Integers uniform in [-3, 3] from ``numpy.random.default_rng(seed)``, node by node
+    (refused before anything is drawn when the parameters do not fit the memory budget)."""
+    check_memory(f"the weights of {len(arch.nodes)} nodes", sum(arch.parameters().values()), 8)
     rng = np.random.default_rng(seed)
     return {node: {name: rng.integers(-WEIGHT_RANGE, WEIGHT_RANGE + 1, shape)
                    for name, shape in params.items()}
@@ -46,6 +49,8 @@ def random_weights(arch: Architecture, seed: int) -> dict[str, dict[str, np.ndar
 
 def symbolic_weights(arch: Architecture) -> dict[str, dict[str, np.ndarray]]:
     """A fresh z3 real constant for every parameter, named ``<name>_<node>_<index>``."""
+    check_memory(f"the symbolic weights of {len(arch.nodes)} nodes",
+                 sum(arch.parameters().values()), 1024)  # a z3 term is about a kilobyte
     out: dict[str, dict[str, np.ndarray]] = {}
     for node, params in parameter_shapes(arch).items():
         out[node] = {}
