@@ -258,4 +258,4 @@ def test_the_derivation_shows_the_coq_statements() -> None:
     source = derivations.coq_statements().source
     for name in ("cascade_kronecker_1d", "cascade_kronecker_2d", "cascade_kronecker_3d"):
         assert f"Theorem {name}" in source
-    assert all(len(line) <= 80 for line in source.splitlines() if line.startswith("    "))
+    assert all(len(line) <= 64 for line in source.splitlines() if line.startswith("    "))

@@ -37,6 +37,7 @@ def wide_counterexample() -> tuple[Claim, ClaimResult]:
     evidence = Evidence("numeric", "counterexample", f"differs at {big[0]} and beyond with "
                         "averyveryveryveryverylongwordwithoutanybreakpointsinsideit",
                         verdict="refutes", rechecked_by="the naive reference engine",
+                        recheck=lambda: True,
                         data={"composite": big, "shape": [15, 15]})
     return claim, ClaimResult(claim, "refuted", "refuted", (evidence,), 0.1)
 

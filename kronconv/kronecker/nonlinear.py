@@ -188,8 +188,7 @@ def find_counterexample(cascade: Cascade, sigma: str | Activation | None = None,
                           {k: _listed(v) if isinstance(v, np.ndarray) else v
                            for k, v in inputs.items()},
                           {k: _listed(v) for k, v in outputs.items()},
-                          "executable semantics (kronconv.semantics.evaluate, through "
-                          "kronconv.specs.bridge)",
+                          "the semantics (kronconv.semantics.evaluate)",
                           "naive reference (kronconv.engines.reference_dilated_conv)",
                           recheck)
 

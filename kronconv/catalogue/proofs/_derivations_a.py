@@ -211,7 +211,7 @@ def identity_steps(context: Context) -> Latex:
 
 
 COQ_SHOWN = ("cascade_kronecker_1d", "cascade_kronecker_2d", "cascade_kronecker_3d")
-COQ_WIDTH = 78  # characters per line of the small verbatim block: no overfull box
+COQ_WIDTH = 64  # characters per line of the small verbatim block: no overfull box
 
 
 def coq_statements() -> Latex:
