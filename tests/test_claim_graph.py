@@ -25,6 +25,7 @@ from kronconv.claims import (
     run_claim,
 )
 from kronconv.errors import InvalidParameterError, KronconvError
+from kronconv.evidence import TIERS
 from kronconv.render import graph
 from kronconv.serialize import to_json
 
@@ -186,3 +187,17 @@ def test_docs_claims_md_lists_exactly_the_catalogue(catalogue: list[Claim]) -> N
     for item in catalogue:
         section = text[text.index(f"## Group {item.group}:"):]
         assert f"| `{item.id}` |" in section.split("\n## ")[0]
+
+
+def test_the_catalogue_page_names_the_tiers_of_every_claim(catalogue: list[Claim]) -> None:
+    # docs/claims.md's table of what backs each claim lists the tiers of the evidence (every
+    # tier a check is declared at, and a tier some check's evidence reports besides).
+    text = (Path(__file__).resolve().parent.parent / "docs" / "claims.md").read_text()
+    section = text.split("## What backs each claim", 1)[1].split("\n## ", 1)[0]
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `([a-z0-9-]+)` \| ([^|]+) \|",
+                                                         section, re.MULTILINE)}
+    assert set(rows) == {c.id for c in catalogue}
+    for item in catalogue:
+        listed = rows[item.id].strip().split(", ")
+        assert listed == [t for t in TIERS if t in listed], item.id  # known tiers, in order
+        assert {check.tier for check in item.checks} <= set(listed), item.id
