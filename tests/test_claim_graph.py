@@ -7,11 +7,11 @@ that the loader would run as a proof script, a derivation with an instance but n
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
+from optional import missing
 
 from kronconv.catalogue import PROOFS as CATALOGUE_PROOFS
 from kronconv.claims import (
@@ -168,9 +168,7 @@ def test_render_needs_dot_and_says_so(monkeypatch) -> None:
 
 def test_render_draws_svg_and_pdf(catalogue: list[Claim]) -> None:
     if not graph.dot_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Graphviz's dot is required in CI (.ci/run installs graphviz)")
-        pytest.skip("Graphviz's dot is not installed")
+        missing("Graphviz's dot", ".ci/run installs graphviz")
     source = graph.dependency_dot(catalogue)
     svg = graph.render(source, "svg").decode()
     assert svg.count('class="node"') == len(catalogue) and "<svg" in svg

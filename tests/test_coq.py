@@ -8,13 +8,13 @@ Debian's coq and libcoq-mathcomp).
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from optional import missing
 
 from kronconv.catalogue import COQ_SOURCES
 from kronconv.cli import main
@@ -33,9 +33,7 @@ MAIN_THEOREMS = {"index_lemma", "block_lemma", "cascade_kronecker_1d", "composit
 def require_coqc() -> None:
     """Skip without coqc locally; in CI (CI=true) its absence is a failure."""
     if not coq.available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("coqc is required in CI (.ci/run installs coq and libcoq-mathcomp)")
-        pytest.skip("coqc is not installed")
+        missing("coqc", ".ci/run installs coq and libcoq-mathcomp")
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from optional import require_pdflatex
 
 import kronconv.latex as tex
 from kronconv.catalogue import PROOFS as CATALOGUE_PROOFS
@@ -37,14 +38,6 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GROUP_A = CATALOGUE_PROOFS / "group_a.py"
 derivation_a = load_sibling(GROUP_A, "_derivations_a")  # the module the claims' derivations use
-
-
-def require_pdflatex() -> None:
-    """Skip without pdflatex locally; in CI (CI=true) its absence is a failure."""
-    if not tex.pdflatex_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdflatex is required in CI (.ci/run installs texlive)")
-        pytest.skip("pdflatex is not installed")
 
 
 def toy_claim() -> tuple[Claim, ClaimResult]:

@@ -3,12 +3,10 @@ reports an engine disagreement as not holding, and the whole document compiles."
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
+from optional import require_pdflatex
 
-import kronconv.latex as tex
 from kronconv.catalogue import PROOFS as CATALOGUE_PROOFS
 from kronconv.claims import Context, load_claims, load_sibling
 from kronconv.cli import main
@@ -80,10 +78,7 @@ def test_boundary_instance_detects_a_wrong_region(monkeypatch) -> None:
 
 @pytest.mark.latex
 def test_derive_all_compiles(tmp_path, capsys) -> None:
-    if not tex.pdflatex_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdflatex is required in CI (.ci/run installs texlive)")
-        pytest.skip("pdflatex is not installed")
+    require_pdflatex()
     code = main(["derive", "--all", "--no-run", "-o", str(tmp_path), "--pdf", "-q"])
     capsys.readouterr()
     assert code == 0

@@ -4,11 +4,11 @@ pdflatex's log), no plain-text mathematics or dict dumps, and ``derive --pdf`` l
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
+from optional import require_pdflatex
 
 import kronconv.latex as tex
 from kronconv.catalogue import PROOFS as CATALOGUE_PROOFS
@@ -18,13 +18,6 @@ from kronconv.render.derivation import full_document
 
 OVERFULL_LIMIT = 5.0  # pt
 PLAIN_TEXT_MATHS = re.compile(r"\bkron\b|->|<=|>=|sum_i|delta_\{|Z\[Z\^n\]")
-
-
-def require_pdflatex() -> None:
-    if not tex.pdflatex_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdflatex is required in CI (.ci/run installs texlive)")
-        pytest.skip("pdflatex is not installed")
 
 
 def wide_counterexample() -> tuple[Claim, ClaimResult]:

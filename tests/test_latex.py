@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 
 import numpy as np
 import pytest
 import sympy
 from hypothesis import given
 from hypothesis import strategies as st
+from optional import require_pdflatex
 
 import kronconv.latex as tex
 from kronconv.engines import SymbolicEngine
 from kronconv.latex import Latex, Row
 from kronconv.specs import Cascade
-
-
-def require_pdflatex() -> None:
-    """Skip without pdflatex locally; in CI (CI=true) its absence is a failure."""
-    if not tex.pdflatex_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdflatex is required in CI (.ci/run installs texlive)")
-        pytest.skip("pdflatex is not installed")
-
 
 # -- golden strings ----------------------------------------------------------------------------
 GOLDEN = [

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pytest
+from optional import missing
 
 from kronconv import InvalidParameterError
 from kronconv.catalogue import PROOFS
@@ -74,9 +74,7 @@ def _distributed() -> Any:
     try:
         import distributed
     except ImportError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("dask distributed is required in CI (.ci/run installs kronconv[dask])")
-        pytest.skip("dask distributed not installed (pip install 'kronconv[dask]')")
+        missing("dask distributed", "pip install 'kronconv[dask]'; .ci/run installs it")
     return distributed
 
 

@@ -17,20 +17,16 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import random
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from optional import missing
 
 if importlib.util.find_spec("torch") is None:
-    if os.environ.get("CI") == "true":
-        pytest.fail("torch is required in CI (.ci/run installs kronconv[torch])",
-                    pytrace=False)
-    pytest.skip("torch is not installed (pip install 'kronconv[torch]')",
-                allow_module_level=True)
+    missing("torch", "pip install 'kronconv[torch]'; .ci/run installs it", module_level=True)
 
 import torch
 from torch_checks import gradient_support, shift_refuted, shift_respected

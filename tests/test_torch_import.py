@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from optional import missing
 
 if importlib.util.find_spec("torch") is None:
-    if os.environ.get("CI") == "true":
-        pytest.fail("torch is required in CI (.ci/run installs kronconv[torch])",
-                    pytrace=False)
-    pytest.skip("torch is not installed (pip install 'kronconv[torch]')",
-                allow_module_level=True)
+    missing("torch", "pip install 'kronconv[torch]'; .ci/run installs it", module_level=True)
 
 import torch
 import torch.nn.functional as F
