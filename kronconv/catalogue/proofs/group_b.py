@@ -112,11 +112,14 @@ def yu_koltun_counterexample() -> Evidence:
     cascade = Cascade.from_schedule([3] * 3, [1, 2, 4], dims=2)
     example = linear_counterexample(cascade)
     assert example is not None
+    cascade_out, kron_out = example["cascade_output"], example["kronecker_output"]
+    shapes = ["x".join(map(str, out["shape"])) for out in (cascade_out, kron_out)]
     return Evidence("numeric", "counterexample", "a=3, dilations 1,2,4 (Yu & Koltun): the cascade "
-                    "differs from the single convolution with K_2 kron K_1 kron K_0 "
-                    f"(cascade {example['cascade_output']}, Kronecker "
-                    f"{example['kronecker_output']})", rechecked_by=REFERENCE,
-                    data={"kernels": example["kernels"]})
+                    "differs from the single convolution with K_2 kron K_1 kron K_0 (outputs of "
+                    f"shape {shapes[0]} and {shapes[1]}, their nonzero entries in the data)",
+                    rechecked_by=REFERENCE, data={"kernels": example["kernels"],
+                                                  "cascade_output": cascade_out,
+                                                  "kronecker_output": kron_out})
 
 
 # ---------------------------------------------------------------------------------------------
