@@ -296,10 +296,12 @@ def z3_counterexample_and_region() -> list[Evidence]:
     zero = nl.prove("dead-relu-is-zero", lambda: ([], nl.z3.And(*[
         v == 0 for v in nl.apply_cascade(nl._z3_input((2,)), dead_kernels, dead)[0].flat])))
     assert zero.proved and linear["sufficient"].proved
+    model = dict(found.model)
+    x = [str(model[key]) for key in sorted(model, key=lambda key: int(key.rsplit("_", 1)[1]))]
     return [
-        Evidence("smt", "counterexample", f"z3 model x = {dict(found.model)} for K_0 = [1, -2], "
+        Evidence("smt", "counterexample", f"z3 model x = ({', '.join(x)}) for K_0 = [1, -2], "
                  "K_1 = [3, 1], d = 1, 2, ReLU: cascade(-x) != -cascade(x)",
-                 rechecked_by="naive reference in exact rationals (Fractions)"),
+                 rechecked_by="naive reference in exact rationals (Fractions)", data={"x": x}),
         Evidence("smt", "proof", "same instance, all real x of length 3: pre-activations >= 0 "
                  "<=> cascade(x) = linear cascade(x) (both directions unsat of the negation)"),
         Evidence("smt", "proof", "1x1 kernels 1, -1, 1 with ReLU: the cascade is identically 0 "
