@@ -38,7 +38,8 @@ def test_the_markdown_report_shows_arrays_as_tables() -> None:
     text = report_markdown([ClaimResult(claim, "refuted", "refuted", (evidence,), 0.1)])
     assert str(big) not in text and str(big[0]) not in text  # no repr, not even of one row
     assert "| **8** | 8 | 9 | 10 |" in text and "`note`: `see`" in text
-    assert markdown_data({"a": [[1]]})[-1] == "| **0** | 1 |"
+    assert markdown_data({"a": [[1, 2], [3, 4]]})[-1] == "| **1** | 3 | 4 |"
+    assert markdown_data({"shape": [15, 15]})[-1] == "`shape`: 15, 15"  # short rows inline
     nested = "\n".join(markdown_data({"kernels": [[[1, 0], [0, 2]], [[3]]], "in": {"x": [[5]]}}))
     assert "`kernels[1]`:" in nested and "`in.x`:" in nested and "[[" not in nested
     proof = Evidence("smt", "proof", "z3", data={"obligations": ["q"]})

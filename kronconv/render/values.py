@@ -55,6 +55,7 @@ def _closing(text_: str, start: int) -> int:
 
 TABLE_LIMIT = 12  # rows or columns beyond this are cut to a corner with ellipses
 TEXT_LIMIT = 300  # characters of a non-array value shown
+SHORT = 4  # a row of at most this many numbers (a shape, a shift) is written inline
 
 
 def numeric_rows(value: Any) -> list[list[str]] | None:
@@ -110,7 +111,9 @@ def markdown_data(data: Mapping[str, Any], prefix: str = "") -> list[str]:
         name = f"{prefix}{key}"
         rows = numeric_rows(value)
         slices = [numeric_rows(v) for v in value] if isinstance(value, (list, tuple)) else []
-        if rows is not None:
+        if rows is not None and len(rows) == 1 and len(rows[0]) <= SHORT:
+            lines += ["", f"`{name}`: {', '.join(rows[0])}"]
+        elif rows is not None:
             lines += ["", f"`{name}`:", "", *markdown_table(rows)]
         elif slices and all(slices):
             for index, table in enumerate(slices[:TABLE_LIMIT]):

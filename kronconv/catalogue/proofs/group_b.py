@@ -118,12 +118,15 @@ def yu_koltun_counterexample() -> Evidence:
     cascade = Cascade.from_schedule([3] * 3, [1, 2, 4], dims=2)
     example = linear_counterexample(cascade)
     assert example is not None
+    cascade_out, kron_out = example["cascade_output"], example["kronecker_output"]
+    shapes = ["x".join(map(str, out["shape"])) for out in (cascade_out, kron_out)]
     return Evidence("numeric", "counterexample", "a=3, dilations 1,2,4 (Yu & Koltun): the cascade "
-                    "differs from the single convolution with K_2 kron K_1 kron K_0 "
-                    f"(cascade {example['cascade_output']}, Kronecker "
-                    f"{example['kronecker_output']})", rechecked_by=REFERENCE,
+                    "differs from the single convolution with K_2 kron K_1 kron K_0 (outputs of "
+                    f"shape {shapes[0]} and {shapes[1]}, their nonzero entries in the data)",
+                    rechecked_by=REFERENCE,
                     recheck=kronecker_differs(cascade, example["kernels"], example["input"]),
-                    data={"kernels": example["kernels"]})
+                    data={"kernels": example["kernels"],
+                          "cascade_output": cascade_out, "kronecker_output": kron_out})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,11 +308,13 @@ def z3_counterexample_and_region() -> list[Evidence]:
     zero = nl.prove("dead-relu-is-zero", lambda: ([], nl.z3.And(*[
         v == 0 for v in nl.apply_cascade(nl._z3_input((2,)), dead_kernels, dead)[0].flat])))
     assert zero.proved and linear["sufficient"].proved
+    model = dict(found.model)
+    shown = [str(model[key]) for key in sorted(model, key=lambda key: int(key.rsplit("_", 1)[1]))]
     return [
-        Evidence("smt", "counterexample", f"z3 model x = {dict(found.model)} for K_0 = [1, -2], "
+        Evidence("smt", "counterexample", f"z3 model x = ({', '.join(shown)}) for K_0 = [1, -2], "
                  "K_1 = [3, 1], d = 1, 2, ReLU: cascade(-x) != -cascade(x)",
                  rechecked_by="naive reference in exact rationals (Fractions)",
-                 recheck=recheck),
+                 recheck=recheck, data={"x": shown}),
         Evidence("smt", "proof", "same instance, all real x of length 3: pre-activations >= 0 "
                  "<=> cascade(x) = linear cascade(x) (both directions unsat of the negation)"),
         Evidence("smt", "proof", "1x1 kernels 1, -1, 1 with ReLU: the cascade is identically 0 "
