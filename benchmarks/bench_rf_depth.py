@@ -44,7 +44,8 @@ def measure(depth: int, folder: Path) -> float:
     start = cpu_seconds()
     report = rf_report(load_architecture(path))
     spent = cpu_seconds() - start
-    assert report["receptive_field"] == [depth + 1, depth + 1] and report["dense"]
+    top = report.top
+    assert list(top.receptive_field) == [depth + 1, depth + 1] and top.dense
     return spent
 
 
