@@ -57,8 +57,9 @@ class Engine(ABC):
         """Applied after each accumulation (modular engines reduce mod p)."""
         return None
 
-    def element_bytes(self) -> int:
-        """Approximate memory per array entry, for the pre-allocation memory check."""
+    def element_bytes(self, boundary: str = "full") -> int:
+        """Approximate memory per array entry, for the pre-allocation memory check (of a
+        check with this boundary handling)."""
         return 8
 
     # -- shared operations --------------------------------------------------------------------

@@ -75,7 +75,7 @@ class SymbolicEngine(Engine):
                         "(generating functions over ZZ in FLINT fmpz_mpoly; SymPy sparse "
                         "polynomial ring elsewhere): holds for every kernel")
 
-    def element_bytes(self) -> int:
+    def element_bytes(self, boundary: str = "full") -> int:
         return 400  # a small dict per entry
 
     # -- the generating-function form (see module doc) ----------------------------------------

@@ -91,9 +91,10 @@ def check_identity(cascade: Cascade, engine: str | Engine = "symbolic", *, seed:
 
         return multichannel.identity_result(cascade, engine, seed, start)
     extent, prediction_extent = cascade.extent, predicted_extent(cascade)
-    check_memory(f"the composite kernel of extent {list(extent)}",
-                 max(math.prod(extent), math.prod(prediction_extent)), engine.element_bytes())
     boundary = cascade.layers[0].boundary
+    check_memory(f"the composite kernel of extent {list(extent)}",
+                 max(math.prod(extent), math.prod(prediction_extent)),
+                 engine.element_bytes(boundary))
     # 2. Compare kernels (full) or outputs on a generic input (other boundaries), at each of
     #    the engine's independent points (seeds seed, seed + 1, ...) until one differs.
     extra: dict[str, Any] = {}
