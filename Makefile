@@ -60,8 +60,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_equivariance.py
 	$(PY) benchmarks/bench_rf_depth.py
 
-# Seeded mutation testing (cosmic-ray, the `mutation` extra) over a sample of the engines, the
-# three subjects, the semantics and the loader; writes docs/mutation.md. Mutants are applied to
+# Seeded mutation testing (cosmic-ray, the `mutation` extra) over a random sample of the engines,
+# the three subjects, the semantics and the loader; writes docs/mutation.md. Mutants are applied to
 # the files of this tree one at a time: run nothing else here meanwhile.
 mutation: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,mutation]'

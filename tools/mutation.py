@@ -1,26 +1,35 @@
 """Seeded mutation testing with cosmic-ray (``make mutation``), and its report.
 
-A full run over every mutant of the engines, the three subjects, the semantics and the loader
-(thousands) does not fit a session on two shared cores, so the run is an honest sample: for each
-target module, cosmic-ray enumerates every mutant (``cosmic-ray init``), and
-``random.Random(SEED)`` draws PER_MODULE of them (the same ones on every machine while the
-module is unchanged); the others are marked skipped. Each sampled mutant is applied to the file
-on disk and the module's tests run (``cosmic-ray exec``, the local distributor: do not run
-other work in the same tree meanwhile). The report (``docs/mutation.md``) lists the counts per
-module and every survivor, with the reason it is equivalent or the test that now kills it
-(``tools/mutation_notes.toml``, keyed by module, operator and occurrence).
+A run over every mutant of the engines, the three subjects, the semantics and the loader (about
+twelve thousand, a few seconds of tests each) does not fit a session on two shared cores, so the
+run is an honest random sample whose kill rate estimates the whole population's. For each target
+module cosmic-ray enumerates every mutant (``cosmic-ray init``); a total of ``--sample`` mutants
+is allocated to the modules in proportion to their mutant counts (largest remainders, at least one
+each), and ``random.Random(f"{seed}:{module}")`` draws that many (the same ones on every machine
+while the module is unchanged); the others are marked skipped. Each sampled mutant is applied to
+the file on disk and the module's tests run with ``-x`` (``cosmic-ray exec``, the local
+distributor: do not run other work in the same tree meanwhile); a mutant whose tests pass the
+time limit counts as killed (it hangs the suite, which CI would notice).
 
-Usage: python tools/mutation.py [--per-module N] [--seed S] [--only SUBSTRING] [--report-only]
+The report (``docs/mutation.md``) gives the counts per module, the kill rate among non-equivalent
+mutants with its exact 95 % Clopper-Pearson interval, and every survivor, with the reason it is
+equivalent or the test that now kills it (``tools/mutation_notes.toml``, keyed by module,
+operator and occurrence; such a test is re-checked: the diff applied again, the test must fail).
+
+Usage: python tools/mutation.py [--sample N] [--seed S] [--only SUBSTRING] [--report-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import random
 import re
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +38,12 @@ WORK = ROOT / "build" / "mutation"
 NOTES = ROOT / "tools" / "mutation_notes.toml"
 REPORT = ROOT / "docs" / "mutation.md"
 SEED = 20261130
-PER_MODULE = 2
+SAMPLE = 300
+TIMEOUT = 300.0
+KILL_TESTS = "tests/test_mutation_kills.py"
 
-# Target module -> the tests that exercise it (run with -x: the first failure kills the mutant).
+# Target module -> the tests that exercise it (run with -x: the first failure kills the mutant;
+# KILL_TESTS, the tests written for earlier survivors, run last for every module).
 TARGETS: dict[str, list[str]] = {
     "kronconv/engines/numeric.py": ["tests/test_engines.py", "tests/test_identity.py"],
     "kronconv/engines/conv.py": ["tests/test_engines.py", "tests/test_ops.py"],
@@ -48,10 +60,15 @@ TARGETS: dict[str, list[str]] = {
     "kronconv/receptive_field/dependency.py": ["tests/test_receptive_field.py",
                                                "tests/test_fuzz_cases.py"],
     "kronconv/receptive_field/gridding.py": ["tests/test_receptive_field.py"],
-    "kronconv/equivariance/analysis.py": ["tests/test_equivariance.py"],
-    "kronconv/semantics/evaluate.py": ["tests/test_semantics.py"],
+    "kronconv/equivariance/analysis.py": ["tests/test_equivariance.py", "tests/test_group_d.py"],
+    "kronconv/equivariance/shifts.py": ["tests/test_equivariance.py", "tests/test_group_d.py"],
+    "kronconv/equivariance/lemmas.py": ["tests/test_equivariance.py"],
+    "kronconv/equivariance/screening.py": ["tests/test_equivariance.py"],
+    "kronconv/semantics/evaluate.py": ["tests/test_semantics.py", "tests/test_new_ops.py"],
     "kronconv/semantics/shapes.py": ["tests/test_semantics.py", "tests/test_equivariance.py"],
-    "kronconv/semantics/backends.py": ["tests/test_semantics.py"],
+    "kronconv/semantics/backends.py": ["tests/test_semantics.py", "tests/test_new_ops.py"],
+    "kronconv/semantics/reference.py": ["tests/test_semantics.py", "tests/test_new_ops.py"],
+    "kronconv/specs/cascade.py": ["tests/test_specs.py", "tests/test_engines.py"],
     "kronconv/specs/architecture.py": ["tests/test_architecture.py", "tests/test_specs.py"],
     "kronconv/specs/shapes.py": ["tests/test_fuzz_cases.py", "tests/test_architecture.py"],
 }
@@ -74,11 +91,11 @@ class Outcome:
 def _config(module: str, tests: list[str]) -> Path:
     name = module.replace("/", "_").removesuffix(".py")
     path = WORK / f"{name}.toml"
-    command = f"{sys.executable} -m pytest -x -q -p no:cacheprovider -m 'not slow' " \
-        + " ".join(tests)
+    command = f"{sys.executable} -m pytest -x -q -p no:cacheprovider " \
+        "-m 'not slow' " + " ".join([*tests, KILL_TESTS])
     path.write_text(f"""[cosmic-ray]
 module-path = "{module}"
-timeout = 900.0
+timeout = {TIMEOUT}
 excluded-modules = []
 test-command = "{command}"
 
@@ -88,25 +105,51 @@ name = "local"
     return path
 
 
-def run_module(module: str, tests: list[str], per_module: int, seed: int) -> list[Outcome]:
-    """Init a session, keep a seeded sample of its mutants, execute it, read the outcomes."""
+def _session(module: str) -> Path:
+    return _config(module, TARGETS[module]).with_suffix(".sqlite")
+
+
+def init_module(module: str) -> int:
+    """Enumerate every mutant of ``module`` into a fresh session; return how many there are."""
+    from cosmic_ray.work_db import WorkDB, use_db
+
+    session = _session(module)
+    session.unlink(missing_ok=True)
+    subprocess.run(["cosmic-ray", "init", str(session.with_suffix(".toml")), str(session)],
+                   check=True, cwd=ROOT)
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        return db.num_work_items
+
+
+def allocate(counts: dict[str, int], total: int) -> dict[str, int]:
+    """Split ``total`` over the modules in proportion to their mutant counts: the floors of the
+    quotas, then one more to the largest remainders; at least one per module, never more than
+    it has."""
+    population = sum(counts.values())
+    quotas = {m: total * c / population for m, c in counts.items()}
+    shares = {m: int(q) for m, q in quotas.items()}
+    by_remainder = sorted(quotas, key=lambda m: (shares[m] - quotas[m], m))
+    for m in by_remainder[:total - sum(shares.values())]:
+        shares[m] += 1
+    return {m: min(counts[m], max(1, shares[m])) for m in counts}
+
+
+def run_module(module: str, size: int, seed: int) -> list[Outcome]:
+    """Keep a seeded sample of ``size`` of the module's mutants, execute it, read the outcomes."""
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import WorkerOutcome, WorkResult
 
-    config = _config(module, tests)
-    session = config.with_suffix(".sqlite")
-    session.unlink(missing_ok=True)
-    subprocess.run(["cosmic-ray", "init", str(config), str(session)], check=True, cwd=ROOT)
+    session = _session(module)
     with use_db(str(session), WorkDB.Mode.open) as db:
         items = sorted(db.work_items, key=lambda w: (w.mutations[0].operator_name,
                                                      w.mutations[0].occurrence,
                                                      w.mutations[0].start_pos))
-        chosen = {w.job_id for w in random.Random(f"{seed}:{module}").sample(
-            items, min(per_module, len(items)))}
+        chosen = {w.job_id for w in random.Random(f"{seed}:{module}").sample(items, size)}
         for item in items:
             if item.job_id not in chosen:
                 db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED))
-    subprocess.run(["cosmic-ray", "exec", str(config), str(session)], check=True, cwd=ROOT)
+    subprocess.run(["cosmic-ray", "exec", str(session.with_suffix(".toml")), str(session)],
+                   check=True, cwd=ROOT)
     return read_session(session, module)
 
 
@@ -149,7 +192,28 @@ def unfinished(session: Path) -> list[str]:
                 for w in db.pending_work_items]
 
 
-def write_report(outcomes: list[Outcome], per_module: int, seed: int,
+def clopper_pearson(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
+    """The exact (Clopper-Pearson) two-sided interval for a binomial proportion: the p whose
+    tail probabilities P(X >= k | p) and P(X <= k | p) equal (1 - level) / 2, by bisection."""
+    def tail_at_least(k: int, p: float) -> float:
+        return sum(math.comb(trials, i) * p**i * (1 - p) ** (trials - i)
+                   for i in range(k, trials + 1))
+
+    def solve(predicate: Callable[[float], bool]) -> float:
+        low, high = 0.0, 1.0
+        for _ in range(60):
+            middle = (low + high) / 2
+            low, high = (middle, high) if predicate(middle) else (low, middle)
+        return (low + high) / 2
+
+    alpha = (1 - level) / 2
+    lower = 0.0 if successes == 0 else solve(lambda p: tail_at_least(successes, p) < alpha)
+    upper = 1.0 if successes == trials else solve(
+        lambda p: 1 - tail_at_least(successes + 1, p) >= alpha)
+    return lower, upper
+
+
+def write_report(outcomes: list[Outcome], counts: dict[str, int], sample: int, seed: int,
                  pending: list[str] | None = None) -> str:
     notes = tomllib.loads(NOTES.read_text()) if NOTES.exists() else {}
     survivors = [o for o in outcomes if not o.killed]
@@ -160,25 +224,32 @@ def write_report(outcomes: list[Outcome], per_module: int, seed: int,
         if notes.get(o.key, {}).get("kind") == "killed" and found:
             rechecked[o.key] = recheck(o, found.group(1))
     in_run = sum(o.killed for o in outcomes)
-    killed = in_run + sum(rechecked.values())
+    later = sum(rechecked.values())
     non_equivalent = len(outcomes) - len(equivalent)
-    rate = 100.0 * killed / non_equivalent if non_equivalent else 100.0
+    low, high = clopper_pearson(in_run, non_equivalent) if non_equivalent else (1.0, 1.0)
     lines = [
         "# Mutation testing (generated by `make mutation`)", "",
-        f"Tool: cosmic-ray (pinned in the `mutation` extra). Sample: {per_module} mutants per "
-        f"module, drawn with `random.Random(\"{seed}:<module>\")` from every mutant cosmic-ray "
-        "enumerates; each applied on disk and the module's tests run with `-x`. A survivor "
-        "noted as killed by a newer test is re-checked: its diff applied again and that test "
-        "run (it must fail).", "",
-        f"**{killed} of {non_equivalent} non-equivalent mutants killed ({rate:.1f} %)**: "
-        f"{in_run} by the module's tests in the run, {sum(rechecked.values())} survivors by the "
-        f"tests written for them (re-checked); {len(outcomes)} run, {len(equivalent)} "
-        "equivalent.", "",
-        "| module | sampled | killed | survived |", "| --- | ---: | ---: | ---: |"]
-    for module in sorted({o.module for o in outcomes}):
+        "Tool: cosmic-ray (pinned in the `mutation` extra). Population: every mutant cosmic-ray "
+        f"enumerates in {len(counts)} modules, {sum(counts.values())} in all. Sample: {sample} "
+        "mutants allocated to the modules in proportion to their counts, each module's drawn "
+        f"with `random.Random(\"{seed}:<module>\")`; each applied on disk and the module's "
+        "tests run with `-x` (a mutant that outlives the time limit counts as killed). A "
+        "survivor noted as killed by a newer test is re-checked: its diff applied again and "
+        "that test run (it must fail).", "",
+        f"**In the run: {in_run} of {non_equivalent} non-equivalent mutants killed "
+        f"({_percent(in_run, non_equivalent)})**, 95 % Clopper-Pearson interval "
+        f"{100 * low:.1f} %-{100 * high:.1f} % for the whole population's kill rate by the tests "
+        f"as they stood; {len(outcomes)} run, {len(equivalent)} equivalent.", "",
+        f"With the tests written since for this sample's survivors (re-checked): {in_run + later} "
+        f"of {non_equivalent} ({_percent(in_run + later, non_equivalent)}). This second figure "
+        "is not an estimate for the population (those tests were written for these mutants); "
+        "a fresh seed measures it.", "",
+        "| module | mutants | sampled | killed | survived |",
+        "| --- | ---: | ---: | ---: | ---: |"]
+    for module in sorted(counts):
         mine = [o for o in outcomes if o.module == module]
-        lines.append(f"| `{module}` | {len(mine)} | {sum(o.killed for o in mine)} | "
-                     f"{sum(not o.killed for o in mine)} |")
+        lines.append(f"| `{module}` | {counts[module]} | {len(mine)} | "
+                     f"{sum(o.killed for o in mine)} | {sum(not o.killed for o in mine)} |")
     if pending:
         lines += ["", f"Not finished ({len(pending)}; counted neither way): "
                   + "; ".join(f"`{p}`" for p in pending)]
@@ -196,28 +267,37 @@ def write_report(outcomes: list[Outcome], per_module: int, seed: int,
     return "\n".join(lines) + "\n"
 
 
+def _percent(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:.1f} %" if whole else "n/a"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-module", type=int, default=PER_MODULE)
+    parser.add_argument("--sample", type=int, default=SAMPLE,
+                        help=f"mutants drawn in all (default {SAMPLE})")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--only", default="", help="only modules whose path contains this")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite the report from the stored sessions")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    modules = [m for m in TARGETS if args.only in m]
+    counts_file = WORK / "counts.json"
+    if args.report_only:
+        counts = json.loads(counts_file.read_text())
+    else:
+        counts = {m: init_module(m) for m in modules}
+        counts_file.write_text(json.dumps(counts, indent=1))
+        for module, size in allocate(counts, args.sample).items():
+            run_module(module, size, args.seed)
     outcomes: list[Outcome] = []
     pending: list[str] = []
-    for module, tests in TARGETS.items():
-        if args.only not in module:
-            continue
-        if args.report_only:
-            session = _config(module, tests).with_suffix(".sqlite")
-            outcomes += read_session(session, module) if session.exists() else []
-        else:
-            outcomes += run_module(module, tests, args.per_module, args.seed)
-        session = _config(module, tests).with_suffix(".sqlite")
-        pending += unfinished(session) if session.exists() else []
-    REPORT.write_text(write_report(outcomes, args.per_module, args.seed, pending))
+    for module in counts:
+        session = _session(module)
+        if session.exists():
+            outcomes += read_session(session, module)
+            pending += unfinished(session)
+    REPORT.write_text(write_report(outcomes, counts, args.sample, args.seed, pending))
     print(REPORT.read_text().split("## Survivors")[0])
     return 0
 
