@@ -36,7 +36,7 @@ test: check
 	$(PY) -m pytest -q -m "not slow" -n $(TESTJOBS)
 
 test-slow: $(STAMP)
-	$(PY) -m pytest -q -m slow
+	$(PY) -m pytest -q -m slow -rP
 
 # Generated documentation goes to build/docs (git-ignored; `make clean` removes it): the claims
 # report (JSON, Markdown), every claim's derivation (LaTeX and PDF, needs pdflatex), the figures.

@@ -19,6 +19,7 @@ import resource
 import signal
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -206,7 +207,11 @@ def run_in_process(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+TALLY: Counter[int] = Counter()  # exit codes of the cases run in this process
+
+
 def check_outcome(argv: list[str], code: int, out: str, err: str) -> None:
+    TALLY[code] += 1
     shown = " ".join(a[:40] for a in argv)
     assert code in (0, 1, 2), f"exit {code} for {shown}: {err}"
     assert "Traceback" not in err + out, f"traceback for {shown}"
@@ -214,6 +219,16 @@ def check_outcome(argv: list[str], code: int, out: str, err: str) -> None:
         assert len(err.strip().splitlines()) == 1, f"not one line for {shown}: {err!r}"
     if code == 0 and "--json" in argv and argv[0] == "rf":
         json.loads(out)  # a valid answer
+
+
+@contextlib.contextmanager
+def totals(name: str) -> Iterator[None]:
+    """Print how many cases ended with each exit code (shown by `make test-slow`, -rP)."""
+    before = Counter(TALLY)
+    yield
+    ran = TALLY - before
+    print(f"fuzz totals, {name}: {sum(ran.values())} cases; "
+          + ", ".join(f"exit {code}: {n}" for code, n in sorted(ran.items())))
 
 
 def _case(argv: list[str], tmp_path: Path) -> None:
@@ -233,15 +248,17 @@ def _file_case(case: tuple[str, bytes], command: list[str], tmp_path: Path) -> N
                                    pytest.param(FUZZ_SLOW_CASES, id="slow",
                                                 marks=pytest.mark.slow)])
 def test_fuzz_command_lines(cases: int, tmp_path: Path) -> None:
-    given(command_lines)(_settings(cases)(lambda argv: _case(argv, tmp_path)))()
+    with totals("command lines"):
+        given(command_lines)(_settings(cases)(lambda argv: _case(argv, tmp_path)))()
 
 
 @pytest.mark.parametrize("cases", [pytest.param(FUZZ_FAST_CASES, id="fast"),
                                    pytest.param(FUZZ_SLOW_CASES * 5 // 2, id="slow",
                                                 marks=pytest.mark.slow)])
 def test_fuzz_architecture_files(cases: int, tmp_path: Path) -> None:
-    given(files, FILE_COMMANDS)(_settings(cases)(
-        lambda case, command: _file_case(case, command, tmp_path)))()
+    with totals("architecture files"):
+        given(files, FILE_COMMANDS)(_settings(cases)(
+            lambda case, command: _file_case(case, command, tmp_path)))()
 
 
 # -- the real exit path, under a memory limit ---------------------------------------------------
@@ -289,7 +306,8 @@ def test_fuzz_subprocess_subset(tmp_path: Path) -> None:
     @given(command_lines)
     def one(argv: list[str]) -> None:
         check_outcome(argv, *run_subprocess(argv))
-    one()
+    with totals("command lines in a subprocess"):
+        one()
 
 
 def test_cpu_limit_can_fail() -> None:
