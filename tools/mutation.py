@@ -7,9 +7,11 @@ module cosmic-ray enumerates every mutant (``cosmic-ray init``); a total of ``--
 is allocated to the modules in proportion to their mutant counts (largest remainders, at least one
 each), and ``random.Random(f"{seed}:{module}")`` draws that many (the same ones on every machine
 while the module is unchanged); the others are marked skipped. Each sampled mutant is applied to
-the file on disk and the module's tests run with ``-x`` (``cosmic-ray exec``, the local
-distributor: do not run other work in the same tree meanwhile); a mutant whose tests pass the
-time limit counts as killed (it hangs the suite, which CI would notice).
+the file on disk by cosmic-ray (``mutate_and_test``: do not run other work in the same tree
+meanwhile) and tested with ``-x``: first by the tests that execute the mutated lines (a coverage
+map, one coverage.py run with a context per test function), and if it survives those, by the
+module's whole test list, which gives the verdict. A mutant whose tests pass the time limit
+counts as killed (it hangs the suite, which CI would notice).
 
 The report (``docs/mutation.md``) gives the counts per module, the kill rate among non-equivalent
 mutants with its exact 95 % Clopper-Pearson interval, and every survivor, with the reason it is
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import re
 import subprocess
@@ -88,16 +91,15 @@ class Outcome:
         return f"{self.module}:{self.operator}:{self.occurrence}"
 
 
-def _config(module: str, tests: list[str]) -> Path:
+def _config(module: str) -> Path:
+    """The cosmic-ray session config of ``module`` (its test command is the full fallback)."""
     name = module.replace("/", "_").removesuffix(".py")
     path = WORK / f"{name}.toml"
-    command = f"{sys.executable} -m pytest -x -q -p no:cacheprovider " \
-        "-m 'not slow' " + " ".join([*tests, KILL_TESTS])
     path.write_text(f"""[cosmic-ray]
 module-path = "{module}"
 timeout = {TIMEOUT}
 excluded-modules = []
-test-command = "{command}"
+test-command = "{_command([*TARGETS[module], KILL_TESTS])}"
 
 [cosmic-ray.distributor]
 name = "local"
@@ -105,8 +107,13 @@ name = "local"
     return path
 
 
+def _command(tests: list[str]) -> str:
+    return f"{sys.executable} -m pytest -x -q -p no:cacheprovider -m 'not slow' " \
+        + " ".join(f"'{t}'" for t in tests)
+
+
 def _session(module: str) -> Path:
-    return _config(module, TARGETS[module]).with_suffix(".sqlite")
+    return _config(module).with_suffix(".sqlite")
 
 
 def init_module(module: str) -> int:
@@ -134,13 +141,46 @@ def allocate(counts: dict[str, int], total: int) -> dict[str, int]:
     return {m: min(counts[m], max(1, shares[m])) for m in counts}
 
 
-def run_module(module: str, size: int, seed: int) -> list[Outcome]:
-    """Keep a seeded sample of ``size`` of the module's mutants, execute it, read the outcomes."""
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+def coverage_map() -> dict[str, dict[int, list[str]]]:
+    """Which tests execute each line of each target module: one run of every target test file
+    under coverage.py with one dynamic context per test function. Returns
+    {module: {line: [test node ids]}}; lines run only at import time have no test."""
+    import coverage
 
-    session = _session(module)
-    with use_db(str(session), WorkDB.Mode.open) as db:
+    rc = WORK / "coveragerc"
+    rc.write_text("[run]\nsource = kronconv\ndynamic_context = test_function\n")
+    data_file = WORK / "coverage.sqlite"
+    tests = sorted({t for ts in TARGETS.values() for t in ts} | {KILL_TESTS})
+    subprocess.run([sys.executable, "-m", "coverage", "run", f"--rcfile={rc}",
+                    f"--data-file={data_file}", "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                    "-m", "not slow", *tests], check=True, cwd=ROOT, capture_output=True)
+    data = coverage.CoverageData(str(data_file))
+    data.read()
+    out: dict[str, dict[int, list[str]]] = {}
+    for module in TARGETS:
+        by_line = data.contexts_by_lineno(str(ROOT / module))
+        out[module] = {line: sorted({_node_id(c) for c in contexts if c})
+                       for line, contexts in by_line.items()}
+    return out
+
+
+def _node_id(context: str) -> str:
+    """A test_function context "test_x.TestY.test_z" -> "tests/test_x.py::TestY::test_z"."""
+    module, *rest = context.split(".")
+    return f"tests/{module}.py::" + "::".join(rest)
+
+
+def run_module(module: str, size: int, seed: int, lines: dict[int, list[str]]) -> None:
+    """Keep a seeded sample of ``size`` of the module's mutants and test each: first with the
+    tests that execute the mutated lines (fast); a mutant that survives them is run again
+    against the module's whole test list, which gives the verdict. Test selection thus only
+    saves time: a kill is a failing test of the suite, a survivor survived the full list."""
+    from cosmic_ray.mutating import mutate_and_test
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
+
+    full = [*TARGETS[module], KILL_TESTS]
+    with use_db(str(_session(module)), WorkDB.Mode.open) as db:
         items = sorted(db.work_items, key=lambda w: (w.mutations[0].operator_name,
                                                      w.mutations[0].occurrence,
                                                      w.mutations[0].start_pos))
@@ -148,9 +188,16 @@ def run_module(module: str, size: int, seed: int) -> list[Outcome]:
         for item in items:
             if item.job_id not in chosen:
                 db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED))
-    subprocess.run(["cosmic-ray", "exec", str(session.with_suffix(".toml")), str(session)],
-                   check=True, cwd=ROOT)
-    return read_session(session, module)
+                continue
+            spec = item.mutations[0]
+            covering = sorted({t for line in range(spec.start_pos[0], spec.end_pos[0] + 1)
+                               for t in lines.get(line, [])})
+            result = mutate_and_test([spec], _command(covering or full), TIMEOUT)
+            if covering and result.test_outcome == TestOutcome.SURVIVED:
+                result = mutate_and_test([spec], _command(full), TIMEOUT)
+            db.set_result(item.job_id, result)
+            print(f"{module}:{spec.operator_name}:{spec.occurrence} line {spec.start_pos[0]}: "
+                  f"{result.test_outcome}", flush=True)
 
 
 def read_session(session: Path, module: str) -> list[Outcome]:
@@ -280,6 +327,7 @@ def main() -> int:
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite the report from the stored sessions")
     args = parser.parse_args()
+    os.chdir(ROOT)  # cosmic-ray names modules by paths relative to the tree
     WORK.mkdir(parents=True, exist_ok=True)
     modules = [m for m in TARGETS if args.only in m]
     counts_file = WORK / "counts.json"
@@ -288,8 +336,9 @@ def main() -> int:
     else:
         counts = {m: init_module(m) for m in modules}
         counts_file.write_text(json.dumps(counts, indent=1))
+        lines = coverage_map()
         for module, size in allocate(counts, args.sample).items():
-            run_module(module, size, args.seed)
+            run_module(module, size, args.seed, lines[module])
     outcomes: list[Outcome] = []
     pending: list[str] = []
     for module in counts:
