@@ -36,6 +36,9 @@ FILES: dict[str, Callable[[], bytes]] = {
         {"op": "conv", "kernel_size": 10**9}]}).encode(),
     "k65536.json": lambda: json.dumps({"dims": 2, "layers": [
         {"op": "conv", "kernel_size": 65536}]}).encode(),
+    "circular1d.json": lambda: json.dumps({"dims": 1, "layers": [
+        {"op": "conv", "kernel_size": 3, "dilation": 2, "padding": 2,
+         "padding_mode": "circular"}, {"op": "relu"}]}).encode(),
 }
 
 # (argv, exit code, text the single stderr line must contain); {dir} is a temporary folder.
@@ -67,6 +70,9 @@ CASES = [
     (["verify", "--json", "{dir}"], 2, "it is a directory"),
     (["rf", "{misaligned}"], 2, "32x32x32 from 'b2_c2' and 32x31x31 from 'b2_short'"),
     (["rf", "{misaligned}", "--size", "64"], 2, "PyTorch cannot add them"),
+    # Found by the slow fuzz run on main: sizes the calculus would walk shift by shift.
+    (["equivariance", "{circular}", "--size", "99999999999"], 2, "memory limit"),
+    (["equivariance", "{dir}/circular1d.json", "--size", "30000000"], 2, "work limit"),
 ]
 
 

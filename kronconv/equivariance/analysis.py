@@ -60,7 +60,7 @@ from kronconv.equivariance.shifts import (
     total_stride,
 )
 from kronconv.equivariance.smt import DEFAULT_RLIMIT, prove_shift
-from kronconv.errors import check_choice, check_int
+from kronconv.errors import check_choice, check_int, check_work
 from kronconv.semantics.backends import Backend
 from kronconv.semantics.evaluate import evaluate
 from kronconv.semantics.shapes import node_sizes
@@ -76,6 +76,10 @@ IMPULSE_SIZE = 1024  # impulses tried (regions, counterexamples) when C N^d is a
 IMPULSE_WORK = 200_000_000  # ... and their evaluations take at most this many multiply-adds
 RECHECK_WORK = 1_000_000  # "auto": reference evaluations while their multiply-adds fit (~1 s)
 BATCH = 16  # inputs evaluated at once
+# The calculus walks every shift of every axis through every node in Python (about 1 us a
+# step): 10^7 steps keep it within seconds (512 x 512 through 100 nodes is 10^5), and refuse a
+# 1D size of 10^8 that the memory budget alone would let run for minutes.
+CALCULUS_STEPS = 10**7
 INPUT_RANGE = 5  # random inputs are integers in [-5, 5]
 
 
@@ -104,10 +108,14 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
     rlimit = check_int("rlimit", rlimit, minimum=1)
     mode = "given" if given is not None else weights
     draws = check_int("draws", draws, minimum=2 if mode == "symbolic" else 1, maximum=12)
-    # 1. Sizes (one clear error for a bad size) and the calculus' group H.
+    # 1. Sizes (one clear error for a bad size), the budget (before the calculus walks every
+    # shift of an axis, and before any input or weight is drawn), the calculus' group H.
+    sizes = node_sizes(arch, size)
+    check_tensor_budget(arch, sizes)
+    check_work(f"the shift calculus over {len(arch.nodes)} nodes",
+               sum(sizes[arch.input.id]) * len(arch.nodes), limit=CALCULUS_STEPS)
     group = calculus(arch, size)
     n, m = group.size, group.output_size
-    check_tensor_budget(arch, node_sizes(arch, n))  # before any input or weight is drawn
     backend = numeric_backend(arch)
     samples = _samples(arch, n, mode, seed, given, draws, backend)
     notes = [] if len(samples) >= (2 if mode == "symbolic" else 1) else [
