@@ -141,6 +141,15 @@ def allocate(counts: dict[str, int], total: int) -> dict[str, int]:
     return {m: min(counts[m], max(1, shares[m])) for m in counts}
 
 
+def split(sizes: dict[str, int], parts: int) -> list[list[str]]:
+    """The modules in ``parts`` groups of about equal sample size: largest first, each to the
+    lightest group (deterministic)."""
+    groups: list[list[str]] = [[] for _ in range(parts)]
+    for module in sorted(sizes, key=lambda m: (-sizes[m], m)):
+        min(groups, key=lambda g: sum(sizes[m] for m in g)).append(module)
+    return groups
+
+
 def coverage_map() -> dict[str, dict[int, list[str]]]:
     """Which tests execute each line of each target module: one run of every target test file
     under coverage.py with one dynamic context per test function. Returns
@@ -326,7 +335,11 @@ def main() -> int:
     parser.add_argument("--only", default="", help="only modules whose path contains this")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite the report from the stored sessions")
+    parser.add_argument("--shard", default="1/1", help="K/N: run the K-th of N disjoint parts "
+                        "of the sample (one clone of the tree per part; then copy every "
+                        "build/mutation/*.sqlite into one tree and run --report-only there)")
     args = parser.parse_args()
+    shard, shards = (int(x) for x in args.shard.split("/"))
     os.chdir(ROOT)  # cosmic-ray names modules by paths relative to the tree
     WORK.mkdir(parents=True, exist_ok=True)
     modules = [m for m in TARGETS if args.only in m]
@@ -336,9 +349,10 @@ def main() -> int:
     else:
         counts = {m: init_module(m) for m in modules}
         counts_file.write_text(json.dumps(counts, indent=1))
+        sizes = allocate(counts, args.sample)
         lines = coverage_map()
-        for module, size in allocate(counts, args.sample).items():
-            run_module(module, size, args.seed, lines[module])
+        for module in split(sizes, shards)[shard - 1]:
+            run_module(module, sizes[module], args.seed, lines[module])
     outcomes: list[Outcome] = []
     pending: list[str] = []
     for module in counts:
