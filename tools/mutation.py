@@ -24,6 +24,7 @@ Usage: python tools/mutation.py [--sample N] [--seed S] [--only SUBSTRING] [--re
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import math
 import os
@@ -83,12 +84,39 @@ class Outcome:
     operator: str
     occurrence: int
     line: int
+    column: int
     killed: bool
     diff: str
 
     @property
     def key(self) -> str:
         return f"{self.module}:{self.operator}:{self.occurrence}"
+
+
+ANNOTATION_NOTE = ("the mutated operator lies inside a type annotation, and the module has "
+                   "`from __future__ import annotations`: annotations are kept as strings and "
+                   "nothing in kronconv evaluates them (no get_type_hints), so no test can tell "
+                   "(classified automatically)")
+
+
+def in_annotation(outcome: Outcome) -> bool:
+    """True when the mutant's position lies inside a parameter, return or variable annotation
+    of a module that postpones annotations (PEP 563), so the mutant is equivalent."""
+    tree = ast.parse((ROOT / outcome.module).read_text())
+    postponed = any(isinstance(n, ast.ImportFrom) and n.module == "__future__"
+                    and any(a.name == "annotations" for a in n.names) for n in tree.body)
+    spans = [a for n in ast.walk(tree) for a in _annotations(n)]
+    here = (outcome.line, outcome.column)
+    return postponed and any((a.lineno, a.col_offset) <= here
+                             < (a.end_lineno or a.lineno, a.end_col_offset or 0) for a in spans)
+
+
+def _annotations(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, ast.arg | ast.AnnAssign):
+        return [node.annotation] if node.annotation is not None else []
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return [node.returns] if node.returns is not None else []
+    return []
 
 
 def _config(module: str) -> Path:
@@ -219,7 +247,8 @@ def read_session(session: Path, module: str) -> list[Outcome]:
             if result.worker_outcome == WorkerOutcome.SKIPPED:
                 continue
             spec = item.mutations[0]
-            out.append(Outcome(module, spec.operator_name, spec.occurrence, spec.start_pos[0],
+            line, column = spec.start_pos
+            out.append(Outcome(module, spec.operator_name, spec.occurrence, line, column,
                                result.is_killed, result.diff or ""))
     return sorted(out, key=lambda o: (o.operator, o.occurrence))
 
@@ -273,6 +302,8 @@ def write_report(outcomes: list[Outcome], counts: dict[str, int], sample: int, s
                  pending: list[str] | None = None) -> str:
     notes = tomllib.loads(NOTES.read_text()) if NOTES.exists() else {}
     survivors = [o for o in outcomes if not o.killed]
+    notes |= {o.key: {"kind": "equivalent", "reason": ANNOTATION_NOTE}
+              for o in survivors if o.key not in notes and in_annotation(o)}
     equivalent = [o for o in survivors if notes.get(o.key, {}).get("kind") == "equivalent"]
     rechecked = {}
     for o in survivors:
