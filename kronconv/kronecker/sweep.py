@@ -88,7 +88,8 @@ class SweepResult:
     counts: Counter = field(default_factory=Counter)  # (part, group, class) -> n
     mismatches: list[dict[str, Any]] = field(default_factory=list)
     checked: Counter = field(default_factory=Counter)  # part -> n
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall, of the whole run
+    cpu_seconds: float = 0.0  # CPU of the chunks' work, in whichever process each ran
 
     @property
     def ok(self) -> bool:
@@ -107,6 +108,7 @@ class SweepResult:
         self.counts.update(other.counts)
         self.checked.update(other.checked)
         self.mismatches.extend(other.mismatches)
+        self.cpu_seconds += other.cpu_seconds
 
 
 def schedules(layers: int, dilations: int, first: int | None = None
@@ -233,6 +235,7 @@ def chunks(domain: Domain) -> list[Chunk]:
 def run_chunk(domain: Domain, chunk: Chunk) -> SweepResult:
     """One piece of the sweep, on its own (any process or machine): its deterministic seeds
     depend on the configuration only, so the result does not depend on where it runs."""
+    start = time.process_time()
     result = SweepResult(domain)
     part, *params = chunk
     if part == "structure":
@@ -245,6 +248,7 @@ def run_chunk(domain: Domain, chunk: Chunk) -> SweepResult:
         sweep_nonlinear(result, params[0], (params[1],))
     else:
         sweep_channels(result, (params[0],), params[1])
+    result.cpu_seconds = time.process_time() - start
     return result
 
 
