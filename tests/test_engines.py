@@ -304,6 +304,16 @@ def test_kronecker_polynomial_with_strides_from_the_wrong_side_is_rejected(
     assert not check_identity(Cascade.exponential(3, 3, dims=2), "symbolic").holds
 
 
+def test_kronecker_products_reject_factors_of_mixed_dimensions() -> None:
+    engine = SymbolicEngine()
+    flat, square = _kronecker_factors([(3,), (2, 2)])[0], _kronecker_factors([(2, 2)])[0]
+    for build in (lambda *f: engine.kron(*f), lambda *f: engine.kronecker_polynomial(f)):
+        with pytest.raises(InvalidParameterError, match=r"factors.*same number of dimensions"):
+            build(flat, square)
+        with pytest.raises(InvalidParameterError, match=r"factors.*at least one array"):
+            build()
+
+
 def test_exact_engine_needs_every_crt_prime() -> None:
     """Two sides that differ by exactly the first prime: one prime alone (the wrong twin)
     calls them equal, the product of crt_primes(B) > 2B tells them apart."""
