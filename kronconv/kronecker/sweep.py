@@ -70,8 +70,9 @@ class Domain:
 DEFAULT = Domain("default")
 FULL = Domain("full", structure=((1, 4), (2, 3)), boundary_dilations=4,
               boundary_dims=(1, 2), part_layers=3)
-# A sweep worth a cluster: 107,556 structure configurations up to 2D with 4 layers (plus kernel
-# sizes chosen per layer), every boundary handling with a 1-4 and d 1-9.
+# A sweep worth a cluster: 134,325 configurations, 107,028 of them structure up to 2D with 4
+# layers (plus kernel sizes chosen per layer), every boundary handling with a 1-4 and d 1-9.
+# Run in full, serially: about 415 s of CPU (docs/characterisation.md).
 WIDE = Domain("wide", structure=((1, 4), (2, 4)), mixed_structure=((1, 3),),
               boundary_dilations=9, boundary_dims=(1, 2), boundary_sizes=4, part_layers=3)
 DOMAINS = {domain.name: domain for domain in (DEFAULT, FULL, WIDE)}

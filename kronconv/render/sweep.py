@@ -9,7 +9,10 @@ from typing import Any
 from kronconv.kronecker.sweep import DOMAINS, SweepResult
 
 RESOLUTION = """Every configuration is classified by a direct test and compared with the derived
-condition; a mismatch fails the sweep.
+condition; a mismatch fails the sweep. The direct tests evaluate at seeded random points:
+structure and boundaries modulo p = 2^31 - 1, channels in exact integers, linearity by a float
+additivity test (relative tolerance 1e-9). An agreement they find is randomized
+(Schwartz-Zippel), a disagreement is exact for that instance.
 
 **The essay's sentence, resolved** (kernel size a > 1, dilations d^l, L + 1 >= 2 layers):
 
