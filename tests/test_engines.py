@@ -254,6 +254,66 @@ def test_generating_comparison_locates_the_first_difference() -> None:
     assert not engine.compare_kronecker(kernels, [(1, 1), (2, 2)], [predicted[:3]]).equal
 
 
+KRONECKER_SHAPES = [[(3,)], [(2,), (3,)], [(3,), (1,), (2,)], [(2, 3), (3, 2)],
+                    [(3, 3), (3, 3), (3, 3)], [(2, 1, 2), (1, 3, 2)]]
+
+
+def _kronecker_factors(shapes: list[tuple[int, ...]]) -> list[np.ndarray]:
+    """Symbolic factors whose entries are sums of two symbols sharing one symbol u, so that
+    products of entries have repeated monomials (coefficients above 1) to add up."""
+    arrays = SymbolicEngine().symbol_arrays({"u": (1,), **{f"f{j}": shape
+                                                          for j, shape in enumerate(shapes)}})
+    shared = arrays.pop("u")[0]
+    return [array + shared for array in arrays.values()]
+
+
+def _read_off(factors: list[np.ndarray], reversed_: bool) -> object:
+    """The wrong twins' judge: sum_I P[I] x^I with P from numpy.kron itself, entry by entry."""
+    from functools import reduce
+
+    from kronconv.engines.symbolic import GeneratingSpace, reverse
+
+    product_ = reduce(np.kron, factors)
+    product_ = reverse(product_) if reversed_ else product_
+    return GeneratingSpace.of(factors).polynomial(product_, lambda index: index)
+
+
+@pytest.mark.parametrize("shapes", KRONECKER_SHAPES)
+@pytest.mark.parametrize("reversed_", [False, True])
+def test_kronecker_polynomial_is_numpy_kron_read_off(shapes: list[tuple[int, ...]],
+                                                     reversed_: bool) -> None:
+    """Q built from one placed tap per factor equals P = numpy.kron read off entry by entry."""
+    factors = _kronecker_factors(shapes)
+    q = SymbolicEngine().kronecker_polynomial(factors, reversed_)
+    assert q == _read_off(factors, reversed_)
+
+
+@pytest.mark.parametrize("shapes", [s for s in KRONECKER_SHAPES if len(s) > 1])
+def test_kronecker_polynomial_with_strides_from_the_wrong_side_is_rejected(
+        shapes: list[tuple[int, ...]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wrong twin places F_j at s_j = prod_{k<j} shape(F_k) (the first factor varying
+    fastest): no longer numpy.kron, and the 27x27 identity no longer holds."""
+    from kronconv import check_identity
+    from kronconv.engines import symbolic
+
+    factors = _kronecker_factors(shapes)
+    right = symbolic.kronecker_strides
+    monkeypatch.setattr(symbolic, "kronecker_strides",
+                        lambda shapes_: right(shapes_[::-1])[::-1])
+    assert SymbolicEngine().kronecker_polynomial(factors) != _read_off(factors, False)
+    assert not check_identity(Cascade.exponential(3, 3, dims=2), "symbolic").holds
+
+
+def test_kronecker_products_reject_factors_of_mixed_dimensions() -> None:
+    engine = SymbolicEngine()
+    flat, square = _kronecker_factors([(3,), (2, 2)])[0], _kronecker_factors([(2, 2)])[0]
+    for build in (lambda *f: engine.kron(*f), lambda *f: engine.kronecker_polynomial(f)):
+        with pytest.raises(InvalidParameterError, match=r"factors.*same number of dimensions"):
+            build(flat, square)
+        with pytest.raises(InvalidParameterError, match=r"factors.*at least one array"):
+            build()
+
+
 def test_exact_engine_needs_every_crt_prime() -> None:
     """Two sides that differ by exactly the first prime: one prime alone (the wrong twin)
     calls them equal, the product of crt_primes(B) > 2B tells them apart."""

@@ -71,6 +71,27 @@ def test_nested_padded_product_symbolically_and_wrong_block() -> None:
     assert not engine.compare(composite, wrong).equal
 
 
+@pytest.mark.parametrize("shape", [(5,), (4, 6), (3, 4, 5)])
+def test_trim_drops_exactly_the_trailing_zero_hyperplanes(shape: tuple[int, ...]) -> None:
+    """The peel's trim, against its definition: the last nonzero index + 1 per axis (at least
+    one entry), for random sparse arrays, an all-zero one, and one nonzero entry per corner."""
+    from kronconv.kronecker.structure import _trim
+
+    rng = np.random.default_rng(len(shape))
+    arrays = [rng.integers(0, 2, shape) * rng.integers(0, 2, shape) for _ in range(20)]
+    arrays += [np.zeros(shape, dtype=np.int64)]
+    for corner in np.ndindex(*(2,) * len(shape)):
+        array = np.zeros(shape, dtype=np.int64)
+        array[tuple(c * (n - 1) for c, n in zip(corner, shape, strict=True))] = 1
+        arrays.append(array)
+    for array in arrays:
+        positions = np.argwhere(array != 0)
+        expected = tuple(positions.max(axis=0) + 1) if len(positions) else (1,) * len(shape)
+        trimmed = _trim(array)
+        assert trimmed.shape == expected
+        assert np.array_equal(trimmed, array[tuple(slice(0, n) for n in expected)])
+
+
 def test_kronecker_rank_one_for_products_and_more_for_overlaps() -> None:
     rng = np.random.default_rng(1)
     b, d = rng.integers(-9, 9, (3, 3)).astype(object), rng.integers(-9, 9, (4, 4)).astype(object)

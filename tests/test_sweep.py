@@ -62,6 +62,20 @@ def test_markdown_table() -> None:
     sweep.sweep_structure(result, 1, 1)
     text = markdown(result, sweep.exponential_table(range(2, 3), range(1, 3)))
     assert "| part | group | class |" in text and "d < a" in text
+    assert "`kronconv sweep --domain default --markdown" in text
+
+
+def test_chunk_cpu_time_adds_up_in_the_merge() -> None:
+    """Each chunk measures its own CPU time; the run's figure is their sum, wherever they ran."""
+    domain = sweep.Domain("tiny", structure=((1, 2),), boundary_dilations=1, part_layers=1,
+                          channels=(1,))
+    pieces = [sweep.run_chunk(domain, chunk) for chunk in sweep.chunks(domain)]
+    assert all(piece.cpu_seconds >= 0 for piece in pieces)
+    merged = sweep.SweepResult(domain)
+    for piece in pieces:
+        merged.merge(piece)
+    assert merged.cpu_seconds == sum(piece.cpu_seconds for piece in pieces)  # same order
+    assert "configurations per CPU second" in markdown(merged)
 
 
 @pytest.mark.slow

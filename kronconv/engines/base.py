@@ -70,12 +70,7 @@ class Engine(ABC):
 
     def kron(self, *factors: np.ndarray) -> np.ndarray:
         """numpy.kron's order: (A kron B)[i m + j] = A[i] B[j] for B of length m."""
-        if not factors:
-            raise invalid("factors", (), "at least one array")
-        ndims = {f.ndim for f in factors}
-        if len(ndims) != 1:
-            raise invalid("factors", [f.shape for f in factors],
-                          "arrays with the same number of dimensions")
+        check_factors(factors)
         reduce = self.reducer() or (lambda array: array)
         return fold(lambda left, right: reduce(np.kron(left, right)), factors)
 
@@ -128,3 +123,12 @@ class Engine(ABC):
             return Comparison(False, f"{len(unequal)} of {left.size} entries differ, first at "
                               f"{first}", first)
         return Comparison(True, f"all {left.size} entries equal")
+
+
+def check_factors(factors: Sequence[np.ndarray]) -> None:
+    """The factors of a Kronecker product: at least one, all with one number of dimensions."""
+    if not factors:
+        raise invalid("factors", (), "at least one array")
+    if len({f.ndim for f in factors}) != 1:
+        raise invalid("factors", [f.shape for f in factors],
+                      "arrays with the same number of dimensions")

@@ -15,19 +15,26 @@ cascade's composite is
 
 and the single convolution with P = K_L kron ... kron K_0 has kernel polynomial
 
-    Q(x) = sum_I P[I] x^I,  P computed by numpy.kron         (the Kronecker side).
+    Q(x) = sum_I P[I] x^I = sum over one tap per factor of  prod_j F_j[i_j] x^{i_j s_j}
+                                                           (the Kronecker side),
 
-C = Q as polynomials iff the composite equals P entry by entry. The two sides share nothing but
-the kernels: C never indexes a Kronecker product, Q never multiplies dilated polynomials.
+each term placed at its Kronecker index I = sum_j i_j s_j, s_j = prod_{k>j} shape(F_k) (the
+definition of numpy.kron's order). C = Q as polynomials iff the composite equals P entry by
+entry. The two sides share nothing but the kernels: C never indexes a Kronecker product and never
+sees a stride; Q never uses a dilation and never sums a factor's taps before multiplying (it adds
+the entries of P, each a product of one tap per factor).
+
 FLINT rather than SymPy's ring for this step: on the same work (a 729x729 composite, 6 layers)
 the product takes 0.06 s of CPU in FLINT against 2.4 s in SymPy's ring, and Q's half a million
-terms are summed in C (``make bench`` prints both).
+terms are added inside FLINT (``make bench`` prints both).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
+from functools import reduce as fold
 from itertools import product
 from typing import Any
 
@@ -36,7 +43,7 @@ import numpy as np
 import sympy
 from sympy.polys.rings import PolyRing
 
-from kronconv.engines.base import Comparison, Engine
+from kronconv.engines.base import Comparison, Engine, check_factors
 from kronconv.errors import check_memory
 from kronconv.evidence import Evidence
 from kronconv.specs import Cascade
@@ -76,7 +83,11 @@ class SymbolicEngine(Engine):
                         "polynomial ring elsewhere): holds for every kernel")
 
     def element_bytes(self, boundary: str = "full") -> int:
-        return 400  # a small dict per entry
+        """About 400 bytes an entry: a small dict in SymPy's ring. For 'full' (FLINT generating
+        functions) one polynomial takes about 180 bytes a term, and the whole proof peaks at
+        about 480 bytes an entry (2.3 GiB at 2187 x 2187, measured), so this one-array estimate
+        admits 7 layers (1.8 GiB) and refuses 8 (16 GiB)."""
+        return 400
 
     # -- the generating-function form (see module doc) ----------------------------------------
     def generating_function(self, kernels: Sequence[np.ndarray],
@@ -91,20 +102,25 @@ class SymbolicEngine(Engine):
 
     def kronecker_polynomial(self, factors: Sequence[np.ndarray],
                              reversed_: bool = False) -> flint.fmpz_mpoly:
-        """Q(x) = sum_I P[I] x^I with P = numpy.kron of the factors (left to right), or P
-        reversed along every axis."""
+        """Q(x) = sum_I P[I] x^I with P = F_0 kron ... kron F_m (numpy.kron's order, left to
+        right), or P reversed along every axis.
+
+        By the definition of the Kronecker product, P[I] = F_0[i_0] ... F_m[i_m] at
+        I = sum_j i_j s_j, with the strides s_j = prod_{k>j} shape(F_k) per axis. So each tap is
+        placed first, T_j[i] = F_j[i] x^{i s_j}, and every term of Q is one placed tap per
+        factor multiplied together, T_0[i_0] ... T_m[i_m] = P[I] x^I; Q is the sum of all of
+        them, taken block by block (a block per tap of F_0). No sum over a factor's taps is
+        multiplied here: Q is not formed as a product of polynomials in x, which is the
+        composite's route. Reversing P
+        along every axis reverses every factor, since n - 1 - I = sum_j (a_j - 1 - i_j) s_j.
+        """
+        check_factors(factors)
         space = GeneratingSpace.of(factors)
-        lifted = [space.lift(factor) for factor in factors]
-        kron = Engine.kron(self, *lifted)
-        kron = reverse(kron) if reversed_ else kron
-        terms = kron
-        for axis, n in enumerate(kron.shape):  # x^I = prod_axis x_axis^{I_axis}, broadcast
-            powers = np.empty(n, dtype=object)  # (np.array would unpack FLINT polynomials)
-            for i in range(n):
-                powers[i] = space.context.from_dict({space.monomial((), tuple(
-                    i if a == axis else 0 for a in range(space.dims))): 1})
-            terms = terms * powers.reshape([n if a == axis else 1 for a in range(kron.ndim)])
-        return tree_sum(terms.ravel())
+        factors = [reverse(factor) for factor in factors] if reversed_ else list(factors)
+        strides = kronecker_strides([factor.shape for factor in factors])
+        placed = [space.placed(factor, stride) for factor, stride in zip(factors, strides,
+                                                                        strict=True)]
+        return tree_sum(object_array([tree_sum(block) for block in kronecker_blocks(placed)]))
 
     def compare_kronecker(self, kernels: Sequence[np.ndarray],
                           dilations: Sequence[Sequence[int]], factors: Sequence[np.ndarray],
@@ -180,20 +196,23 @@ class GeneratingSpace:
         """sum_i array[i] x^{place(i)}, from the SymPy entries' terms."""
         terms: dict[tuple[int, ...], int] = {}
         for index in np.ndindex(*array.shape):
-            entry: Any = array[index]
-            for monomial, coefficient in entry.items():
-                key = self.monomial(monomial, place(index))
-                terms[key] = terms.get(key, 0) + int(coefficient)
+            for key, coefficient in self.terms(array[index], place(index)):
+                terms[key] = terms.get(key, 0) + coefficient
         return self.context.from_dict(terms)
 
-    def lift(self, array: np.ndarray) -> np.ndarray:
-        """Each SymPy entry as a FLINT polynomial (no x)."""
+    def placed(self, array: np.ndarray, stride: tuple[int, ...]) -> np.ndarray:
+        """Entry i as its own FLINT polynomial array[i] x^{i stride} (per axis)."""
         out = np.empty(array.shape, dtype=object)
-        origin = (0,) * self.dims
         for index in np.ndindex(*array.shape):
-            out[index] = self.polynomial(np.array([array[index]], dtype=object)
-                                         .reshape((1,) * array.ndim), lambda _: origin)
+            out[index] = self.context.from_dict(dict(self.terms(array[index],
+                                                                dilate(stride, index))))
         return out
+
+    def terms(self, entry: Any, position: tuple[int, ...]) -> list[tuple[tuple[int, ...], int]]:
+        """The (exponent vector, coefficient) terms of entry x^position (a SymPy ring element:
+        distinct monomials)."""
+        return [(self.monomial(monomial, position), int(coefficient))
+                for monomial, coefficient in entry.items()]
 
     def extent(self, polynomial: flint.fmpz_mpoly) -> tuple[int, ...]:
         """Per axis, one more than the largest x-degree (the kernel's shape)."""
@@ -203,6 +222,32 @@ class GeneratingSpace:
 def dilate(dilation: tuple[int, ...], index: tuple[int, ...]) -> tuple[int, ...]:
     """Tap i of a kernel dilated by d sits at d i (per axis)."""
     return tuple(d * i for d, i in zip(dilation, index, strict=True))
+
+
+def kronecker_strides(shapes: Sequence[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """s_j = prod_{k>j} shape(F_k), per axis: the Kronecker index of F_0[i_0] ... F_m[i_m] is
+    sum_j i_j s_j (numpy.kron's order, the last factor varying fastest)."""
+    return [tuple(math.prod(later[axis] for later in shapes[j + 1:]) for axis in range(len(shape)))
+            for j, shape in enumerate(shapes)]
+
+
+def kronecker_blocks(placed: Sequence[np.ndarray]) -> Iterator[np.ndarray]:
+    """The entries of placed[0] kron ... kron placed[m], flat, one block per entry of
+    placed[0]: each a product of one entry per array."""
+    head, tail = placed[0].ravel(), placed[1:]
+    if not tail:
+        yield head
+        return
+    rest = fold(np.kron, tail).ravel()
+    for tap in head:
+        yield rest * object_array([tap]).reshape(())
+
+
+def object_array(values: Sequence[Any]) -> np.ndarray:
+    """A 1-D object array of ``values`` (np.array would unpack FLINT polynomials)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def reverse(array: np.ndarray) -> np.ndarray:

@@ -144,10 +144,10 @@ class DirectResult:
 def _trim(array: np.ndarray) -> np.ndarray:
     """Drop trailing all-zero hyperplanes on every axis (keeping at least one entry)."""
     for axis in range(array.ndim):
-        moved = np.moveaxis(array, axis, 0)
-        nonzero = [i for i in range(moved.shape[0]) if np.any(moved[i] != 0)]
-        keep = (nonzero[-1] + 1) if nonzero else 1
-        array = np.moveaxis(moved[:keep], 0, axis)
+        others = tuple(other for other in range(array.ndim) if other != axis)
+        nonzero = np.flatnonzero(np.any(array != 0, axis=others))
+        keep = int(nonzero[-1]) + 1 if len(nonzero) else 1
+        array = array[(slice(None),) * axis + (slice(0, keep),)]
     return array
 
 

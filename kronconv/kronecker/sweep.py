@@ -70,8 +70,9 @@ class Domain:
 DEFAULT = Domain("default")
 FULL = Domain("full", structure=((1, 4), (2, 3)), boundary_dilations=4,
               boundary_dims=(1, 2), part_layers=3)
-# A sweep worth a cluster: 107,556 structure configurations up to 2D with 4 layers (plus kernel
-# sizes chosen per layer), every boundary handling with a 1-4 and d 1-9.
+# A sweep worth a cluster: 134,325 configurations, 107,028 of them structure up to 2D with 4
+# layers (plus kernel sizes chosen per layer), every boundary handling with a 1-4 and d 1-9.
+# Run in full, serially: about 415 s of CPU (docs/characterisation.md).
 WIDE = Domain("wide", structure=((1, 4), (2, 4)), mixed_structure=((1, 3),),
               boundary_dilations=9, boundary_dims=(1, 2), boundary_sizes=4, part_layers=3)
 DOMAINS = {domain.name: domain for domain in (DEFAULT, FULL, WIDE)}
@@ -88,7 +89,8 @@ class SweepResult:
     counts: Counter = field(default_factory=Counter)  # (part, group, class) -> n
     mismatches: list[dict[str, Any]] = field(default_factory=list)
     checked: Counter = field(default_factory=Counter)  # part -> n
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall, of the whole run
+    cpu_seconds: float = 0.0  # CPU of the chunks' work, in whichever process each ran
 
     @property
     def ok(self) -> bool:
@@ -107,6 +109,7 @@ class SweepResult:
         self.counts.update(other.counts)
         self.checked.update(other.checked)
         self.mismatches.extend(other.mismatches)
+        self.cpu_seconds += other.cpu_seconds
 
 
 def schedules(layers: int, dilations: int, first: int | None = None
@@ -233,6 +236,7 @@ def chunks(domain: Domain) -> list[Chunk]:
 def run_chunk(domain: Domain, chunk: Chunk) -> SweepResult:
     """One piece of the sweep, on its own (any process or machine): its deterministic seeds
     depend on the configuration only, so the result does not depend on where it runs."""
+    start = time.process_time()
     result = SweepResult(domain)
     part, *params = chunk
     if part == "structure":
@@ -245,6 +249,7 @@ def run_chunk(domain: Domain, chunk: Chunk) -> SweepResult:
         sweep_nonlinear(result, params[0], (params[1],))
     else:
         sweep_channels(result, (params[0],), params[1])
+    result.cpu_seconds = time.process_time() - start
     return result
 
 
