@@ -14,8 +14,9 @@ from kronconv.catalogue import example_path
 from kronconv.cli import main
 from kronconv.errors import ArchitectureError, ResourceLimitError
 from kronconv.receptive_field import dependency as cov
-from kronconv.specs.architecture import parse_architecture, plain_stack
-from kronconv.specs.shapes import check_branch_shapes, tensor_shapes
+from kronconv.semantics.shapes import node_sizes
+from kronconv.specs.architecture import Architecture, parse_architecture, plain_stack
+from kronconv.specs.shapes import check_branch_shapes, check_tensor_budget, tensor_shapes
 
 FILES: dict[str, Callable[[], bytes]] = {
     "utf16.json": lambda: '{"dims": 1}'.encode("utf-16"),
@@ -191,3 +192,28 @@ def test_branch_shapes_at_a_given_size() -> None:
     assert tensor_shapes(arch, 8)["out"] == (1, 8)
     with pytest.raises(ArchitectureError, match=r"'out' \(add\).*1x8 from 'u' and 1x9 from 'x'"):
         check_branch_shapes(arch, 9)
+
+
+def test_a_period_too_long_to_try_leaves_the_check_to_a_given_size() -> None:
+    """Sizes n - 2 and n never match; with a stride of 2^20 after the merge the period is too
+    long to try every phase (over MAX_CHECK_WORK steps), so only a given size is refused."""
+    arch = parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "a", "op": "conv", "inputs": ["x"], "kernel_size": 3},
+        {"id": "s", "op": "add", "inputs": ["a", "x"]},
+        {"id": "out", "op": "maxpool", "inputs": ["s"], "kernel_size": 1, "stride": 2**20}],
+        "output": "out"})
+    check_branch_shapes(arch)  # silent: nothing refused without a size
+    with pytest.raises(ArchitectureError, match=r"'s' \(add\).*1x14 from 'a' and 1x16 from 'x'"):
+        check_branch_shapes(arch, 16)
+
+
+def test_the_budget_counts_the_padding_on_both_sides() -> None:
+    """A padded node holds n + before + after entries per axis: a padding of 10^4 on each side
+    of 3 channels (6 x 10^4 entries) fits the 2 GiB budget, 10^8 does not (6 x 10^8 x 8 B)."""
+    def conv(padding: int) -> Architecture:
+        return parse_architecture({"dims": 1, "in_channels": 3, "layers": [
+            {"op": "conv", "kernel_size": 3, "padding": padding}]})
+    check_tensor_budget(conv(10**4), node_sizes(conv(10**4), 16))
+    with pytest.raises(ResourceLimitError, match="memory limit"):
+        check_tensor_budget(conv(10**8), node_sizes(conv(10**8), 16))

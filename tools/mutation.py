@@ -255,16 +255,24 @@ def read_session(session: Path, module: str) -> list[Outcome]:
 
 def recheck(outcome: Outcome, test: str) -> bool:
     """Apply a survivor's diff again, run the test said to kill it now, revert: True if the
-    test fails (the mutant is killed)."""
+    test fails (the mutant is killed). A diff that no longer applies (the module changed since
+    the run) raises ``ValueError``."""
     diff = outcome.diff.split("--- mutation diff ---")[-1].strip() + "\n"
-    subprocess.run(["patch", "-p1", "-s"], input=diff, text=True, check=True, cwd=ROOT)
+    if _patch(diff, "--dry-run").returncode != 0:
+        raise ValueError(f"{outcome.key}: the diff no longer applies")
+    _patch(diff).check_returncode()
     try:
         run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p",
                               "no:cacheprovider", test], capture_output=True, cwd=ROOT,
                              check=False)
     finally:
-        subprocess.run(["patch", "-p1", "-R", "-s"], input=diff, text=True, check=True, cwd=ROOT)
+        _patch(diff, "-R").check_returncode()
     return run.returncode != 0
+
+
+def _patch(diff: str, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["patch", "-p1", "-s", "--no-backup-if-mismatch", *options],
+                          input=diff, text=True, capture_output=True, check=False, cwd=ROOT)
 
 
 def unfinished(session: Path) -> list[str]:
