@@ -179,3 +179,22 @@ def test_an_unguarded_int64_sum_is_caught(monkeypatch: pytest.MonkeyPatch) -> No
     with np.errstate(over="ignore"):
         fast = evaluate(arch, EXACT.asarray(x), weights, EXACT)[0]
     assert not np.array_equal(fast, reference_evaluate(arch, x[0], weights))
+
+
+# -- which counterexamples the reference re-checked, exactly ------------------------------------
+@pytest.mark.parametrize("mode", ["none", "all"])
+def test_the_report_lists_exactly_the_rechecked_counterexamples(
+        monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    monkeypatch.setattr(eq, "SCREEN_WORK", 0)
+    result = eq.analyze_equivariance(load_example("dilated4_zeros"), 8, prove="never",
+                                     regions=False, recheck_mode=mode)
+    rechecks = result.checks["rechecked_by_reference"]
+    examples = [v for v in result.with_status("not-respected") if v.counterexample is not None]
+    done = [list(v.shift) for v in examples if v.counterexample and
+            v.counterexample.rechecked_by]
+    assert rechecks["rechecked"] == done and len(done) == (len(examples) if mode == "all" else 0)
+    assert rechecks["not_rechecked"] == [list(v.shift) for v in examples
+                                         if list(v.shift) not in done]
+    assert rechecks["classes_without_own_counterexample"] == \
+        len(result.with_status("not-respected")) - len(examples) > 0
+    assert all("not re-checked" in v.evidence for v in examples if list(v.shift) not in done)

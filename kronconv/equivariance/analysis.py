@@ -53,6 +53,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import Any
 
 import numpy as np
 
@@ -154,7 +155,7 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
                                     f"{INPUT_RANGE}] per draw (seed {seed})",
                           "respected_shifts_checked": [list(v) for v in checked]},
               "z3_at_this_size": small, "rlimit": rlimit,
-              "rechecked_by_reference": budget,
+              "rechecked_by_reference": _rechecks(verdicts, budget),
               "evaluated_on": "the one-channel restriction (kronconv.equivariance.narrow)"
               if narrow is not None else "the architecture"}
     return EquivarianceResult(
@@ -248,6 +249,20 @@ def _group_evidence(group: ShiftGroup, samples: Sequence[_Sample], checked: Sequ
         return text + "; proof: z3 unsat for every generator at this size"
     return text + "; z3 INCONCLUSIVE at this size (" + "; ".join(
         r.reason for r in proofs if not r.proved) + "): not proved here"
+
+
+def _rechecks(verdicts: Sequence[ShiftVerdict], budget: int) -> dict[str, Any]:
+    """Exactly which counterexamples the naive reference re-checked, which it did not (exact
+    counterexamples of the fast engine only), and how many refuted classes have none of
+    their own (refuted by the group law)."""
+    refuted = [v for v in verdicts if v.status == "not-respected"]
+    examples = [v for v in refuted if v.counterexample is not None]
+    return {"budget": "all" if budget >= 1 << 62 else budget,
+            "rechecked": [list(v.shift) for v in examples if v.counterexample
+                          and v.counterexample.rechecked_by],
+            "not_rechecked": [list(v.shift) for v in examples if v.counterexample
+                              and not v.counterexample.rechecked_by],
+            "classes_without_own_counterexample": len(refuted) - len(examples)}
 
 
 def _recheck_budget(mode: str, arch: Architecture, sizes: dict[str, Shift]) -> int:
