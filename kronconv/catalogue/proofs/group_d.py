@@ -57,8 +57,9 @@ def _chain(layers: list[dict[str, Any]], dims: int = 1) -> Architecture:
 
 def _analyze(arch: Architecture, n: int) -> EquivarianceResult:
     """The calculus' answer at a small size: generators proved by z3 (symbolic weights), every
-    other class refuted, each counterexample re-checked by the reference."""
-    return analyze_equivariance(arch, n, prove="always", recheck_mode="all", regions=False,
+    other class refuted; each counterexample is re-checked by the reference once, by the
+    runner (``_exact_set``'s recheck), not a second time here."""
+    return analyze_equivariance(arch, n, prove="always", recheck_mode="none", regions=False,
                                 draws=2)
 
 
@@ -74,8 +75,8 @@ def _exact_set(arch: Architecture, result: EquivarianceResult,
         raise AssertionError(f"{what}: z3 did not prove every generator: "
                              f"{[(r.name, r.status, r.reason) for r in result.proofs]}")
     refuted = result.with_status("not-respected")
-    if any(not v.counterexample or not v.counterexample.rechecked_by for v in refuted):
-        raise AssertionError(f"{what}: a class without a re-checked counterexample")
+    if any(not v.counterexample for v in refuted):  # the runner re-checks every one
+        raise AssertionError(f"{what}: a class without a counterexample of its own")
     first = refuted[0].counterexample if refuted else None
     if not result.generators:  # only the zero shift: nothing for z3 to prove
         evidence = [exhaustive("exhaustive", f"{what}, N={list(result.size)}: only the zero "
@@ -197,7 +198,7 @@ def circular_stacks_respect_every_shift() -> list[Evidence]:
 def zero_padding_holds_on_the_clean_region() -> list[Evidence]:
     n, dilations = 12, [1, 2]
     arch = dilated_stack(dilations, dims=1, padding_mode="zeros")
-    result = analyze_equivariance(arch, n, recheck_mode="all")
+    result = analyze_equivariance(arch, n, recheck_mode="none")
     evidence = _exact_set(arch, result, {(0,): (0,)},
                           f"zero-padded dilated ReLU stack d={dilations}")
     before = after = sum(dilations)
