@@ -122,11 +122,11 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
     # 1. Sizes (one clear error for a bad size) and the calculus' group H.
     group = calculus(arch, size)
     n, m = group.size, group.output_size
+    check_tensor_budget(arch, node_sizes(arch, n))  # before any input or weight is drawn
     small = prove == "always" or (prove == "auto"
                                   and arch.in_channels * math.prod(n) <= PROVE_SIZE)
     narrow = _restriction(arch, n, mode, small)
     evaluated = narrow.arch if narrow is not None else arch
-    check_tensor_budget(evaluated, node_sizes(evaluated, n))  # before anything is drawn
     backend = numeric_backend(evaluated)
     samples = _samples(evaluated, n, mode, seed, given, draws, backend)
     notes = [] if len(samples) >= (2 if mode == "symbolic" else 1) else [
