@@ -18,6 +18,10 @@ Growth: the slope of log CPU against log N over N = 64, 128, 256, 512 (2 means l
 output size N^2), measured without the reference re-check of counterexamples (a fixed work
 budget, about 1 s, so it would flatten the slope).
 
+Group-D claims: CPU of each of the four equivariance claims of the catalogue, run as
+``make verify`` runs them, against the baseline of issue 13 (62.2 s, the former main; named,
+not re-measured). Target: at most a tenth of it.
+
 Run: .venv/bin/python benchmarks/bench_equivariance.py   (no timing assertions anywhere)
 """
 
@@ -37,6 +41,7 @@ from kronconv.errors import KronconvError
 
 GROWTH_SIZES = (64, 128, 256, 512)
 DEEPLAB_SIZES = (64, 128, 256)
+GROUP_D_BASELINE = 62.2  # CPU s of the four group-D claims in make verify (issue 13)
 DEEPLAB = Path(__file__).resolve().parent.parent / "examples" / "torch" / "deeplabv3.py"
 
 
@@ -123,6 +128,23 @@ def deeplab() -> None:
     print(f"  growth: CPU ~ N^{slope(points):.2f} (whole pipeline, default re-check budget)")
 
 
+def group_d_claims() -> None:
+    """The four equivariance claims of the catalogue (group D), as ``make verify`` runs them
+    (every check, the runner's re-check of each counterexample included)."""
+    from kronconv.claims.runner import load_claims, run_claim
+
+    proofs = ARCHITECTURES.parent / "proofs" / "group_d.py"
+    print(f"Group-D claims (target <= 1/10 of the baseline {GROUP_D_BASELINE} s CPU, "
+          "issue 13's measurement of the former main)")
+    total = 0.0
+    for claim in load_claims([proofs]):
+        result, seconds = cpu(partial(run_claim, claim))
+        total += seconds
+        print(f"  {claim.id:30} {seconds:6.2f} s CPU  {result.status}")
+    print(f"  {'together':30} {total:6.2f} s CPU  ratio to the baseline "
+          f"{GROUP_D_BASELINE / total:.1f}x")
+
+
 def main() -> None:
     catalogue_at_16()
     print("512 x 512 (target <= 30 s CPU each, exact shift set), growth over N = "
@@ -130,6 +152,7 @@ def main() -> None:
     large("dilated4_circular", 512 * 512)
     large("segnet16", 128 * 128)
     deeplab()
+    group_d_claims()
 
 
 if __name__ == "__main__":

@@ -198,3 +198,33 @@ def test_the_report_lists_exactly_the_rechecked_counterexamples(
     assert rechecks["classes_without_own_counterexample"] == \
         len(result.with_status("not-respected")) - len(examples) > 0
     assert all("not re-checked" in v.evidence for v in examples if list(v.shift) not in done)
+
+
+# -- z3: f(T_v x) by renaming the variables of f(x) ---------------------------------------------
+def _renaming_agrees(arch: Architecture, shift: tuple[int, ...], renamed_by: tuple[int, ...]
+                     ) -> bool:
+    """z3: the renamed terms of f(x) (input rolled by ``renamed_by``) equal f(T_shift x)
+    evaluated again, at every output position, for symbolic inputs and weights."""
+    import z3
+
+    from kronconv.equivariance.smt import _renamed, symbolic_input
+    from kronconv.semantics.backends import Z3Backend
+    from kronconv.semantics.weights import symbolic_weights
+
+    backend = Z3Backend()
+    weights = symbolic_weights(arch)
+    x = symbolic_input(arch, (6,))
+    y = evaluate(arch, x, weights, backend)
+    again = evaluate(arch, np.roll(x, shift, axis=2), weights, backend)
+    renamed = _renamed(y, x, np.roll(x, renamed_by, axis=2))
+    solver = z3.Solver()
+    solver.add(z3.Not(z3.And([a == b for a, b in zip(renamed.flat, again.flat, strict=True)])))
+    return solver.check() == z3.unsat
+
+
+def test_renaming_the_variables_is_evaluating_the_shifted_input() -> None:
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "conv", "kernel_size": 3, "padding": 1, "out_channels": 1}, {"op": "relu"},
+        {"op": "maxpool", "kernel_size": 2, "stride": 2}]}, source="<test>")
+    assert _renaming_agrees(arch, (1,), (1,))
+    assert not _renaming_agrees(arch, (1,), (-1,))  # the wrong direction is caught
