@@ -346,7 +346,7 @@ def _other_classes(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sam
                 cx = recheck(arch, cx, exact, cache)
                 rechecked += 1
             how = f"re-checked by {REFERENCE}" if cx.rechecked_by else \
-                "exact (fast engine), not re-checked by the reference (budget)"
+                f"exact (fast engine), not re-checked by the reference (its budget: {budget})"
             evidence = (f"counterexample at the class representative ({how}); the class is "
                         f"v = {list(v)} mod {list(group.period)}: not respected, as the "
                         "calculus says")
