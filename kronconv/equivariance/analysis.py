@@ -32,7 +32,8 @@ Method (the answer comes from the calculus; the rest backs it or refutes it):
    N^d-sized evaluation: N^(2d)), only one class per subgroup of prime order of the classes is
    screened (``ShiftGroup.lines``: 3 at 256 x 256 with H = {0}) and every other class is
    refuted by the group law from one of them (``ShiftGroup.prime_multiples``), named in its
-   evidence; it has no counterexample of its own.
+   evidence; it has no counterexample of its own. Every answer then rests on the screened
+   counterexamples, so ``recheck="auto"`` re-checks all of them by the reference.
 
 Wide networks (an exact evaluation of every channel beyond ``RESTRICT_WORK`` multiply-adds,
 e.g. DeepLabV3's 40 million weights), for "every choice of weights" and without z3: the
@@ -144,9 +145,11 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
                                              narrow is not None),
                              period=group.period, members=group.order)]
     # 4. Every other class: a counterexample, or (these weights) a proof, or unknown.
-    budget = _recheck_budget(recheck_mode, evaluated, node_sizes(evaluated, n))
+    screened = _screened(evaluated, group, len(samples))
+    budget = _recheck_budget(recheck_mode, evaluated, node_sizes(evaluated, n),
+                             len(screened) if screened == group.lines() else 0)
     verdicts += _other_classes(evaluated, group, samples, backend, proof_weights, small, rlimit,
-                               prove == "always", budget, mode, regions)
+                               prove == "always", budget, mode, regions, screened)
     respected = _respected(group, verdicts)
     checks = {"calculus": describe(group),
               "rules": "each op's rule proved for a symbolic size (kronconv.equivariance.lemmas)",
@@ -265,14 +268,26 @@ def _rechecks(verdicts: Sequence[ShiftVerdict], budget: int) -> dict[str, Any]:
             "classes_without_own_counterexample": len(refuted) - len(examples)}
 
 
-def _recheck_budget(mode: str, arch: Architecture, sizes: dict[str, Shift]) -> int:
+def _recheck_budget(mode: str, arch: Architecture, sizes: dict[str, Shift], lines: int) -> int:
     """How many counterexamples the naive reference re-checks: all, none, or ("auto") as many
-    as fit in RECHECK_WORK multiply-adds (each costs about one evaluation; f(x) is shared)."""
+    as fit in RECHECK_WORK multiply-adds (each costs about one evaluation; f(x) is shared),
+    and at least the ``lines`` screened ones when every other class rests on them (the group
+    law): then every counterexample is re-checked."""
     if mode == "all":
         return 1 << 62
     if mode == "none":
         return 0
-    return max(0, RECHECK_WORK // _work(arch, sizes) - 1)
+    return max(0, RECHECK_WORK // _work(arch, sizes) - 1, lines)
+
+
+def _screened(arch: Architecture, group: ShiftGroup, draws: int) -> list[Shift]:
+    """The class representatives screened one by one: every class while classes x draws x
+    one evaluation fit in SCREEN_WORK multiply-adds, else one per subgroup of prime order
+    (``ShiftGroup.lines``; the others follow by the group law)."""
+    reps = [v for v in group.classes() if any(v)]
+    if len(reps) * draws * _work(arch, node_sizes(arch, group.size)) <= SCREEN_WORK:
+        return reps
+    return group.lines()
 
 
 def _work(arch: Architecture, sizes: dict[str, Shift]) -> int:
@@ -291,15 +306,13 @@ def _work(arch: Architecture, sizes: dict[str, Shift]) -> int:
 def _other_classes(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sample],
                    backend: Backend, proof_weights: Weights | None, small: bool, rlimit: int,
                    prove_regions: bool, budget: int, mode: str,
-                   with_regions: bool) -> list[ShiftVerdict]:
+                   with_regions: bool, screened: Sequence[Shift]) -> list[ShiftVerdict]:
     reps = [v for v in group.classes() if any(v)]
     members = group.order
     axes = tuple(range(1, 1 + arch.dims))
     exact = backend.exact
     # Screening: f(T_v x) on every sample for every screened representative (every class, or
     # one per subgroup of prime order when that is too much work), the matching output shifts.
-    screened = reps if len(reps) * len(samples) * _work(arch, node_sizes(
-        arch, group.size)) <= SCREEN_WORK else group.lines()
     found: dict[Shift, Counterexample] = {}
     matched: dict[Shift, set[Shift] | None] = {v: None for v in screened}
     regions: dict[Shift, np.ndarray] = {}
