@@ -120,3 +120,16 @@ def test_zero_padding_region_is_rechecked_by_the_reference(claims: dict) -> None
     # Wrong variant: a circular stack has no disagreement, so the closed form is rejected.
     circular = dilated_stack([1, 2], dims=1)
     assert not names["_reference_disagreement"](circular, n, 4).any()
+
+
+def test_the_reference_recheck_sees_rolls_and_only_rolls() -> None:
+    from kronconv.catalogue.proofs.group_d import _is_a_roll
+
+    rng = np.random.default_rng(5)
+    for _ in range(100):
+        y = rng.integers(0, 3, (2, 4, 5))
+        z = np.roll(y, (int(rng.integers(0, 4)), int(rng.integers(0, 5))), axis=(1, 2))
+        assert _is_a_roll(y, z)
+        z[1, 2, 3] += 1  # the wrong twin: no longer any roll of y (every entry counts)
+        brute = any(np.array_equal(z, np.roll(y, u, axis=(1, 2))) for u in np.ndindex(4, 5))
+        assert _is_a_roll(y, z) == brute

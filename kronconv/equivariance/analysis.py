@@ -28,7 +28,19 @@ Method (the answer comes from the calculus; the rest backs it or refutes it):
    the whole class. Its agreement region (zero padding) is where f(T_v x) = T_u f(x) on
    every sample (the random inputs, and every impulse when that is cheap) for the
    natural u = v M / N: certain outside; inside proved by z3 with ``prove="always"``, else
-   sampled.
+   sampled. When screening every class would exceed ``SCREEN_WORK`` (N^d classes of an
+   N^d-sized evaluation: N^(2d)), only one class per subgroup of prime order of the classes is
+   screened (``ShiftGroup.lines``: 3 at 256 x 256 with H = {0}) and every other class is
+   refuted by the group law from one of them (``ShiftGroup.prime_multiples``), named in its
+   evidence; it has no counterexample of its own. Every answer then rests on the screened
+   counterexamples, so ``recheck="auto"`` re-checks all of them by the reference.
+
+Wide networks (an exact evaluation of every channel beyond ``RESTRICT_WORK`` multiply-adds,
+e.g. DeepLabV3's 40 million weights), for "every choice of weights" and without z3: the
+samples, checks and counterexamples are those of the one-channel restriction
+(:mod:`kronconv.equivariance.narrow`): its weights, embedded by zeros, are weights of the
+architecture, and its counterexamples are the architecture's (the restriction lemma). The
+evidence says so.
 
 For these weights, a class the calculus does not keep may still be respected (every ReLU dead
 makes f constant): then no counterexample exists, and z3 (small sizes) proves it for these
@@ -42,11 +54,13 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import Any
 
 import numpy as np
 
 from kronconv.engines.smt import COUNTEREXAMPLE, SmtResult
 from kronconv.equivariance.exhaustive import QUESTION, REFERENCE, extra_tries, recheck
+from kronconv.equivariance.narrow import Restriction, restriction
 from kronconv.equivariance.results import Counterexample, EquivarianceResult, ShiftVerdict
 from kronconv.equivariance.screening import close, live_weights, matching_shifts, numeric_backend
 from kronconv.equivariance.shifts import (
@@ -75,6 +89,8 @@ PROVE_SIZE = 256  # "auto": z3 when C N^d is at most this (16 x 16, one channel)
 IMPULSE_SIZE = 1024  # impulses tried (regions, counterexamples) when C N^d is at most this
 IMPULSE_WORK = 200_000_000  # ... and their evaluations take at most this many multiply-adds
 RECHECK_WORK = 1_000_000  # "auto": reference evaluations while their multiply-adds fit (~1 s)
+SCREEN_WORK = 1_000_000_000  # every class screened while classes x draws x work fit, else lines
+RESTRICT_WORK = 100_000_000  # wider: the one-channel restriction (Python integers: minutes)
 BATCH = 16  # inputs evaluated at once
 # The calculus walks every shift of every axis through every node in Python (about 1 us a
 # step): 10^7 steps keep it within seconds (512 x 512 through 100 nodes is 10^5), and refuse a
@@ -116,25 +132,32 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
                sum(sizes[arch.input.id]) * len(arch.nodes), limit=CALCULUS_STEPS)
     group = calculus(arch, size)
     n, m = group.size, group.output_size
-    backend = numeric_backend(arch)
-    samples = _samples(arch, n, mode, seed, given, draws, backend)
+    small = prove == "always" or (prove == "auto"
+                                  and arch.in_channels * math.prod(n) <= PROVE_SIZE)
+    narrow = _restriction(arch, n, mode, small)
+    evaluated = narrow.arch if narrow is not None else arch
+    backend = numeric_backend(evaluated)
+    samples = _samples(evaluated, n, mode, seed, given, draws, backend)
     notes = [] if len(samples) >= (2 if mode == "symbolic" else 1) else [
         f"only {len(samples)} of 12 weight draws keep the output input-dependent: the classes "
         "outside H cannot be refuted with them"]
+    if narrow is not None:
+        notes.append(RESTRICTED)
     # 2. H checked exactly at this size, 3. and proved by z3 when small (or asked).
-    checked = _check_group(arch, group, samples, seed, backend)
-    small = prove == "always" or (prove == "auto"
-                                  and arch.in_channels * math.prod(n) <= PROVE_SIZE)
+    checked = _check_group(evaluated, group, samples, seed, backend)
     proof_weights = None if mode == "symbolic" else samples[0].weights
     proofs = [_prove(arch, n, v, u, proof_weights, rlimit) for v, u in group.generators()] \
         if small else []
     verdicts = [ShiftVerdict(tuple(0 for _ in n), "respected", tuple(0 for _ in m),
-                             _group_evidence(group, samples, checked, proofs, small, backend),
+                             _group_evidence(group, samples, checked, proofs, small, backend,
+                                             narrow is not None),
                              period=group.period, members=group.order)]
     # 4. Every other class: a counterexample, or (these weights) a proof, or unknown.
-    budget = _recheck_budget(recheck_mode, arch, node_sizes(arch, n))
-    verdicts += _other_classes(arch, group, samples, backend, proof_weights, small, rlimit,
-                               prove == "always", budget, mode, regions)
+    screened = _screened(evaluated, group, len(samples))
+    budget = _recheck_budget(recheck_mode, evaluated, node_sizes(evaluated, n),
+                             len(screened) if screened == group.lines() else 0)
+    verdicts += _other_classes(evaluated, group, samples, backend, proof_weights, small, rlimit,
+                               prove == "always", budget, mode, regions, screened)
     respected = _respected(group, verdicts)
     checks = {"calculus": describe(group),
               "rules": "each op's rule proved for a symbolic size (kronconv.equivariance.lemmas)",
@@ -143,12 +166,29 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
                                     f"{INPUT_RANGE}] per draw (seed {seed})",
                           "respected_shifts_checked": [list(v) for v in checked]},
               "z3_at_this_size": small, "rlimit": rlimit,
-              "rechecked_by_reference": budget}
+              "rechecked_by_reference": _rechecks(verdicts, budget),
+              "evaluated_on": "the one-channel restriction (kronconv.equivariance.narrow)"
+              if narrow is not None else "the architecture"}
     return EquivarianceResult(
         name, n, m, QUESTION[mode], mode, seed if given is None else None,
         total_stride(arch, node_sizes(arch, n)), tuple(verdicts), respected, "calculus",
         tuple(group.generators()), tuple(proofs), checks, time.perf_counter() - start,
         tuple(notes))
+
+
+RESTRICTED = ("evaluated on the one-channel restriction (kronconv.equivariance.narrow): every "
+              "conv narrowed to one output channel; its weights and inputs, embedded by zeros, "
+              "are the architecture's, so its counterexamples are the architecture's (the "
+              "restriction lemma); the exact check of H covers those weights only")
+
+
+def _restriction(arch: Architecture, n: Shift, mode: str, small: bool) -> Restriction | None:
+    """The one-channel restriction, for "every choice of weights" without z3, when an exact
+    evaluation of every channel would exceed RESTRICT_WORK multiply-adds (and the lemma
+    applies)."""
+    if mode != "symbolic" or small or _work(arch, node_sizes(arch, n)) <= RESTRICT_WORK:
+        return None
+    return restriction(arch)
 
 
 def _samples(arch: Architecture, n: Shift, mode: str, seed: int, given: Weights | None,
@@ -205,11 +245,13 @@ def _prove(arch: Architecture, n: Shift, v: Shift, u: Shift, weights: Weights | 
 
 
 def _group_evidence(group: ShiftGroup, samples: Sequence[_Sample], checked: Sequence[Shift],
-                    proofs: Sequence[SmtResult], small: bool, backend: Backend) -> str:
+                    proofs: Sequence[SmtResult], small: bool, backend: Backend,
+                    restricted: bool) -> str:
     gens = ", ".join(f"{list(v)}->{list(u)}" for v, u in group.generators()) or "none"
+    on = " of the one-channel restriction" if restricted else ""
     text = (f"shift calculus (rules proved for every size): the {group.order} multiples of "
             f"the period {list(group.period)}, generators {gens}; exact check ({backend.name}) "
-            f"of {len(checked)} of them on {len(samples)} weight draw(s) x 1 random input")
+            f"of {len(checked)} of them on {len(samples)} weight draw(s){on} x 1 random input")
     if not group.generators():
         return text + "; only the zero shift (nothing to prove)"
     if not small:
@@ -220,14 +262,40 @@ def _group_evidence(group: ShiftGroup, samples: Sequence[_Sample], checked: Sequ
         r.reason for r in proofs if not r.proved) + "): not proved here"
 
 
-def _recheck_budget(mode: str, arch: Architecture, sizes: dict[str, Shift]) -> int:
+def _rechecks(verdicts: Sequence[ShiftVerdict], budget: int) -> dict[str, Any]:
+    """Exactly which counterexamples the naive reference re-checked, which it did not (exact
+    counterexamples of the fast engine only), and how many refuted classes have none of
+    their own (refuted by the group law)."""
+    refuted = [v for v in verdicts if v.status == "not-respected"]
+    examples = [v for v in refuted if v.counterexample is not None]
+    return {"budget": "all" if budget >= 1 << 62 else budget,
+            "rechecked": [list(v.shift) for v in examples if v.counterexample
+                          and v.counterexample.rechecked_by],
+            "not_rechecked": [list(v.shift) for v in examples if v.counterexample
+                              and not v.counterexample.rechecked_by],
+            "classes_without_own_counterexample": len(refuted) - len(examples)}
+
+
+def _recheck_budget(mode: str, arch: Architecture, sizes: dict[str, Shift], lines: int) -> int:
     """How many counterexamples the naive reference re-checks: all, none, or ("auto") as many
-    as fit in RECHECK_WORK multiply-adds (each costs about one evaluation; f(x) is shared)."""
+    as fit in RECHECK_WORK multiply-adds (each costs about one evaluation; f(x) is shared),
+    and at least the ``lines`` screened ones when every other class rests on them (the group
+    law): then every counterexample is re-checked."""
     if mode == "all":
         return 1 << 62
     if mode == "none":
         return 0
-    return max(0, RECHECK_WORK // _work(arch, sizes) - 1)
+    return max(0, RECHECK_WORK // _work(arch, sizes) - 1, lines)
+
+
+def _screened(arch: Architecture, group: ShiftGroup, draws: int) -> list[Shift]:
+    """The class representatives screened one by one: every class while classes x draws x
+    one evaluation fit in SCREEN_WORK multiply-adds, else one per subgroup of prime order
+    (``ShiftGroup.lines``; the others follow by the group law)."""
+    reps = [v for v in group.classes() if any(v)]
+    if len(reps) * draws * _work(arch, node_sizes(arch, group.size)) <= SCREEN_WORK:
+        return reps
+    return group.lines()
 
 
 def _work(arch: Architecture, sizes: dict[str, Shift]) -> int:
@@ -246,18 +314,19 @@ def _work(arch: Architecture, sizes: dict[str, Shift]) -> int:
 def _other_classes(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sample],
                    backend: Backend, proof_weights: Weights | None, small: bool, rlimit: int,
                    prove_regions: bool, budget: int, mode: str,
-                   with_regions: bool) -> list[ShiftVerdict]:
+                   with_regions: bool, screened: Sequence[Shift]) -> list[ShiftVerdict]:
     reps = [v for v in group.classes() if any(v)]
     members = group.order
     axes = tuple(range(1, 1 + arch.dims))
     exact = backend.exact
-    # Screening: f(T_v x) on every sample for every representative, the matching output shifts.
+    # Screening: f(T_v x) on every sample for every screened representative (every class, or
+    # one per subgroup of prime order when that is too much work), the matching output shifts.
     found: dict[Shift, Counterexample] = {}
-    matched: dict[Shift, set[Shift] | None] = {v: None for v in reps}
+    matched: dict[Shift, set[Shift] | None] = {v: None for v in screened}
     regions: dict[Shift, np.ndarray] = {}
     impulses = _impulse_responses(arch, samples, backend) if with_regions else None
     for k, sample in enumerate(samples):
-        todo = [v for v in reps if v not in found]
+        todo = [v for v in screened if v not in found]
         for v, z in zip(todo, _shifted_outputs(arch, sample, todo, backend), strict=True):
             u = scaled(v, group.size, group.output_size)
             agree = np.asarray(close(z, np.roll(sample.y, u, axis=axes), exact).all(axis=0))
@@ -276,7 +345,7 @@ def _other_classes(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sam
                 before = matched[v]
                 matched[v] = us if before is None else before & us
     # More inputs for the classes not yet refuted: impulses (small sizes), random inputs.
-    for v in reps:
+    for v in screened:
         if v not in found:
             if impulses is None:
                 impulses = _impulse_responses(arch, samples, backend)
@@ -289,13 +358,16 @@ def _other_classes(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sam
     for v in reps:
         region = regions.get(v)
         u = scaled(v, group.size, group.output_size)
+        if v not in matched:  # not screened: the group law, from a refuted subgroup
+            verdicts.append(_by_group_law(group, v, found))
+            continue
         if v in found:
             cx = found[v]
             if rechecked < budget:
                 cx = recheck(arch, cx, exact, cache)
                 rechecked += 1
             how = f"re-checked by {REFERENCE}" if cx.rechecked_by else \
-                "exact (fast engine), not re-checked by the reference (budget)"
+                f"exact (fast engine), not re-checked by the reference (its budget: {budget})"
             evidence = (f"counterexample at the class representative ({how}); the class is "
                         f"v = {list(v)} mod {list(group.period)}: not respected, as the "
                         "calculus says")
@@ -322,6 +394,26 @@ def _other_classes(arch: Architecture, group: ShiftGroup, samples: Sequence[_Sam
                                      f"{[list(c) for c in candidates]})", None, region,
                                      group.period, members, u))
     return verdicts
+
+
+def _by_group_law(group: ShiftGroup, v: Shift, found: dict[Shift, Counterexample]
+                  ) -> ShiftVerdict:
+    """A class that was not screened: refuted when one of its prime-order multiples was (were
+    v respected, so would be every multiple of v), else unknown."""
+    refuted = [w for w in group.prime_multiples(v) if w in found]
+    if not refuted:
+        return ShiftVerdict(v, "unknown", None, "not screened (more than SCREEN_WORK "
+                            "multiply-adds for every class), and none of its prime-order "
+                            f"multiples {[list(w) for w in group.prime_multiples(v)]} is "
+                            "refuted", period=group.period, members=group.order)
+    w = refuted[0]
+    k = next(k for k in range(1, group.order_of(v)) if tuple(
+        a * k % g for a, g in zip(v, group.period, strict=True)) == w)
+    return ShiftVerdict(v, "not-respected", None, f"group law: were v = {list(v)} respected, "
+                        f"so would be {k} v = {list(w)} mod {list(group.period)}, whose class "
+                        "has a counterexample; this class was not screened itself (more than "
+                        "SCREEN_WORK multiply-adds for every class), so it has no "
+                        "counterexample of its own", None, None, group.period, group.order)
 
 
 def _impulse_responses(arch: Architecture, samples: Sequence[_Sample],

@@ -77,6 +77,24 @@ def _equal(a: Any, b: Any) -> Any:
     return z3.BoolVal(bool(a == b))
 
 
+def _renamed(y: np.ndarray, x: np.ndarray, rolled: np.ndarray) -> np.ndarray:
+    """f(T_v x) from the terms y = f(x): the same terms with every input variable x_i replaced
+    by (T_v x)_i at once, not a second evaluation. All outputs are substituted in one z3 call
+    (as the arguments of one uninterpreted function, so shared subterms are visited once).
+    Exact: the terms of f depend on the input only through its variables (every comparison
+    with an input entry is a z3 term, so evaluate takes the same branches for any symbolic
+    input of this shape)."""
+    pairs = [(a, b) for a, b in zip(x.flat, rolled.flat, strict=True) if not a.eq(b)]
+    terms = [t if isinstance(t, z3.ExprRef) else z3.RealVal(t) for t in y.flat]
+    if not pairs or not terms:
+        return y
+    bundle = z3.Function("outputs", *[t.sort() for t in terms], z3.BoolSort())
+    renamed = z3.substitute(bundle(*terms), *pairs)
+    out = np.empty(len(terms), dtype=object)
+    out[:] = [renamed.arg(k) for k in range(len(terms))]
+    return out.reshape(y.shape)
+
+
 def shift_statement(arch: Architecture, size: Sequence[int], shift: Shift, output_shift: Shift,
                     weights: Weights | None, positions: np.ndarray | None = None) -> Any:
     """The z3 term f(T_v x) = T_u f(x) at every output position (or at ``positions``)."""
@@ -85,7 +103,7 @@ def shift_statement(arch: Architecture, size: Sequence[int], shift: Shift, outpu
     w = _z3_weights(arch, weights, backend)
     x = symbolic_input(arch, size)
     y = evaluate(arch, x, w, backend)
-    shifted = evaluate(arch, np.roll(x, shift, axis=axes), w, backend)
+    shifted = _renamed(y, x, np.roll(x, shift, axis=axes))
     target = np.roll(y, output_shift, axis=axes)
     where = np.ones(y.shape[2:], dtype=bool) if positions is None else positions
     eqs = [_equal(shifted[(0, c, *i)], target[(0, c, *i)])

@@ -109,14 +109,17 @@ def apply(node: Node, args: Sequence[Array], params: Any, backend: Backend) -> A
         return backend.sigmoid(x)
     if node.op == "batchnorm":
         shape = (1, -1) + (1,) * (x.ndim - 2)
+        x = backend.guard(x, _magnitude(x) * _magnitude(params["scale"])
+                          + _magnitude(params["shift"]))
         return x * np.reshape(params["scale"], shape) + np.reshape(params["shift"], shape)
     if node.op in ("add", "mul"):
         total = args[0]
         for other in args[1:]:
-            total = total + other if node.op == "add" else _product(total, other, backend)
+            total = _sum(total, other, backend) if node.op == "add" \
+                else _product(total, other, backend)
         return total
     if node.op == "sub":
-        return args[0] - args[1]
+        return _sum(args[0], -args[1], backend)
     if node.op == "concat":
         if any(a.dtype == object for a in args):
             args = [to_object(a) for a in args]
@@ -173,6 +176,11 @@ def conv(node: Node, x: Array, weight: Array, bias: Array | None, backend: Backe
     full = np.stack(outputs, axis=1)
     # 3. Stride: the full-resolution output subsampled at s i.
     return full[(slice(None), slice(None), *(slice(None, None, s) for s in node.stride))]
+
+
+def _sum(a: Array, b: Array, backend: Backend) -> Array:
+    """a + b, leaving int64 when the sum could overflow."""
+    return backend.guard(a, _magnitude(a) + _magnitude(b)) + b
 
 
 def _product(a: Array, b: Array, backend: Backend) -> Array:

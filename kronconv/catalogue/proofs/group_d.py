@@ -57,8 +57,9 @@ def _chain(layers: list[dict[str, Any]], dims: int = 1) -> Architecture:
 
 def _analyze(arch: Architecture, n: int) -> EquivarianceResult:
     """The calculus' answer at a small size: generators proved by z3 (symbolic weights), every
-    other class refuted, each counterexample re-checked by the reference."""
-    return analyze_equivariance(arch, n, prove="always", recheck_mode="all", regions=False,
+    other class refuted; each counterexample is re-checked by the reference once, by the
+    runner (``_exact_set``'s recheck), not a second time here."""
+    return analyze_equivariance(arch, n, prove="always", recheck_mode="none", regions=False,
                                 draws=2)
 
 
@@ -74,8 +75,8 @@ def _exact_set(arch: Architecture, result: EquivarianceResult,
         raise AssertionError(f"{what}: z3 did not prove every generator: "
                              f"{[(r.name, r.status, r.reason) for r in result.proofs]}")
     refuted = result.with_status("not-respected")
-    if any(not v.counterexample or not v.counterexample.rechecked_by for v in refuted):
-        raise AssertionError(f"{what}: a class without a re-checked counterexample")
+    if any(not v.counterexample for v in refuted):  # the runner re-checks every one
+        raise AssertionError(f"{what}: a class without a counterexample of its own")
     first = refuted[0].counterexample if refuted else None
     if not result.generators:  # only the zero shift: nothing for z3 to prove
         evidence = [exhaustive("exhaustive", f"{what}, N={list(result.size)}: only the zero "
@@ -197,7 +198,7 @@ def circular_stacks_respect_every_shift() -> list[Evidence]:
 def zero_padding_holds_on_the_clean_region() -> list[Evidence]:
     n, dilations = 12, [1, 2]
     arch = dilated_stack(dilations, dims=1, padding_mode="zeros")
-    result = analyze_equivariance(arch, n, recheck_mode="all")
+    result = analyze_equivariance(arch, n, recheck_mode="none")
     evidence = _exact_set(arch, result, {(0,): (0,)},
                           f"zero-padded dilated ReLU stack d={dilations}")
     before = after = sum(dilations)
@@ -228,20 +229,37 @@ def zero_padding_holds_on_the_clean_region() -> list[Evidence]:
 
 def _reference_recheck(arch: Architecture, result: EquivarianceResult) -> Callable[[], bool]:
     """Every refuted shift's counterexample, evaluated again by the naive reference: f(T_v x)
-    is no cyclic shift of f(x) (for the counterexample's weights)."""
+    is no cyclic shift of f(x) (for the counterexample's weights). f(x) is evaluated once per
+    distinct input and weights (the classes' counterexamples often share the random input)."""
+    outputs: dict[tuple[bytes, int], np.ndarray] = {}
+
+    def reference(x: np.ndarray, weights: Any) -> np.ndarray:
+        key = (x.tobytes() + str(x.shape).encode(), id(weights))
+        if key not in outputs:
+            outputs[key] = reference_evaluate(arch, x, weights)
+        return outputs[key]
 
     def differs(example: Any) -> bool:
         weights = example.weights if example.weights is not None else random_weights(
             arch, example.weights_seed)
         x = np.asarray(example.input)
-        y = reference_evaluate(arch, x, weights)
-        z = reference_evaluate(arch, np.roll(x, example.shift, axis=tuple(range(1, x.ndim))),
-                               weights)
-        axes = tuple(range(1, y.ndim))
-        return not any(np.array_equal(z, np.roll(y, u, axis=axes))
-                       for u in np.ndindex(*y.shape[1:]))
+        y = reference(x, weights)
+        z = reference(np.roll(x, example.shift, axis=tuple(range(1, x.ndim))), weights)
+        return not _is_a_roll(y, z)
 
     return lambda: all(differs(v.counterexample) for v in result.with_status("not-respected"))
+
+
+def _is_a_roll(y: np.ndarray, z: np.ndarray) -> bool:
+    """Is z (C, *M) = T_u y for some cyclic shift u? Only the u with y[:, -u] = z[:, 0] (the
+    entry that would land at the origin) are rolled and compared in full."""
+    axes = tuple(range(1, y.ndim))
+    origin = z.reshape(z.shape[0], -1)[:, 0]
+    fits = np.all(y == origin.reshape(-1, *(1 for _ in axes)), axis=0)
+    return any(np.array_equal(z, np.roll(y, tuple(-a % m for a, m in zip(p, y.shape[1:],
+                                                                          strict=True)),
+                                          axis=axes))
+               for p in zip(*np.nonzero(fits), strict=True))
 
 
 def _reference_disagreement(arch: Architecture, n: int, v: int) -> np.ndarray:
