@@ -44,7 +44,7 @@ REPORT = ROOT / "docs" / "mutation.md"
 SEED = 20261130
 SAMPLE = 300
 TIMEOUT = 300.0
-KILL_TESTS = "tests/test_mutation_kills.py"
+KILL_TESTS = sorted(f"tests/{p.name}" for p in (ROOT / "tests").glob("test_mutation_kills*.py"))
 
 # Target module -> the tests that exercise it (run with -x: the first failure kills the mutant;
 # KILL_TESTS, the tests written for earlier survivors, run last for every module).
@@ -127,7 +127,7 @@ def _config(module: str) -> Path:
 module-path = "{module}"
 timeout = {TIMEOUT}
 excluded-modules = []
-test-command = "{_command([*TARGETS[module], KILL_TESTS])}"
+test-command = "{_command([*TARGETS[module], *KILL_TESTS])}"
 
 [cosmic-ray.distributor]
 name = "local"
@@ -187,7 +187,7 @@ def coverage_map() -> dict[str, dict[int, list[str]]]:
     rc = WORK / "coveragerc"
     rc.write_text("[run]\nsource = kronconv\ndynamic_context = test_function\n")
     data_file = WORK / "coverage.sqlite"
-    tests = sorted({t for ts in TARGETS.values() for t in ts} | {KILL_TESTS})
+    tests = sorted({t for ts in TARGETS.values() for t in ts} | set(KILL_TESTS))
     subprocess.run([sys.executable, "-m", "coverage", "run", f"--rcfile={rc}",
                     f"--data-file={data_file}", "-m", "pytest", "-q", "-p", "no:cacheprovider",
                     "-m", "not slow", *tests], check=True, cwd=ROOT, capture_output=True)
@@ -216,7 +216,7 @@ def run_module(module: str, size: int, seed: int, lines: dict[int, list[str]]) -
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
 
-    full = [*TARGETS[module], KILL_TESTS]
+    full = [*TARGETS[module], *KILL_TESTS]
     with use_db(str(_session(module)), WorkDB.Mode.open) as db:
         items = sorted(db.work_items, key=lambda w: (w.mutations[0].operator_name,
                                                      w.mutations[0].occurrence,
