@@ -17,6 +17,7 @@ from kronconv.engines.symbolic import symbol_latex, symbol_name
 from kronconv.errors import InvalidParameterError, ResourceLimitError
 from kronconv.kronecker.identity import check_identity
 from kronconv.specs import Cascade
+from kronconv.specs.cascade import Layer
 
 # -- engines ---------------------------------------------------------------------------------
 
@@ -117,6 +118,23 @@ def test_symbolic_engine_refuses_dilation_0_like_the_others() -> None:
         kernels = engine.kernels(cascade)
         with pytest.raises(InvalidParameterError, match=r"^dilation\[0\]=0 is invalid"):
             engine.compare_kronecker(kernels, [(0,)], kernels)
+
+
+# -- the Kronecker subject -------------------------------------------------------------------
+def test_single_channel_refusals_name_a_channel_count_other_than_1() -> None:
+    """The scalar analyses refuse more than one channel, naming a count that is not 1 wherever
+    the cascade has it (2 -> 1 -> 1, and 1 -> 3 -> 1)."""
+    from kronconv.kronecker.dof import check_scalar_linear
+    from kronconv.kronecker.structure import predict_structure
+
+    first = Cascade((Layer(dims=1, kernel_size=2, dilation=1, in_channels=2),
+                     Layer(dims=1, kernel_size=2, dilation=2)))
+    middle = Cascade((Layer(dims=1, kernel_size=2, dilation=1, out_channels=3),
+                      Layer(dims=1, kernel_size=2, dilation=2, in_channels=3)))
+    for cascade, count in ((first, 2), (middle, 3)):
+        for check in (check_scalar_linear, predict_structure):
+            with pytest.raises(InvalidParameterError, match=f"^channels={count} is invalid"):
+                check(cascade)
 
 
 # -- specs, semantics and equivariance -------------------------------------------------------
