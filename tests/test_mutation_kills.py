@@ -5,6 +5,7 @@ engines, the Kronecker subject, receptive fields, equivariance and semantics."""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -38,6 +39,18 @@ def test_schwartz_zippel_bounds(layers: int) -> None:
     assert float(bound) == pytest.approx((layers / (2**31 - 1)) ** 2, rel=1e-2) and bound > 0
     exact = ExactEngine().evidence(cascade)
     assert float(exact.per_trial ** exact.count) == pytest.approx(layers / 2**32, rel=1e-2)
+
+
+def test_modular_engine_names_its_trials_and_prime() -> None:
+    """ModularEngine refuses fewer than one trial where it is built (naming ``trials``), and its
+    evidence names the prime it used (the default 2^31 - 1, or the one given)."""
+    cascade = Cascade.exponential(2, 2, dims=1)
+    for trials in (0, -1):
+        with pytest.raises(InvalidParameterError, match=f"^trials={trials} is invalid"):
+            ModularEngine(trials=trials)
+    assert "modulo p = 2^31 - 1;" in ModularEngine().evidence(cascade).detail
+    custom = ModularEngine(prime=101).evidence(cascade)
+    assert "modulo p = 101;" in custom.detail and custom.per_trial == Fraction(2, 101)
 
 
 def test_int64_guard_boundary() -> None:
