@@ -463,3 +463,15 @@ def test_lemma_twins_are_placeholders_unless_asked() -> None:
     (check,) = check_rules(rules={"pointwise": RULES["pointwise"]})
     assert check.twin.name == "pointwise (wrong twin)"
     assert check.twin.status == UNKNOWN and check.twin.reason == "not run"
+
+
+
+def test_unpooling_windows_with_gaps_matches_the_reference() -> None:
+    """maxpool with kernel 2 < stride 3 (gaps between windows), then maxunpool: tap t of the
+    m = 2 windows lands on positions t and t + 3 only, of the unpooled length 7 (the input's: its
+    last entry is in no window)."""
+    x = np.random.default_rng(7).integers(-9, 10, (2, 1, 7))
+    fast, ref = _fast_and_reference([{"op": "maxpool", "id": "p", "kernel_size": 2, "stride": 3},
+                                     {"op": "maxunpool", "indices": "p", "kernel_size": 2,
+                                      "stride": 3}], x)
+    assert fast.shape == ref.shape == (2, 1, 7) and (fast == ref).all()
