@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pytest
@@ -475,3 +476,60 @@ def test_unpooling_windows_with_gaps_matches_the_reference() -> None:
                                      {"op": "maxunpool", "indices": "p", "kernel_size": 2,
                                       "stride": 3}], x)
     assert fast.shape == ref.shape == (2, 1, 7) and (fast == ref).all()
+
+
+# -- equivariance: the numeric checks' inputs, members, re-check budget and labels ----------
+def _zero_padded_conv_result(**options: object) -> dict[str, Any]:
+    """The JSON result for a zero-padded 3-tap conv on 8 entries, random weights of seed 3."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+    from kronconv.serialize import to_json
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "conv", "kernel_size": 3, "padding": 1}]})
+    result: dict[str, Any] = to_json(analyze_equivariance(arch, 8, weights="random", seed=3,
+                                                          **options))  # type: ignore[arg-type]
+    return result
+
+
+def test_equivariance_input_is_the_documented_seeded_draw() -> None:
+    """The counterexample's input is the sample: integers in [-5, 5] (both ends included, as
+    the checks say) drawn by numpy.random.default_rng(seed), shape (channels, *size)."""
+    result = _zero_padded_conv_result()
+    assert result["checks"]["numeric"]["inputs"] == ("one random integer input in [-5, 5] per "
+                                                     "draw (seed 3)")
+    expected = np.random.default_rng(3).integers(-5, 6, (1, 8))
+    assert result["not_equivariant"][0]["counterexample"]["input"] == expected.tolist()
+
+
+def test_recheck_budget_is_a_count_and_the_label_follows_it() -> None:
+    """'auto' re-checks RECHECK_WORK // (multiply-adds of one evaluation) - 1 counterexamples
+    (an integer: 3 taps x 8 outputs = 24 -> 41665); each counterexample's evidence says whether
+    the reference re-checked it ('none': not re-checked, budget)."""
+    from kronconv.equivariance.analysis import RECHECK_WORK
+
+    auto = _zero_padded_conv_result()
+    assert auto["checks"]["rechecked_by_reference"] == RECHECK_WORK // 24 - 1 == 41665
+    assert isinstance(auto["checks"]["rechecked_by_reference"], int)
+    first = auto["not_equivariant"][0]
+    assert first["counterexample"]["rechecked_by"] == "reference (naive loops, Python numbers)"
+    assert "(re-checked by reference (naive loops" in first["evidence"]
+    none = _zero_padded_conv_result(recheck_mode="none")["not_equivariant"][0]
+    assert none["counterexample"]["rechecked_by"].startswith("not re-checked")
+    assert "(exact (fast engine), not re-checked by the reference (budget))" in none["evidence"]
+
+
+def test_random_group_members_come_from_their_own_stream() -> None:
+    """Besides the generators, two random members of H are checked, drawn with
+    default_rng(seed + 1) (a stream apart from the input's, default_rng(seed)): a circular conv
+    on 12 entries, seed 0, checks the generator [1] and the members 5 and 6."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+    from kronconv.serialize import to_json
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "conv", "kernel_size": 3, "padding": 1, "padding_mode": "circular"}]})
+    checks = to_json(analyze_equivariance(arch, 12, weights="random", seed=0))["checks"]
+    rng = np.random.default_rng(1)
+    members = [[int(rng.integers(0, 12))] for _ in range(2)]
+    assert checks["numeric"]["respected_shifts_checked"] == [[1], *members] == [[1], [5], [6]]
