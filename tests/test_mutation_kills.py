@@ -533,3 +533,26 @@ def test_random_group_members_come_from_their_own_stream() -> None:
     rng = np.random.default_rng(1)
     members = [[int(rng.integers(0, 12))] for _ in range(2)]
     assert checks["numeric"]["respected_shifts_checked"] == [[1], *members] == [[1], [5], [6]]
+
+
+def test_lemma_domains_and_the_strided_twin() -> None:
+    """The strided-window rule is stated for every stride s >= 1 (s = 2 is a model of its
+    hypotheses), the maxunpool rule for the windows 0 <= i < m only (no model has i >= m); the
+    strided twin claims the output moves one position too far (u = w + 1), and z3's
+    counterexample to it is a model of that claim: r2 = (i - w - 1) mod m."""
+    import z3
+
+    from kronconv.equivariance.lemmas import RULES, check_rules
+
+    def satisfiable(rule: str, *extra: z3.BoolRef) -> bool:
+        solver = z3.Solver()
+        solver.add(*RULES[rule](False)[0], *extra)
+        return solver.check() == z3.sat
+
+    s, i, m = z3.Ints("s i m")
+    assert satisfiable("strided-window", s == 2) and satisfiable("strided-window", s == 1)
+    assert not satisfiable("maxunpool", i >= m) and satisfiable("maxunpool", i == m - 1)
+    (check,) = check_rules(rules={"strided-window": RULES["strided-window"]}, twins=True)
+    assert check.ok and check.twin.status == "counterexample"
+    model = {k: int(v) for k, v in check.twin.model.items()}
+    assert model["r2"] == (model["i"] - model["w"] - 1) % model["m"]
