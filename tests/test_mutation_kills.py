@@ -556,3 +556,28 @@ def test_lemma_domains_and_the_strided_twin() -> None:
     assert check.ok and check.twin.status == "counterexample"
     model = {k: int(v) for k, v in check.twin.model.items()}
     assert model["r2"] == (model["i"] - model["w"] - 1) % model["m"]
+
+
+def test_a_class_the_first_draw_cannot_refute() -> None:
+    """Seed 515 draws the 3-periodic input [x0, x1, x2, x0, x1, x2] first, so T_3 x = x and the
+    screening cannot refute shift 3 on it: the later inputs (a second draw, impulses) do. The
+    agreement region stays the exact one over all draws, {1, 4} (output positions whose
+    window and the window 3 back both lie inside: zero padding 1, 3 taps, 6 entries), and the
+    counterexample's expected output is T_u f(x), rolled along the spatial axis only (two
+    output channels)."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+    from kronconv.serialize import to_json
+    from kronconv.specs.architecture import parse_architecture
+
+    first = np.random.default_rng(515).integers(-5, 6, (1, 6))
+    assert (first[0, :3] == first[0, 3:]).all()
+    layer = {"op": "conv", "kernel_size": 3, "padding": 1}
+    arch = parse_architecture({"dims": 1, "layers": [layer]})
+    verdicts = to_json(analyze_equivariance(arch, 6, draws=2, seed=515))["not_equivariant"]
+    (three,) = [v for v in verdicts if v["shift"] == [3]]
+    assert three["agreement_region"]["per_axis"] == [[1, 4]]
+    two = parse_architecture({"dims": 1, "layers": [{**layer, "out_channels": 2}]})
+    verdicts = to_json(analyze_equivariance(two, 6, weights="random", seed=515))
+    (three,) = [v for v in verdicts["not_equivariant"] if v["shift"] == [3]]
+    example = three["counterexample"]
+    assert example["expected_output"] == np.roll(example["output"], 3, axis=1).tolist()
