@@ -581,3 +581,17 @@ def test_a_class_the_first_draw_cannot_refute() -> None:
     (three,) = [v for v in verdicts["not_equivariant"] if v["shift"] == [3]]
     example = three["counterexample"]
     assert example["expected_output"] == np.roll(example["output"], 3, axis=1).tolist()
+
+
+def test_impulses_past_one_batch_of_256() -> None:
+    """258 entries give 258 impulse responses, evaluated 256 at a time (BATCH * 16): all of
+    them are used. A stride-2 circular conv respects the 129 even shifts (the total stride
+    rule) and refutes the odd class."""
+    from kronconv.equivariance.analysis import BATCH, analyze_equivariance
+    from kronconv.specs.architecture import parse_architecture
+
+    assert BATCH * 16 == 256
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "conv", "kernel_size": 3, "stride": 2, "padding": 1, "padding_mode": "circular"}]})
+    result = analyze_equivariance(arch, 258, weights="random", seed=0)
+    assert len(result.respected) == 129 and all(v[0] % 2 == 0 for v in result.respected)
