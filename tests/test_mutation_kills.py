@@ -595,3 +595,19 @@ def test_impulses_past_one_batch_of_256() -> None:
         {"op": "conv", "kernel_size": 3, "stride": 2, "padding": 1, "padding_mode": "circular"}]})
     result = analyze_equivariance(arch, 258, weights="random", seed=0)
     assert len(result.respected) == 129 and all(v[0] % 2 == 0 for v in result.respected)
+
+
+def test_live_weights_alternate_positive_and_signed() -> None:
+    """live_weights: seed + k for even k is the positive draw |w| + 1, for odd k the signed
+    draw itself (a plain conv is always alive, so the first two offsets are taken)."""
+    from kronconv.equivariance.screening import live_weights
+    from kronconv.semantics import get_backend, random_weights
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [{"op": "conv", "kernel_size": 3}]})
+    (s0, w0), (s1, w1) = live_weights(arch, (6,), 0, 2, get_backend("exact"))
+    assert (s0, s1) == (0, 1)
+    for name, signed in random_weights(arch, 0)["conv0"].items():
+        assert (w0["conv0"][name] == np.abs(signed) + 1).all()
+    for name, signed in random_weights(arch, 1)["conv0"].items():
+        assert (w1["conv0"][name] == signed).all()  # |w| + 1 never equals w
