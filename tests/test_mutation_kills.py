@@ -1,17 +1,27 @@
 """Tests written to kill mutants that survived the earlier suite (issue 11, `make mutation`):
-each pins a number or a boundary that a plausible wrong edit would change."""
+each pins a number or a boundary that a plausible wrong edit would change. This file: the
+engines, the specs and the first survivors of the semantics and equivariance; the other subjects
+are in tests/test_mutation_kills_<subject>.py."""
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
 import sympy
 
+from kronconv.engines import SymbolicEngine, reference_dilated_conv
+from kronconv.engines.conv import check_operands
 from kronconv.engines.numeric import INT64_SAFE, ExactEngine, FloatEngine, ModularEngine
 from kronconv.engines.symbolic import symbol_latex, symbol_name
+from kronconv.errors import InvalidParameterError, ResourceLimitError
+from kronconv.kronecker.identity import check_identity
 from kronconv.specs import Cascade
+from kronconv.specs.cascade import Layer
+
+# -- engines ---------------------------------------------------------------------------------
 
 
 def test_the_modulus_is_prime() -> None:
@@ -30,6 +40,18 @@ def test_schwartz_zippel_bounds(layers: int) -> None:
     assert float(bound) == pytest.approx((layers / (2**31 - 1)) ** 2, rel=1e-2) and bound > 0
     exact = ExactEngine().evidence(cascade)
     assert float(exact.per_trial ** exact.count) == pytest.approx(layers / 2**32, rel=1e-2)
+
+
+def test_modular_engine_names_its_trials_and_prime() -> None:
+    """ModularEngine refuses fewer than one trial where it is built (naming ``trials``), and its
+    evidence names the prime it used (the default 2^31 - 1, or the one given)."""
+    cascade = Cascade.exponential(2, 2, dims=1)
+    for trials in (0, -1):
+        with pytest.raises(InvalidParameterError, match=f"^trials={trials} is invalid"):
+            ModularEngine(trials=trials)
+    assert "modulo p = 2^31 - 1;" in ModularEngine().evidence(cascade).detail
+    custom = ModularEngine(prime=101).evidence(cascade)
+    assert "modulo p = 101;" in custom.detail and custom.per_trial == Fraction(2, 101)
 
 
 def test_int64_guard_boundary() -> None:
@@ -74,10 +96,47 @@ def test_symbol_names() -> None:
     assert symbol_latex(1, (0, 2)) == "k_{1,0,2}"
 
 
+def test_entry_bound_scales_with_the_input_bound() -> None:
+    """B = input_bound * prod_l taps_l R (R = 2^31): one 1-tap layer on inputs up to 2^31 gives
+    B = 2^62, which fits_int64 refuses (strict < 2^62); a sum instead of the product would not."""
+    engine = ExactEngine()
+    assert engine.entry_bound([(3,), (2,)], input_bound=5) == 5 * 3 * 2 * 2**62
+    one_tap = Cascade.from_schedule([1], [1], dims=1)
+    assert engine.fits_int64(one_tap, input_bound=2**30)
+    assert not engine.fits_int64(one_tap, input_bound=2**31)
+
+
+def test_exact_memory_estimate_is_32_bytes_an_entry() -> None:
+    """The budget estimate for 'full' is 32 bytes an entry (int64 residues): 9 layers of 3x3
+    give a 19683 x 19683 composite, 387420489 entries, 11.5 GiB, refused before any work."""
+    cascade = Cascade.exponential(3, 9, dims=2)
+    with pytest.raises(ResourceLimitError, match=r"needs 3\.87e\+08 entries \(~11\.5 GiB\)"):
+        check_identity(cascade, "exact")
+
+
+def test_too_short_input_names_the_dilated_span() -> None:
+    """A kernel of a taps dilated by d spans d (a - 1) + 1 entries: the fast engine and the
+    naive reference both say so when a 'valid' input is shorter (3 taps, dilation 3: 7)."""
+    x, kernel = np.zeros(5, dtype=object), np.ones(3, dtype=object)
+    with pytest.raises(InvalidParameterError, match="at least 7 entries on axis 0"):
+        check_operands(x, kernel, 3, "valid", "convolution")
+    with pytest.raises(InvalidParameterError, match="at least 7 entries on axis 0"):
+        reference_dilated_conv(x, kernel, 3, "valid", "convolution")
+
+
+def test_symbolic_engine_refuses_dilation_0_like_the_others() -> None:
+    """A dilation below 1 is refused by the symbolic engine's generating-function path with the
+    same message as the numeric engines (it used to fold the taps onto one position)."""
+    cascade = Cascade.from_schedule([2], [1], dims=1)
+    for engine in (SymbolicEngine(), ExactEngine()):
+        kernels = engine.kernels(cascade)
+        with pytest.raises(InvalidParameterError, match=r"^dilation\[0\]=0 is invalid"):
+            engine.compare_kronecker(kernels, [(0,)], kernels)
+
+
+# -- specs, semantics and equivariance -------------------------------------------------------
 def test_cascade_names_the_layer_that_disagrees_with_layer_0() -> None:
     """The number of axes is given; the error names the first layer (index 1) that differs."""
-    from kronconv.errors import InvalidParameterError
-
     with pytest.raises(InvalidParameterError, match=r"^kernel_sizes\[1\]="):
         Cascade.from_schedule([(3,), (3, 3)], [(1,), (1, 1)], dims=1)
 
@@ -118,3 +177,11 @@ def test_pointwise_ops_keep_every_shift() -> None:
     assert derived_shifts(arch, 4) == {(v,): (v,) for v in range(4)}
     result = analyze_equivariance(arch, 4, weights="random", seed=0)
     assert len(result.respected) == 4
+
+
+def test_cascade_refuses_layers_of_other_dims() -> None:
+    """Every layer has layer 0's number of axes, fewer as well as more."""
+    for dims in (1, 3):
+        with pytest.raises(InvalidParameterError, match=r"^layers\[1\]\.dims="):
+            Cascade((Layer(dims=2, kernel_size=2, dilation=1),
+                     Layer(dims=dims, kernel_size=2, dilation=1)))

@@ -26,7 +26,7 @@ import numpy as np
 from kronconv.arith import INT64_SAFE, MODULAR_PRIME
 from kronconv.engines.base import Comparison, Engine
 from kronconv.engines.conv import Reducer
-from kronconv.errors import invalid
+from kronconv.errors import check_int, invalid
 from kronconv.evidence import Evidence
 from kronconv.specs import Cascade
 
@@ -162,7 +162,7 @@ class ModularEngine(Engine):
     prime = MODULAR_PRIME
 
     def __init__(self, trials: int = 2, prime: int | None = None) -> None:
-        self.trials = trials
+        self.trials = check_int("trials", trials, minimum=1)
         if prime is not None:
             if not 2 <= prime < RESIDUE_LIMIT or not isprime(prime):
                 raise invalid("prime", prime, "a prime below 2^31")
@@ -180,7 +180,8 @@ class ModularEngine(Engine):
         return modular_reducer(self.prime)
 
     def evidence(self, cascade: Cascade, seed: int = 0) -> Evidence:
-        return _sampled(cascade, f"{self.trials} random point(s) modulo p = 2^31 - 1", seed,
+        p = "2^31 - 1" if self.prime == MODULAR_PRIME else str(self.prime)
+        return _sampled(cascade, f"{self.trials} random point(s) modulo p = {p}", seed,
                         self.prime, self.trials)
 
 

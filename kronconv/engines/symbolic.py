@@ -44,7 +44,7 @@ import sympy
 from sympy.polys.rings import PolyRing
 
 from kronconv.engines.base import Comparison, Engine, check_factors
-from kronconv.errors import check_memory
+from kronconv.errors import check_memory, check_per_axis
 from kronconv.evidence import Evidence
 from kronconv.specs import Cascade
 
@@ -97,7 +97,9 @@ class SymbolicEngine(Engine):
         space = GeneratingSpace.of(kernels)
         result = space.context.from_dict({space.monomial((), (0,) * space.dims): 1})
         for kernel, dilation in zip(kernels, dilations, strict=True):
-            result *= space.polynomial(kernel, partial(dilate, tuple(dilation)))
+            # d >= 1 makes x^i -> x^{d i} injective (as the numeric engines' check_operands)
+            per_axis = check_per_axis("dilation", dilation, space.dims, minimum=1)
+            result *= space.polynomial(kernel, partial(dilate, per_axis))
         return result
 
     def kronecker_polynomial(self, factors: Sequence[np.ndarray],

@@ -37,7 +37,7 @@ def check_scalar_linear(cascade: Cascade) -> Cascade:
     if not isinstance(cascade, Cascade):
         raise invalid("cascade", cascade, "a kronconv.Cascade")
     if not cascade.is_single_channel:
-        raise invalid("channels", cascade.layers[0].out_channels,
+        raise invalid("channels", cascade.max_channels,
                       "1 for the degrees-of-freedom analysis")
     if not cascade.is_linear:
         names = sorted({layer.nonlinearity for layer in cascade.layers} - {"none"})

@@ -63,7 +63,7 @@ def _effective(cascade: Cascade) -> list[int]:
 def predict_structure(cascade: Cascade) -> Structure:
     """The derived condition (module doc) for a single-channel linear cascade."""
     if not cascade.is_single_channel:
-        raise invalid("channels", cascade.layers[0].out_channels, "1 for the scalar structure")
+        raise invalid("channels", cascade.max_channels, "1 for the scalar structure")
     order = _effective(cascade)
     inner = [1] * cascade.dims
     paddings: list[tuple[int, ...]] = []

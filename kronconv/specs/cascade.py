@@ -153,6 +153,11 @@ class Cascade:
         return all(layer.in_channels == 1 and layer.out_channels == 1 for layer in self.layers)
 
     @property
+    def max_channels(self) -> int:
+        """The largest channel count of any layer's input or output (1 iff single-channel)."""
+        return max(max(layer.in_channels, layer.out_channels) for layer in self.layers)
+
+    @property
     def parameters(self) -> int:
         return sum(layer.parameters for layer in self.layers)
 

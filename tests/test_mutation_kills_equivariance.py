@@ -1,0 +1,152 @@
+"""Tests that kill mutants which survived `make mutation` (issue 11) in the equivariance analysis
+(seeded inputs and members, re-checks, agreement regions, batches, live weights) and its lemmas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def test_lemma_twins_are_placeholders_unless_asked() -> None:
+    """check_rules proves the rules; the wrong twins run only with twins=True, else each is an
+    'unknown' placeholder named '<rule> (wrong twin)' with the reason 'not run'."""
+    from kronconv.equivariance.lemmas import RULES, UNKNOWN, check_rules
+
+    (check,) = check_rules(rules={"pointwise": RULES["pointwise"]})
+    assert check.twin.name == "pointwise (wrong twin)"
+    assert check.twin.status == UNKNOWN and check.twin.reason == "not run"
+
+
+def test_lemma_domains_and_the_strided_twin() -> None:
+    """The strided-window rule is stated for every stride s >= 1 (s = 2 is a model of its
+    hypotheses), the maxunpool rule for the windows 0 <= i < m only (no model has i >= m); the
+    strided twin claims the output moves one position too far (u = w + 1), and z3's
+    counterexample to it is a model of that claim: r2 = (i - w - 1) mod m."""
+    import z3
+
+    from kronconv.equivariance.lemmas import RULES, check_rules
+
+    def satisfiable(rule: str, *extra: z3.BoolRef) -> bool:
+        solver = z3.Solver()
+        solver.add(*RULES[rule](False)[0], *extra)
+        return solver.check() == z3.sat
+
+    s, i, m = z3.Ints("s i m")
+    assert satisfiable("strided-window", s == 2) and satisfiable("strided-window", s == 1)
+    assert not satisfiable("maxunpool", i >= m) and satisfiable("maxunpool", i == m - 1)
+    (check,) = check_rules(rules={"strided-window": RULES["strided-window"]}, twins=True)
+    assert check.ok and check.twin.status == "counterexample"
+    model = {k: int(v) for k, v in check.twin.model.items()}
+    assert model["r2"] == (model["i"] - model["w"] - 1) % model["m"]
+
+
+def _zero_padded_conv_result(**options: object) -> dict[str, Any]:
+    """The JSON result for a zero-padded 3-tap conv on 8 entries, random weights of seed 3."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+    from kronconv.serialize import to_json
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "conv", "kernel_size": 3, "padding": 1}]})
+    result: dict[str, Any] = to_json(analyze_equivariance(arch, 8, weights="random", seed=3,
+                                                          **options))  # type: ignore[arg-type]
+    return result
+
+
+def test_equivariance_input_is_the_documented_seeded_draw() -> None:
+    """The counterexample's input is the sample: integers in [-5, 5] (both ends included, as
+    the checks say) drawn by numpy.random.default_rng(seed), shape (channels, *size)."""
+    result = _zero_padded_conv_result()
+    assert result["checks"]["numeric"]["inputs"] == ("one random integer input in [-5, 5] per "
+                                                     "draw (seed 3)")
+    expected = np.random.default_rng(3).integers(-5, 6, (1, 8))
+    assert result["not_equivariant"][0]["counterexample"]["input"] == expected.tolist()
+
+
+def test_recheck_budget_is_a_count_and_the_label_follows_it() -> None:
+    """'auto' re-checks RECHECK_WORK // (multiply-adds of one evaluation) - 1 counterexamples
+    (an integer: 3 taps x 8 outputs = 24 -> 41665); each counterexample's evidence says whether
+    the reference re-checked it ('none': not re-checked, budget)."""
+    from kronconv.equivariance.analysis import RECHECK_WORK
+
+    auto = _zero_padded_conv_result()
+    assert auto["checks"]["rechecked_by_reference"] == RECHECK_WORK // 24 - 1 == 41665
+    assert isinstance(auto["checks"]["rechecked_by_reference"], int)
+    first = auto["not_equivariant"][0]
+    assert first["counterexample"]["rechecked_by"] == "reference (naive loops, Python numbers)"
+    assert "(re-checked by reference (naive loops" in first["evidence"]
+    none = _zero_padded_conv_result(recheck_mode="none")["not_equivariant"][0]
+    assert none["counterexample"]["rechecked_by"].startswith("not re-checked")
+    assert "(exact (fast engine), not re-checked by the reference (budget))" in none["evidence"]
+
+
+def test_random_group_members_come_from_their_own_stream() -> None:
+    """Besides the generators, two random members of H are checked, drawn with
+    default_rng(seed + 1) (a stream apart from the input's, default_rng(seed)): a circular conv
+    on 12 entries, seed 0, checks the generator [1] and the members 5 and 6."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+    from kronconv.serialize import to_json
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "conv", "kernel_size": 3, "padding": 1, "padding_mode": "circular"}]})
+    checks = to_json(analyze_equivariance(arch, 12, weights="random", seed=0))["checks"]
+    rng = np.random.default_rng(1)
+    members = [[int(rng.integers(0, 12))] for _ in range(2)]
+    assert checks["numeric"]["respected_shifts_checked"] == [[1], *members] == [[1], [5], [6]]
+
+
+def test_a_class_the_first_draw_cannot_refute() -> None:
+    """Seed 515 draws the 3-periodic input [x0, x1, x2, x0, x1, x2] first, so T_3 x = x and the
+    screening cannot refute shift 3 on it: the later inputs (a second draw, impulses) do. The
+    agreement region stays the exact one over all draws, {1, 4} (output positions whose
+    window and the window 3 back both lie inside: zero padding 1, 3 taps, 6 entries), and the
+    counterexample's expected output is T_u f(x), rolled along the spatial axis only (two
+    output channels)."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+    from kronconv.serialize import to_json
+    from kronconv.specs.architecture import parse_architecture
+
+    first = np.random.default_rng(515).integers(-5, 6, (1, 6))
+    assert (first[0, :3] == first[0, 3:]).all()
+    layer = {"op": "conv", "kernel_size": 3, "padding": 1}
+    arch = parse_architecture({"dims": 1, "layers": [layer]})
+    verdicts = to_json(analyze_equivariance(arch, 6, draws=2, seed=515))["not_equivariant"]
+    (three,) = [v for v in verdicts if v["shift"] == [3]]
+    assert three["agreement_region"]["per_axis"] == [[1, 4]]
+    two = parse_architecture({"dims": 1, "layers": [{**layer, "out_channels": 2}]})
+    verdicts = to_json(analyze_equivariance(two, 6, weights="random", seed=515))
+    (three,) = [v for v in verdicts["not_equivariant"] if v["shift"] == [3]]
+    example = three["counterexample"]
+    assert example["expected_output"] == np.roll(example["output"], 3, axis=1).tolist()
+
+
+def test_impulses_past_one_batch_of_256() -> None:
+    """258 entries give 258 impulse responses, evaluated 256 at a time (BATCH * 16): all of
+    them are used. A stride-2 circular conv respects the 129 even shifts (the total stride
+    rule) and refutes the odd class."""
+    from kronconv.equivariance.analysis import BATCH, analyze_equivariance
+    from kronconv.specs.architecture import parse_architecture
+
+    assert BATCH * 16 == 256
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "conv", "kernel_size": 3, "stride": 2, "padding": 1, "padding_mode": "circular"}]})
+    result = analyze_equivariance(arch, 258, weights="random", seed=0)
+    assert len(result.respected) == 129 and all(v[0] % 2 == 0 for v in result.respected)
+
+
+def test_live_weights_alternate_positive_and_signed() -> None:
+    """live_weights: seed + k for even k is the positive draw |w| + 1, for odd k the signed
+    draw itself (a plain conv is always alive, so the first two offsets are taken)."""
+    from kronconv.equivariance.screening import live_weights
+    from kronconv.semantics import get_backend, random_weights
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [{"op": "conv", "kernel_size": 3}]})
+    (s0, w0), (s1, w1) = live_weights(arch, (6,), 0, 2, get_backend("exact"))
+    assert (s0, s1) == (0, 1)
+    for name, signed in random_weights(arch, 0)["conv0"].items():
+        assert (w0["conv0"][name] == np.abs(signed) + 1).all()
+    for name, signed in random_weights(arch, 1)["conv0"].items():
+        assert (w1["conv0"][name] == signed).all()  # |w| + 1 never equals w

@@ -1,0 +1,37 @@
+"""Tests that kill mutants which survived `make mutation` (issue 11) in the receptive fields: the
+essay's formulas and the naive dependency set, checked against each other."""
+
+from __future__ import annotations
+
+from kronconv.specs import Cascade
+
+
+def test_essay_receptive_field_formulas_match_the_naive_dependency_set() -> None:
+    """plain_linear_rf(l, k) = l (k - 1) + k and exponential_rf(i) = 2^(i+2) - 1 against the
+    input positions one output unit depends on (naive reference, 1D chains)."""
+    from kronconv.receptive_field.dependency import naive_dependency_set
+    from kronconv.receptive_field.recursion import exponential_rf, plain_linear_rf
+    from kronconv.specs.bridge import cascade_architecture
+
+    def seen(cascade: Cascade) -> int:
+        return len(naive_dependency_set(cascade_architecture(cascade)))
+
+    for layer, k in ((0, 3), (1, 3), (2, 2), (3, 4)):
+        assert plain_linear_rf(layer, k) == seen(Cascade.from_schedule(
+            [k] * (layer + 1), [1] * (layer + 1), dims=1))
+    for i in range(4):
+        assert exponential_rf(i) == seen(Cascade.from_schedule(
+            [3] * (i + 1), [1] + [2**j for j in range(1, i + 1)], dims=1))
+
+
+def test_linear_upsampling_at_a_sample_point_reads_one_input() -> None:
+    """Linear upsampling by 3 (align_corners=False): output 1 sits at source (2 + 1)/6 - 1/2 = 0
+    exactly, so it depends on input 0 only; output 0 at -1/3 depends on inputs -1 and 0 (the
+    naive reference's rule, as the fast dependency set)."""
+    from kronconv.receptive_field.dependency import naive_dependency_set
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "upsample", "scale_factor": 3, "mode": "linear"}]})
+    assert naive_dependency_set(arch, unit=(1,)) == {(0,)}
+    assert naive_dependency_set(arch, unit=(0,)) == {(-1,), (0,)}

@@ -1,0 +1,117 @@
+"""Tests that kill mutants which survived `make mutation` (issue 11) in the executable semantics:
+the fast path against the naive reference, activations, shapes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from kronconv.errors import InvalidParameterError
+
+
+def _fast_and_reference(layers: list[dict[str, object]], x: np.ndarray, dims: int = 1,
+                        backend: str = "exact") -> tuple[np.ndarray, np.ndarray]:
+    """The architecture's output on the batch x by the executable semantics and, sample by
+    sample, by the naive reference (which shares no code with it)."""
+    from kronconv.semantics import evaluate, get_backend, random_weights, reference_evaluate
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": dims, "in_channels": x.shape[1], "layers": layers})
+    weights = random_weights(arch, 0)
+    fast = evaluate(arch, x, weights, get_backend(backend))
+    return fast, np.stack([reference_evaluate(arch, xi, weights) for xi in x])
+
+
+def test_conv_transpose_padded_and_without_bias_matches_the_reference() -> None:
+    """conv_transpose with padding 1 and no bias (the scatter canvas is the full uncropped
+    length, cropped after), in int64 where the bound fits, against the naive reference."""
+    x = np.random.default_rng(1).integers(-9, 10, (2, 1, 5))
+    fast, ref = _fast_and_reference([{"op": "conv_transpose", "kernel_size": 3, "stride": 2,
+                                      "padding": 1, "bias": False}], x)
+    assert fast.dtype == np.int64 and (fast == ref).all()
+
+
+def test_conv_transpose_switches_to_python_ints_before_int64_overflows() -> None:
+    """Inputs 2^31 times weights 2^31, two taps meeting: 2^63 overflows int64; the exact
+    backend's bound (|x| |w| taps = 2^63) sees it and computes in Python ints, as the
+    reference does."""
+    from kronconv.semantics import evaluate, get_backend, reference_evaluate
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "conv_transpose", "id": "t", "kernel_size": 2, "bias": False}]})
+    weights = {"t": {"weight": np.full((1, 1, 2), 2**31, dtype=np.int64)}}
+    x = np.full((1, 1, 3), 2**31, dtype=np.int64)
+    fast = evaluate(arch, x, weights, get_backend("exact"))
+    assert [int(v) for v in fast.ravel()] == [2**62, 2**63, 2**63, 2**62]
+    assert (fast[0] == reference_evaluate(arch, x[0], weights)).all()
+
+
+def test_float_avgpool_and_grouped_conv_match_the_reference() -> None:
+    """A float average (total / count) and a grouped conv and conv_transpose (4 channels in 2
+    groups of 2: group g reads channels 2g, 2g + 1), fast against the reference."""
+    x = np.random.default_rng(2).standard_normal((1, 1, 6))
+    fast, ref = _fast_and_reference([{"op": "avgpool", "kernel_size": 2, "stride": 2}], x,
+                                    backend="float")
+    assert np.allclose(fast, ref.astype(float), rtol=1e-12, atol=0)
+    assert math.isclose(fast[0, 0, 0], x[0, 0, :2].mean(), rel_tol=1e-12)
+    x4 = np.random.default_rng(3).integers(-9, 10, (1, 4, 5))
+    for op in ("conv", "conv_transpose"):
+        fast, ref = _fast_and_reference([{"op": op, "kernel_size": 3, "out_channels": 2,
+                                          "groups": 2}], x4)
+        assert (fast == ref).all()
+
+
+def test_unpooling_windows_with_gaps_matches_the_reference() -> None:
+    """maxpool with kernel 2 < stride 3 (gaps between windows), then maxunpool: tap t of the
+    m = 2 windows lands on positions t and t + 3 only, of the unpooled length 7 (the input's: its
+    last entry is in no window)."""
+    x = np.random.default_rng(7).integers(-9, 10, (2, 1, 7))
+    fast, ref = _fast_and_reference([{"op": "maxpool", "id": "p", "kernel_size": 2, "stride": 3},
+                                     {"op": "maxunpool", "indices": "p", "kernel_size": 2,
+                                      "stride": 3}], x)
+    assert fast.shape == ref.shape == (2, 1, 7) and (fast == ref).all()
+
+
+def test_float_activations() -> None:
+    """sigmoid(0) = 1/2, sigmoid(2) = 1 / (1 + e^-2); leaky_relu(-2, 0.01) = -0.02; on Python
+    ints (SymPy loaded) relu stays an int."""
+    from kronconv.semantics.backends import leaky_relu, relu, sigmoid
+
+    assert sigmoid(0.0) == 0.5 and math.isclose(sigmoid(2.0), 1 / (1 + math.exp(-2.0)))
+    assert math.isclose(leaky_relu(-2.0, 0.01), -0.02) and leaky_relu(3.0, 0.01) == 3.0
+    assert type(relu(5)) is int and relu(-5) == 0 and type(relu(-5)) is int
+
+
+def test_evaluate_refuses_a_channel_count_other_than_the_architectures() -> None:
+    """An input with more channels than the architecture's is refused, naming x.shape."""
+    from kronconv.semantics import evaluate, get_backend, random_weights
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [{"op": "conv", "kernel_size": 3}]})
+    with pytest.raises(InvalidParameterError, match=r"^x\.shape=\(1, 2, 5\) is invalid"):
+        evaluate(arch, np.zeros((1, 2, 5), dtype=np.int64), random_weights(arch, 0),
+                 get_backend("exact"))
+
+
+def test_ceil_mode_drops_a_window_that_starts_in_the_right_padding() -> None:
+    """PyTorch's ceil_mode: n = 5, kernel 3, stride 3, padding 1 gives ceil(4/3) + 1 = 3
+    windows, but the third would start at 6 >= n + padding: 2 windows."""
+    from kronconv.semantics.shapes import window_count
+
+    assert window_count(5, (1, 1), 3, 3, ceil_mode=True) == 2
+    assert window_count(5, (0, 0), 2, 2, ceil_mode=True) == 3  # starts at 4 < 5: kept
+
+
+def test_circular_padding_wider_than_the_input_is_refused() -> None:
+    """A circular conv cannot wrap more than the input's length (PyTorch refuses it too)."""
+    from kronconv.semantics.shapes import node_sizes
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "conv", "kernel_size": 7, "padding": 3, "padding_mode": "circular"}]})
+    with pytest.raises(InvalidParameterError, match="fewer than its circular padding 3"):
+        node_sizes(arch, 2)
+    assert node_sizes(arch, 3)
