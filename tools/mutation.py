@@ -255,8 +255,9 @@ def read_session(session: Path, module: str) -> list[Outcome]:
 
 def recheck(outcome: Outcome, test: str) -> bool:
     """Apply a survivor's diff again, run the test said to kill it now, revert: True if the
-    test fails (the mutant is killed). A diff that no longer applies (the module changed since
-    the run) raises ``ValueError``."""
+    test fails (the mutant is killed: pytest's exit code 1, not 4 or 5 for a test that does not
+    exist). A diff that no longer applies (the module changed since the run) raises
+    ``ValueError``."""
     diff = outcome.diff.split("--- mutation diff ---")[-1].strip() + "\n"
     if _patch(diff, "--dry-run").returncode != 0:
         raise ValueError(f"{outcome.key}: the diff no longer applies")
@@ -267,7 +268,7 @@ def recheck(outcome: Outcome, test: str) -> bool:
                              check=False)
     finally:
         _patch(diff, "-R").check_returncode()
-    return run.returncode != 0
+    return run.returncode == 1
 
 
 def _patch(diff: str, *options: str) -> subprocess.CompletedProcess[str]:
