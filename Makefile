@@ -33,7 +33,7 @@ check: $(STAMP)
 	$(VENV)/bin/mypy
 
 test: check
-	$(PY) -m pytest -q -m "not slow" -n $(TESTJOBS)
+	$(PY) -m pytest -q -m "not slow" -n $(TESTJOBS) --durations=10
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow -rP
