@@ -230,8 +230,10 @@ def zero_padding_holds_on_the_clean_region() -> list[Evidence]:
 def _reference_recheck(arch: Architecture, result: EquivarianceResult) -> Callable[[], bool]:
     """Every refuted shift's counterexample, evaluated again by the naive reference: f(T_v x)
     is no cyclic shift of f(x) (for the counterexample's weights). f(x) is evaluated once per
-    distinct input and weights (the classes' counterexamples often share the random input)."""
+    distinct input and weights (the classes' counterexamples often share the random input and
+    the weight draw; every weights object stays alive here, so its id names it)."""
     outputs: dict[tuple[bytes, int], np.ndarray] = {}
+    drawn: dict[int, Any] = {}
 
     def reference(x: np.ndarray, weights: Any) -> np.ndarray:
         key = (x.tobytes() + str(x.shape).encode(), id(weights))
@@ -239,9 +241,15 @@ def _reference_recheck(arch: Architecture, result: EquivarianceResult) -> Callab
             outputs[key] = reference_evaluate(arch, x, weights)
         return outputs[key]
 
+    def weights_of(example: Any) -> Any:
+        if example.weights is not None:
+            return example.weights
+        if example.weights_seed not in drawn:
+            drawn[example.weights_seed] = random_weights(arch, example.weights_seed)
+        return drawn[example.weights_seed]
+
     def differs(example: Any) -> bool:
-        weights = example.weights if example.weights is not None else random_weights(
-            arch, example.weights_seed)
+        weights = weights_of(example)
         x = np.asarray(example.input)
         y = reference(x, weights)
         z = reference(np.roll(x, example.shift, axis=tuple(range(1, x.ndim))), weights)
