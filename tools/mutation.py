@@ -307,9 +307,25 @@ def clopper_pearson(successes: int, trials: int, level: float = 0.95) -> tuple[f
     return lower, upper
 
 
+def changed(diff: str) -> str:
+    """The mutant's new lines (the diff's added lines, stripped): what a note is checked
+    against, since a key (module, operator, occurrence) names another mutant once the module
+    changes."""
+    body = diff.split("--- mutation diff ---")[-1]
+    return "\n".join(line[1:].strip() for line in body.splitlines()
+                     if line.startswith("+") and not line.startswith("+++"))
+
+
+def notes_for(outcomes: list[Outcome]) -> dict[str, dict[str, str]]:
+    """The notes that describe these very mutants: same key and same changed lines."""
+    notes = tomllib.loads(NOTES.read_text()) if NOTES.exists() else {}
+    return {o.key: notes[o.key] for o in outcomes
+            if o.key in notes and notes[o.key].get("changed") == changed(o.diff)}
+
+
 def write_report(outcomes: list[Outcome], counts: dict[str, int], sample: int, seed: int,
                  pending: list[str] | None = None) -> str:
-    notes = tomllib.loads(NOTES.read_text()) if NOTES.exists() else {}
+    notes = notes_for(outcomes)
     survivors = [o for o in outcomes if not o.killed]
     notes |= {o.key: {"kind": "equivalent", "reason": ANNOTATION_NOTE}
               for o in survivors if o.key not in notes and in_annotation(o)}
