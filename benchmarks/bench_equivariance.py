@@ -126,6 +126,10 @@ def deeplab() -> None:
               f"re-checked by the reference at {rechecks['rechecked']}, not at "
               f"{rechecks['not_rechecked']}; {result.checks['evaluated_on']}")
     print(f"  growth: CPU ~ N^{slope(points):.2f} (whole pipeline, default re-check budget)")
+    result, seconds = cpu(partial(analyze_equivariance, arch, n, recheck_mode="all"))
+    rechecks = result.checks["rechecked_by_reference"]
+    print(f"  N={n:4d} with --recheck all: {seconds:6.2f} s CPU, counterexamples re-checked by "
+          f"the reference at {rechecks['rechecked']}, not at {rechecks['not_rechecked']}")
 
 
 def group_d_claims() -> None:

@@ -89,6 +89,7 @@ PROVE_SIZE = 256  # "auto": z3 when C N^d is at most this (16 x 16, one channel)
 IMPULSE_SIZE = 1024  # impulses tried (regions, counterexamples) when C N^d is at most this
 IMPULSE_WORK = 200_000_000  # ... and their evaluations take at most this many multiply-adds
 RECHECK_WORK = 1_000_000  # "auto": reference evaluations while their multiply-adds fit (~1 s)
+LINE_RECHECK_WORK = 5_000_000  # "auto": all the screened lines' counterexamples while this fits
 SCREEN_WORK = 1_000_000_000  # every class screened while classes x draws x work fit, else lines
 RESTRICT_WORK = 100_000_000  # wider: the one-channel restriction (Python integers: minutes)
 BATCH = 16  # inputs evaluated at once
@@ -280,12 +281,16 @@ def _recheck_budget(mode: str, arch: Architecture, sizes: dict[str, Shift], line
     """How many counterexamples the naive reference re-checks: all, none, or ("auto") as many
     as fit in RECHECK_WORK multiply-adds (each costs about one evaluation; f(x) is shared),
     and at least the ``lines`` screened ones when every other class rests on them (the group
-    law): then every counterexample is re-checked."""
+    law) and re-checking them all costs at most LINE_RECHECK_WORK: then every counterexample is
+    re-checked. Past that (a wide network at 16 x 16, DeepLabV3 at 256 x 256: seconds of naive
+    Python loops each) the report lists them as not re-checked; ``recheck="all"`` does them."""
     if mode == "all":
         return 1 << 62
     if mode == "none":
         return 0
-    return max(0, RECHECK_WORK // _work(arch, sizes) - 1, lines)
+    work = _work(arch, sizes)
+    forced = lines if (lines + 1) * work <= LINE_RECHECK_WORK else 0
+    return max(0, RECHECK_WORK // work - 1, forced)
 
 
 def _screened(arch: Architecture, group: ShiftGroup, draws: int) -> list[Shift]:
