@@ -330,13 +330,16 @@ def write_report(outcomes: list[Outcome], counts: dict[str, int], sample: int, s
     notes |= {o.key: {"kind": "equivalent", "reason": ANNOTATION_NOTE}
               for o in survivors if o.key not in notes and in_annotation(o)}
     equivalent = [o for o in survivors if notes.get(o.key, {}).get("kind") == "equivalent"]
-    rechecked = {}
+    rechecked: dict[str, bool | None] = {}  # None: the diff no longer applies
     for o in survivors:
         found = re.search(r"(tests/\S+::\w+)", notes.get(o.key, {}).get("reason", ""))
         if notes.get(o.key, {}).get("kind") == "killed" and found:
-            rechecked[o.key] = recheck(o, found.group(1))
+            try:
+                rechecked[o.key] = recheck(o, found.group(1))
+            except ValueError:
+                rechecked[o.key] = None
     in_run = sum(o.killed for o in outcomes)
-    later = sum(rechecked.values())
+    later = sum(bool(v) for v in rechecked.values())
     non_equivalent = len(outcomes) - len(equivalent)
     low, high = clopper_pearson(in_run, non_equivalent) if non_equivalent else (1.0, 1.0)
     lines = [
@@ -373,7 +376,9 @@ def write_report(outcomes: list[Outcome], counts: dict[str, int], sample: int, s
         reason = note.get("reason", "NOT YET EXPLAINED")
         kind = note.get("kind", "open")
         if o.key in rechecked:
-            kind = "killed (re-checked)" if rechecked[o.key] else "STILL SURVIVES the test named"
+            kind = {True: "killed (re-checked)", False: "STILL SURVIVES the test named",
+                    None: "not re-checked (the module changed since the run; not counted)"}[
+                        rechecked[o.key]]
         lines += [f"### `{o.key}` (line {o.line})", "", f"- {kind}: {reason}",
                   "", "```diff", o.diff.strip(), "```", ""]
     return "\n".join(lines) + "\n"
