@@ -115,3 +115,32 @@ def test_circular_padding_wider_than_the_input_is_refused() -> None:
     with pytest.raises(InvalidParameterError, match="fewer than its circular padding 3"):
         node_sizes(arch, 2)
     assert node_sizes(arch, 3)
+
+
+def test_conv_whose_bias_brings_the_bound_to_2_62_computes_in_python_ints() -> None:
+    """The exact backend keeps int64 only while |x| |w| taps + |b| stays under INT64_SAFE = 2^62
+    (kronconv.arith). Here 2^61 * 1 * 1 + 2^61 = 2^62 is not under it: Python ints, and the
+    value 2^62, as the naive reference computes it."""
+    from kronconv.semantics import evaluate, get_backend, reference_evaluate
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [{"op": "conv", "id": "c", "kernel_size": 1}]})
+    weights = {"c": {"weight": np.ones((1, 1, 1), dtype=np.int64),
+                     "bias": np.array([2**61], dtype=np.int64)}}
+    x = np.full((1, 1, 2), 2**61, dtype=np.int64)
+    fast = evaluate(arch, x, weights, get_backend("exact"))
+    assert fast.dtype == object and [int(v) for v in fast.ravel()] == [2**62, 2**62]
+    assert (fast[0] == reference_evaluate(arch, x[0], weights)).all()
+
+
+def test_float_avgpool_of_integers_is_the_correctly_rounded_mean() -> None:
+    """With one divisor for every window the float average is total / count: one IEEE division
+    of exactly representable integer sums, hence the exact mean (Fraction) correctly rounded
+    (5/3 -> 1.6666666666666667; total * (1/3) would give ...65)."""
+    from fractions import Fraction
+
+    x = np.array([[[1, 2, 2, 4, -9, 5]]])
+    fast, _ = _fast_and_reference([{"op": "avgpool", "kernel_size": 3, "stride": 1}], x,
+                                  backend="float")
+    windows = [x[0, 0, i:i + 3] for i in range(4)]
+    assert fast.ravel().tolist() == [float(Fraction(int(w.sum()), 3)) for w in windows]
