@@ -35,3 +35,21 @@ def test_linear_upsampling_at_a_sample_point_reads_one_input() -> None:
         {"op": "upsample", "scale_factor": 3, "mode": "linear"}]})
     assert naive_dependency_set(arch, unit=(1,)) == {(0,)}
     assert naive_dependency_set(arch, unit=(0,)) == {(-1,), (0,)}
+
+
+def test_linear_upsampling_sources_are_pytorchs_source_coordinate() -> None:
+    """Output j of linear upsampling by u reads PyTorch's source coordinate (align_corners=False)
+    q = (j + 1/2) / u - 1/2: the integer positions floor(q), and floor(q) + 1 when q is not an
+    integer (computed here in Fractions), as ints (they index the input)."""
+    import math
+    from fractions import Fraction
+
+    from kronconv.receptive_field.dependency import linear_sources
+
+    for u in (1, 2, 3, 4):
+        for j in range(3 * u):
+            q = Fraction(2 * j + 1, 2 * u) - Fraction(1, 2)
+            low = math.floor(q)
+            expected = (low,) if q == low else (low, low + 1)
+            sources = linear_sources(j, u)
+            assert sources == expected and all(type(s) is int for s in sources), (u, j)
