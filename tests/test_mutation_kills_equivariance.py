@@ -151,3 +151,31 @@ def test_live_weights_alternate_positive_and_signed() -> None:
         assert (w0["conv0"][name] == np.abs(signed) + 1).all()
     for name, signed in random_weights(arch, 1)["conv0"].items():
         assert (w1["conv0"][name] == signed).all()  # |w| + 1 never equals w
+
+
+def test_whole_window_rule_holds_from_an_axis_of_one_entry() -> None:
+    """The whole-window rule is stated for every axis length N >= 1: N = 1 and N = 2 are
+    models of its hypotheses (a rule narrowed to N != 1 would leave N = 1 unproved)."""
+    import z3
+
+    from kronconv.equivariance.lemmas import RULES
+
+    n = z3.Int("n")
+    for length in (1, 2):
+        solver = z3.Solver()
+        solver.add(*RULES["whole-window"](False)[0], n == length)
+        assert solver.check() == z3.sat, length
+
+
+def test_upsample_rule_concludes_a_remainder_in_0_to_f_n() -> None:
+    """The upsample rule's conclusion states the remainder f r3 + b of (j - f w) by f N lies in
+    [0, f N) (what makes it unique): its claims admit neither -1 nor f N."""
+    import z3
+
+    from kronconv.equivariance.lemmas import RULES
+
+    f, n, r3, b = z3.Ints("f n r3 b")
+    for value in (-1, f * n):
+        solver = z3.Solver()
+        solver.add(*RULES["upsample"](False)[1], f * r3 + b == value, f >= 1, n >= 1, b >= 1)
+        assert solver.check() == z3.unsat, value
