@@ -144,3 +144,34 @@ def test_float_avgpool_of_integers_is_the_correctly_rounded_mean() -> None:
                                   backend="float")
     windows = [x[0, 0, i:i + 3] for i in range(4)]
     assert fast.ravel().tolist() == [float(Fraction(int(w.sum()), 3)) for w in windows]
+
+
+def test_float_hardswish_and_hardsigmoid_match_pytorchs_formula() -> None:
+    """PyTorch: hardsigmoid(x) = relu6(x + 3) / 6 and hardswish(x) = x hardsigmoid(x); the float
+    backend's values on [-4, 4] against that formula in Fractions (one rounding each: exact
+    up to 2 ulp)."""
+    from fractions import Fraction
+
+    from kronconv.semantics import get_backend
+
+    values = [-4.0, -3.0, -1.5, 0.0, 1.0, 2.5, 3.0, 4.0]
+    gate = [min(max(Fraction(v) + 3, Fraction(0)), Fraction(6)) / 6 for v in values]
+    backend = get_backend("float")
+    x = np.array(values)
+    assert np.allclose(backend.activation("hardsigmoid", x), [float(g) for g in gate],
+                       rtol=4 * np.finfo(float).eps, atol=0)
+    assert np.allclose(backend.activation("hardswish", x),
+                       [float(g * Fraction(v)) for g, v in zip(gate, values, strict=True)],
+                       rtol=4 * np.finfo(float).eps, atol=0)
+
+
+def test_float_backend_refuses_an_opaque_pointwise_function() -> None:
+    """An opaque ``pointwise`` function is known by its name only: the float backend refuses
+    it (only z3 can keep it uninterpreted), whatever the name's place in the alphabet."""
+    from kronconv.semantics import get_backend
+
+    for name in ("softsign", "zeta", "abs"):
+        with pytest.raises(InvalidParameterError,
+                           match=rf"^backend='float' is invalid: expected 'z3' for the opaque "
+                                 rf"pointwise function '{name}'"):
+            get_backend("float").activation(name, np.zeros(2))
