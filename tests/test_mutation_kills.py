@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -185,3 +186,35 @@ def test_cascade_refuses_layers_of_other_dims() -> None:
         with pytest.raises(InvalidParameterError, match=r"^layers\[1\]\.dims="):
             Cascade((Layer(dims=2, kernel_size=2, dilation=1),
                      Layer(dims=dims, kernel_size=2, dilation=1)))
+
+
+def test_add_of_branches_with_different_channel_counts_is_refused_naming_both() -> None:
+    """add (like sub and mul) needs one channel count on every input: 2 and 3 are refused in
+    one error naming the node and each input's count."""
+    from kronconv.errors import ArchitectureError
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = {"dims": 1, "output": "out", "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "a", "op": "conv", "inputs": ["x"], "kernel_size": 1, "out_channels": 2},
+        {"id": "b", "op": "conv", "inputs": ["x"], "kernel_size": 1, "out_channels": 3},
+        {"id": "out", "op": "add", "inputs": ["a", "b"]}]}
+    with pytest.raises(ArchitectureError, match=r"node 'out': field 'inputs': channel counts "
+                                                r"differ: a=2, b=3$"):
+        parse_architecture(arch)
+
+
+def test_architecture_file_of_exactly_the_size_limit_is_read(tmp_path: Path) -> None:
+    """MAX_FILE_BYTES is the largest size read ('at most' it): a JSON file padded with spaces
+    to exactly that size loads; one byte more is refused, naming the size and the limit."""
+    from kronconv.errors import ArchitectureError
+    from kronconv.specs.architecture import MAX_FILE_BYTES, load_architecture
+
+    text = '{"dims": 1, "layers": [{"op": "conv", "kernel_size": 3}]}'
+    file = tmp_path / "big.json"
+    file.write_text(text + " " * (MAX_FILE_BYTES - len(text)), encoding="utf-8")
+    assert load_architecture(file).dims == 1
+    file.write_text(text + " " * (MAX_FILE_BYTES + 1 - len(text)), encoding="utf-8")
+    with pytest.raises(ArchitectureError, match=rf"{MAX_FILE_BYTES + 1} bytes is invalid: "
+                                                rf"expected at most {MAX_FILE_BYTES} bytes"):
+        load_architecture(file)
