@@ -218,3 +218,30 @@ def test_architecture_file_of_exactly_the_size_limit_is_read(tmp_path: Path) -> 
     with pytest.raises(ArchitectureError, match=rf"{MAX_FILE_BYTES + 1} bytes is invalid: "
                                                 rf"expected at most {MAX_FILE_BYTES} bytes"):
         load_architecture(file)
+
+
+def test_one_like_of_an_empty_object_array_is_1() -> None:
+    """An empty object array has no entry to take the ring from: its one is Python's 1."""
+    from kronconv.engines.conv import one_like
+
+    one = one_like(np.empty(0, dtype=object))
+    assert one == 1 and type(one) is int
+
+
+def test_engine_pad_places_x_after_its_left_padding() -> None:
+    """Zero padding of an object array by (before, after) = (1, 1) and (2, 3): x sits at
+    positions before .. before + n - 1, zeros elsewhere (as np.pad with zeros)."""
+    from kronconv.engines.conv import pad
+
+    for n, widths in ((1, (1, 1)), (3, (2, 3)), (2, (1, 0))):
+        x = np.arange(1, n + 1).astype(object)
+        assert pad(x, [widths], "zeros").tolist() == np.pad(np.arange(1, n + 1), [widths]).tolist()
+
+
+def test_a_schedules_nonlinearity_sits_between_layers_only() -> None:
+    """from_schedule puts the nonlinearity after every layer but the last (after the last it
+    would act on the output): one layer gets none, two layers get it once."""
+    one = Cascade.from_schedule([3], [1], dims=1, nonlinearity="relu")
+    two = Cascade.from_schedule([3, 3], [1, 3], dims=1, nonlinearity="relu")
+    assert [layer.nonlinearity for layer in one.layers] == ["none"]
+    assert [layer.nonlinearity for layer in two.layers] == ["relu", "none"]

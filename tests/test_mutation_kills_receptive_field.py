@@ -53,3 +53,11 @@ def test_linear_upsampling_sources_are_pytorchs_source_coordinate() -> None:
             expected = (low,) if q == low else (low, low + 1)
             sources = linear_sources(j, u)
             assert sources == expected and all(type(s) is int for s in sources), (u, j)
+
+
+def test_plain_formula_weighs_each_reach_by_the_product_of_earlier_strides() -> None:
+    """Araujo et al.: r = 1 + sum_l d_l (k_l - 1) prod_{i<l} s_i; kernels 4, strides 2:
+    r = 1 + 3 + 3 * 2 + 3 * 4 = 22, S = 8, P = 1 + 2 + 4 = 7 (padding 1 each)."""
+    from kronconv.receptive_field.recursion import plain_formula
+
+    assert plain_formula([4, 4, 4], [1, 1, 1], [2, 2, 2], [1, 1, 1]) == (22, 8, 7)

@@ -175,3 +175,16 @@ def test_float_backend_refuses_an_opaque_pointwise_function() -> None:
                            match=rf"^backend='float' is invalid: expected 'z3' for the opaque "
                                  rf"pointwise function '{name}'"):
             get_backend("float").activation(name, np.zeros(2))
+
+
+def test_a_window_longer_than_the_padded_input_is_refused_naming_the_padding() -> None:
+    """A 7-tap conv with padding 2 on 2 entries: 2 + 4 < 7, refused naming the span 7 and the
+    padding 2 + 2 = 4."""
+    from kronconv.semantics.shapes import node_sizes
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [{"op": "conv", "kernel_size": 7,
+                                                      "padding": 2}]})
+    with pytest.raises(InvalidParameterError, match=r"fewer than its window span 7 minus its "
+                                                    r"padding 4$"):
+        node_sizes(arch, 2)
