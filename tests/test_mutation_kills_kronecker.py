@@ -197,3 +197,21 @@ def test_pad_to_appends_zeros_of_the_arrays_ring() -> None:
     (kernel,) = SymbolicEngine().kernels(Cascade.from_schedule([2], [1], dims=1))
     padded = pad_to(kernel, (4,))
     assert all(type(v) is type(kernel[0]) for v in padded) and padded[3] == kernel[0] * 0
+
+
+def test_modular_identity_names_its_seeds() -> None:
+    """The modular engine's 2 trials use seeds seed .. seed + 1, and the detail says so."""
+    cascade = Cascade.from_schedule([3, 3], [1, 3], dims=1)
+    assert check_identity(cascade, "modular").detail.endswith("; seeds 0..1")
+    assert check_identity(cascade, "modular", seed=6).detail.endswith("; seeds 6..7")
+
+
+def test_multichannel_semantics_backend_follows_the_engines_arithmetic() -> None:
+    """Float engine -> the float backend; exact and symbolic engines -> the exact backend (their
+    Python ints and polynomials stay in their ring)."""
+    from kronconv.engines import SymbolicEngine
+    from kronconv.engines.numeric import ExactEngine, FloatEngine
+    from kronconv.kronecker.multichannel import semantics_backend
+
+    assert [semantics_backend(e).name for e in (FloatEngine(), ExactEngine(),
+                                                SymbolicEngine())] == ["float", "exact", "exact"]

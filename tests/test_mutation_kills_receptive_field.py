@@ -61,3 +61,15 @@ def test_plain_formula_weighs_each_reach_by_the_product_of_earlier_strides() -> 
     from kronconv.receptive_field.recursion import plain_formula
 
     assert plain_formula([4, 4, 4], [1, 1, 1], [2, 2, 2], [1, 1, 1]) == (22, 8, 7)
+
+
+def test_hdc_verdict_defaults_to_wang_et_als_3_tap_kernels() -> None:
+    """HdcVerdict's kernel size defaults to 3 (Wang et al.'s 3x3), hdc_condition's default:
+    rates (1, 2, 5) have M_2 = 2 <= 3 (the condition holds), (1, 2, 9) M_2 = 5 (it fails)."""
+    from kronconv.receptive_field.gridding import HdcVerdict, hdc_condition
+
+    for rates in ((1, 2, 5), (1, 2, 9)):
+        verdict = hdc_condition(rates)
+        default = HdcVerdict(verdict.dilations, verdict.m2, verdict.coprime,
+                             verdict.starts_at_one, verdict.dense, verdict.holes)
+        assert default == verdict and default.hdc == (verdict.m2 <= 3)
