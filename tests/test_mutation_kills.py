@@ -245,3 +245,41 @@ def test_a_schedules_nonlinearity_sits_between_layers_only() -> None:
     two = Cascade.from_schedule([3, 3], [1, 3], dims=1, nonlinearity="relu")
     assert [layer.nonlinearity for layer in one.layers] == ["none"]
     assert [layer.nonlinearity for layer in two.layers] == ["relu", "none"]
+
+
+def test_branch_mismatch_for_every_size_names_the_smallest_fitting_size() -> None:
+    """Branches of 101 and 100 taps (no padding) meet at add with n - 100 and n - 99 entries:
+    never equal. The refusal shows the shapes at the smallest size where every window fits,
+    101 (the first above 64), as PyTorch would meet them."""
+    from kronconv.errors import ArchitectureError
+    from kronconv.specs.architecture import parse_architecture
+    from kronconv.specs.shapes import check_branch_shapes
+
+    arch = parse_architecture({"dims": 1, "output": "out", "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "a", "op": "conv", "inputs": ["x"], "kernel_size": 101},
+        {"id": "b", "op": "conv", "inputs": ["x"], "kernel_size": 100},
+        {"id": "out", "op": "add", "inputs": ["a", "b"]}]})
+    with pytest.raises(ArchitectureError, match=r"\(input 101\); no input size makes them "
+                                                r"equal on axis 0$"):
+        check_branch_shapes(arch)
+
+
+def test_unpooled_branch_that_never_meets_its_skip_is_refused() -> None:
+    """maxpool 2 then maxunpool restores 2 floor(n / 2) entries (n or n - 1), a 3-tap conv on
+    the skip leaves n - 2: never equal, so the architecture (read from JSON text, as from a
+    file) is refused for every input size; maxunpool grows at its pool's input rate."""
+    import json
+
+    from kronconv.errors import ArchitectureError
+    from kronconv.specs.architecture import parse_architecture
+    from kronconv.specs.shapes import check_branch_shapes
+
+    arch = parse_architecture(json.loads("""{"dims": 1, "output": "out", "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "p", "op": "maxpool", "inputs": ["x"], "kernel_size": 2},
+        {"id": "u", "op": "maxunpool", "inputs": ["p"], "indices": "p"},
+        {"id": "c", "op": "conv", "inputs": ["x"], "kernel_size": 3},
+        {"id": "out", "op": "add", "inputs": ["u", "c"]}]}"""))
+    with pytest.raises(ArchitectureError, match=r"no input size makes them equal on axis 0$"):
+        check_branch_shapes(arch)
