@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
+
+from kronconv.errors import InvalidParameterError
 
 
 def test_lemma_twins_are_placeholders_unless_asked() -> None:
@@ -210,3 +213,27 @@ def test_prime_multiples_are_the_lines_of_m_over_p_times_v() -> None:
     (0, 2), whose line is (0, 2)."""
     assert _quotient((6,)).prime_multiples((1,)) == [(3,), (2,)]
     assert _quotient((2, 4)).prime_multiples((1, 1)) == [(0, 2)]
+
+
+def test_every_refuted_class_of_a_padded_conv_has_its_own_counterexample() -> None:
+    """Zero padding breaks every nonzero shift of 8 entries: 7 refuted classes, each by its own
+    counterexample (re-checked or not), so none is refuted by the group law alone."""
+    rechecks = _zero_padded_conv_result()["checks"]["rechecked_by_reference"]
+    assert len(rechecks["rechecked"]) + len(rechecks["not_rechecked"]) == 7
+    assert rechecks["classes_without_own_counterexample"] == 0
+
+
+def test_given_weights_take_one_draw() -> None:
+    """draws >= 2 is required only for symbolic weights (two draws of the symbols); given (and
+    random) weights may be analysed with a single draw."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+    from kronconv.semantics import random_weights
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [{"op": "conv", "kernel_size": 3,
+                                                      "padding": 1, "padding_mode": "circular"}]})
+    for options in ({"given": random_weights(arch, 1)}, {"weights": "random"}):
+        result = analyze_equivariance(arch, 4, draws=1, **options)  # type: ignore[arg-type]
+        assert result is not None
+    with pytest.raises(InvalidParameterError, match=r"^draws=1 is invalid"):
+        analyze_equivariance(arch, 4, draws=1)
