@@ -283,3 +283,12 @@ def test_unpooled_branch_that_never_meets_its_skip_is_refused() -> None:
         {"id": "out", "op": "add", "inputs": ["u", "c"]}]}"""))
     with pytest.raises(ArchitectureError, match=r"no input size makes them equal on axis 0$"):
         check_branch_shapes(arch)
+
+
+def test_float_evidence_tolerance_counts_taps_plus_layers() -> None:
+    """The float engine's a-priori tolerance is 2 gamma_n with n = (taps of all layers) + (number
+    of layers): 3 + 3 + 2 = 8 for two 3-tap layers, gamma_n = n u / (1 - n u), u = 2^-53."""
+    evidence = FloatEngine().evidence(Cascade.from_schedule([3, 3], [1, 3], dims=1))
+    u = 2.0**-53
+    assert "2 gamma_8," in evidence.tolerance_reason
+    assert evidence.tolerance == pytest.approx(2 * 8 * u / (1 - 8 * u), rel=1e-12)

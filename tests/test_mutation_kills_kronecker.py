@@ -215,3 +215,15 @@ def test_multichannel_semantics_backend_follows_the_engines_arithmetic() -> None
 
     assert [semantics_backend(e).name for e in (FloatEngine(), ExactEngine(),
                                                 SymbolicEngine())] == ["float", "exact", "exact"]
+
+
+def test_z3_homogeneity_query_negates_the_input_linearly() -> None:
+    """z3_not_linear asks cascade(-x) = -cascade(x) with -x written x * -1: the recorded query
+    (shown in reports) holds no division, and relu between the layers is refuted."""
+    from kronconv.kronecker.nonlinear import z3_not_linear
+
+    cascade = Cascade.from_schedule([2, 2], [1, 2], dims=1, nonlinearity="relu")
+    kernels = [np.array([1, -1], dtype=object), np.array([2, 1], dtype=object)]
+    result = z3_not_linear(cascade, kernels, (4,))
+    assert result.status == "counterexample"
+    assert "x_0*-1" in result.query and "/" not in result.query
