@@ -292,3 +292,20 @@ def test_float_evidence_tolerance_counts_taps_plus_layers() -> None:
     u = 2.0**-53
     assert "2 gamma_8," in evidence.tolerance_reason
     assert evidence.tolerance == pytest.approx(2 * 8 * u / (1 - 8 * u), rel=1e-12)
+
+
+def test_vacuous_hypotheses_are_quoted_to_120_characters() -> None:
+    """Unsatisfiable hypotheses are refused (the implication would hold vacuously), quoting
+    their first 120 characters: enough to recognise them, bounded for one line."""
+    import z3
+
+    from kronconv.engines.smt import prove
+    from kronconv.errors import SolverError
+
+    xs = z3.Ints(" ".join(f"long_variable_name_{i}" for i in range(8)))
+    hypotheses = [x >= 1 for x in xs] + [xs[0] < 0]
+    text = str(z3.And(*hypotheses))
+    assert len(text) > 120
+    with pytest.raises(SolverError) as error:
+        prove("vacuous", lambda: (hypotheses, xs[0] == xs[1]))
+    assert f"hypotheses={text[:120]!r} are unsatisfiable" in str(error.value)
