@@ -227,3 +227,14 @@ def test_z3_homogeneity_query_negates_the_input_linearly() -> None:
     result = z3_not_linear(cascade, kernels, (4,))
     assert result.status == "counterexample"
     assert "x_0*-1" in result.query and "/" not in result.query
+
+
+def test_no_counterexample_is_searched_past_2000_kernel_entries() -> None:
+    """The naive re-check of a counterexample costs (kernel entries)^2 steps, so it runs only up
+    to 2000 entries: a failing 3-tap pair with dilations 1, 999 has a composite of
+    2 + 2 * 999 + 1 = 2001 entries, one too many, and the detail says why none was searched."""
+    result = check_identity(Cascade.from_schedule([3, 3], [1, 999], dims=1), "exact")
+    assert not result.holds and tuple(result.kernel_extent) == (2001,)
+    assert result.extra["counterexample"] is None
+    assert result.detail.endswith("no readable counterexample searched: kernels over 2000 "
+                                  "entries")
