@@ -237,3 +237,13 @@ def test_given_weights_take_one_draw() -> None:
         assert result is not None
     with pytest.raises(InvalidParameterError, match=r"^draws=1 is invalid"):
         analyze_equivariance(arch, 4, draws=1)
+
+
+def test_group_law_names_the_multiple_that_reaches_the_refuted_class() -> None:
+    """In Z_6 the class 1 is refuted through its multiple 3 * 1 = 3 once 3 has a counterexample:
+    the evidence names k = 3 (the k with k v = w mod the period), not a smaller k."""
+    from kronconv.equivariance.analysis import _by_group_law
+
+    verdict = _by_group_law(_quotient((6,)), (1,), {(3,): None})  # type: ignore[dict-item]
+    assert verdict.status == "not-respected"
+    assert "so would be 3 v = [3] mod [6]" in verdict.evidence
