@@ -247,3 +247,25 @@ def test_group_law_names_the_multiple_that_reaches_the_refuted_class() -> None:
     verdict = _by_group_law(_quotient((6,)), (1,), {(3,): None})  # type: ignore[dict-item]
     assert verdict.status == "not-respected"
     assert "so would be 3 v = [3] mod [6]" in verdict.evidence
+
+
+def test_symbolic_weights_leave_a_class_the_calculus_drops_unknown(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With symbolic weights a class that the calculus does not keep and no sample refutes stays
+    'unknown': the z3 fallback proves a class for the given or random weights only (there are
+    none to prove it for here). A circular conv respects every shift; a calculus narrowed to
+    the zero shift makes classes 1, 2, 3 of 4 such classes."""
+    from kronconv.equivariance import analysis
+    from kronconv.equivariance.shifts import ShiftGroup, calculus
+    from kronconv.specs.architecture import parse_architecture
+
+    def zero_only(arch: Any, size: Any) -> ShiftGroup:
+        group = calculus(arch, size)
+        return ShiftGroup(group.size, group.output_size, group.size,
+                          tuple(t[:1] + (None,) * (len(t) - 1) for t in group.tables))
+
+    arch = parse_architecture({"dims": 1, "layers": [{"op": "conv", "kernel_size": 3,
+                                                      "padding": 1, "padding_mode": "circular"}]})
+    monkeypatch.setattr(analysis, "calculus", zero_only)
+    result = analysis.analyze_equivariance(arch, 4, regions=False)
+    assert [v.status for v in result.verdicts[1:]] == ["unknown"] * 3
