@@ -254,7 +254,8 @@ def test_symbolic_weights_leave_a_class_the_calculus_drops_unknown(
     """With symbolic weights a class that the calculus does not keep and no sample refutes stays
     'unknown': the z3 fallback proves a class for the given or random weights only (there are
     none to prove it for here). A circular conv respects every shift; a calculus narrowed to
-    the zero shift makes classes 1, 2, 3 of 4 such classes."""
+    the zero shift makes classes 1, 2, 3 of 4 such classes. With random weights z3 proves them,
+    and the respected shifts are the classes r + H, taken mod the size 4."""
     from kronconv.equivariance import analysis
     from kronconv.equivariance.shifts import ShiftGroup, calculus
     from kronconv.specs.architecture import parse_architecture
@@ -269,3 +270,7 @@ def test_symbolic_weights_leave_a_class_the_calculus_drops_unknown(
     monkeypatch.setattr(analysis, "calculus", zero_only)
     result = analysis.analyze_equivariance(arch, 4, regions=False)
     assert [v.status for v in result.verdicts[1:]] == ["unknown"] * 3
+    # Random weights: z3 proves each class for them; the respected shifts are r + H mod 4.
+    result = analysis.analyze_equivariance(arch, 4, weights="random", regions=False)
+    assert [v.status for v in result.verdicts[1:]] == ["respected"] * 3
+    assert result.respected == {(s,): (s,) for s in range(4)}
