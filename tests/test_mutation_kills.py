@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -185,3 +186,126 @@ def test_cascade_refuses_layers_of_other_dims() -> None:
         with pytest.raises(InvalidParameterError, match=r"^layers\[1\]\.dims="):
             Cascade((Layer(dims=2, kernel_size=2, dilation=1),
                      Layer(dims=dims, kernel_size=2, dilation=1)))
+
+
+def test_add_of_branches_with_different_channel_counts_is_refused_naming_both() -> None:
+    """add (like sub and mul) needs one channel count on every input: 2 and 3 are refused in
+    one error naming the node and each input's count."""
+    from kronconv.errors import ArchitectureError
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = {"dims": 1, "output": "out", "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "a", "op": "conv", "inputs": ["x"], "kernel_size": 1, "out_channels": 2},
+        {"id": "b", "op": "conv", "inputs": ["x"], "kernel_size": 1, "out_channels": 3},
+        {"id": "out", "op": "add", "inputs": ["a", "b"]}]}
+    with pytest.raises(ArchitectureError, match=r"node 'out': field 'inputs': channel counts "
+                                                r"differ: a=2, b=3$"):
+        parse_architecture(arch)
+
+
+def test_architecture_file_of_exactly_the_size_limit_is_read(tmp_path: Path) -> None:
+    """MAX_FILE_BYTES is the largest size read ('at most' it): a JSON file padded with spaces
+    to exactly that size loads; one byte more is refused, naming the size and the limit."""
+    from kronconv.errors import ArchitectureError
+    from kronconv.specs.architecture import MAX_FILE_BYTES, load_architecture
+
+    text = '{"dims": 1, "layers": [{"op": "conv", "kernel_size": 3}]}'
+    file = tmp_path / "big.json"
+    file.write_text(text + " " * (MAX_FILE_BYTES - len(text)), encoding="utf-8")
+    assert load_architecture(file).dims == 1
+    file.write_text(text + " " * (MAX_FILE_BYTES + 1 - len(text)), encoding="utf-8")
+    with pytest.raises(ArchitectureError, match=rf"{MAX_FILE_BYTES + 1} bytes is invalid: "
+                                                rf"expected at most {MAX_FILE_BYTES} bytes"):
+        load_architecture(file)
+
+
+def test_one_like_of_an_empty_object_array_is_1() -> None:
+    """An empty object array has no entry to take the ring from: its one is Python's 1."""
+    from kronconv.engines.conv import one_like
+
+    one = one_like(np.empty(0, dtype=object))
+    assert one == 1 and type(one) is int
+
+
+def test_engine_pad_places_x_after_its_left_padding() -> None:
+    """Zero padding of an object array by (before, after) = (1, 1) and (2, 3): x sits at
+    positions before .. before + n - 1, zeros elsewhere (as np.pad with zeros)."""
+    from kronconv.engines.conv import pad
+
+    for n, widths in ((1, (1, 1)), (3, (2, 3)), (2, (1, 0))):
+        x = np.arange(1, n + 1).astype(object)
+        assert pad(x, [widths], "zeros").tolist() == np.pad(np.arange(1, n + 1), [widths]).tolist()
+
+
+def test_a_schedules_nonlinearity_sits_between_layers_only() -> None:
+    """from_schedule puts the nonlinearity after every layer but the last (after the last it
+    would act on the output): one layer gets none, two layers get it once."""
+    one = Cascade.from_schedule([3], [1], dims=1, nonlinearity="relu")
+    two = Cascade.from_schedule([3, 3], [1, 3], dims=1, nonlinearity="relu")
+    assert [layer.nonlinearity for layer in one.layers] == ["none"]
+    assert [layer.nonlinearity for layer in two.layers] == ["relu", "none"]
+
+
+def test_branch_mismatch_for_every_size_names_the_smallest_fitting_size() -> None:
+    """Branches of 101 and 100 taps (no padding) meet at add with n - 100 and n - 99 entries:
+    never equal. The refusal shows the shapes at the smallest size where every window fits,
+    101 (the first above 64), as PyTorch would meet them."""
+    from kronconv.errors import ArchitectureError
+    from kronconv.specs.architecture import parse_architecture
+    from kronconv.specs.shapes import check_branch_shapes
+
+    arch = parse_architecture({"dims": 1, "output": "out", "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "a", "op": "conv", "inputs": ["x"], "kernel_size": 101},
+        {"id": "b", "op": "conv", "inputs": ["x"], "kernel_size": 100},
+        {"id": "out", "op": "add", "inputs": ["a", "b"]}]})
+    with pytest.raises(ArchitectureError, match=r"\(input 101\); no input size makes them "
+                                                r"equal on axis 0$"):
+        check_branch_shapes(arch)
+
+
+def test_unpooled_branch_that_never_meets_its_skip_is_refused() -> None:
+    """maxpool 2 then maxunpool restores 2 floor(n / 2) entries (n or n - 1), a 3-tap conv on
+    the skip leaves n - 2: never equal, so the architecture (read from JSON text, as from a
+    file) is refused for every input size; maxunpool grows at its pool's input rate."""
+    import json
+
+    from kronconv.errors import ArchitectureError
+    from kronconv.specs.architecture import parse_architecture
+    from kronconv.specs.shapes import check_branch_shapes
+
+    arch = parse_architecture(json.loads("""{"dims": 1, "output": "out", "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "p", "op": "maxpool", "inputs": ["x"], "kernel_size": 2},
+        {"id": "u", "op": "maxunpool", "inputs": ["p"], "indices": "p"},
+        {"id": "c", "op": "conv", "inputs": ["x"], "kernel_size": 3},
+        {"id": "out", "op": "add", "inputs": ["u", "c"]}]}"""))
+    with pytest.raises(ArchitectureError, match=r"no input size makes them equal on axis 0$"):
+        check_branch_shapes(arch)
+
+
+def test_float_evidence_tolerance_counts_taps_plus_layers() -> None:
+    """The float engine's a-priori tolerance is 2 gamma_n with n = (taps of all layers) + (number
+    of layers): 3 + 3 + 2 = 8 for two 3-tap layers, gamma_n = n u / (1 - n u), u = 2^-53."""
+    evidence = FloatEngine().evidence(Cascade.from_schedule([3, 3], [1, 3], dims=1))
+    u = 2.0**-53
+    assert "2 gamma_8," in evidence.tolerance_reason
+    assert evidence.tolerance == pytest.approx(2 * 8 * u / (1 - 8 * u), rel=1e-12)
+
+
+def test_vacuous_hypotheses_are_quoted_to_120_characters() -> None:
+    """Unsatisfiable hypotheses are refused (the implication would hold vacuously), quoting
+    their first 120 characters: enough to recognise them, bounded for one line."""
+    import z3
+
+    from kronconv.engines.smt import prove
+    from kronconv.errors import SolverError
+
+    xs = z3.Ints(" ".join(f"long_variable_name_{i}" for i in range(8)))
+    hypotheses = [x >= 1 for x in xs] + [xs[0] < 0]
+    text = str(z3.And(*hypotheses))
+    assert len(text) > 120
+    with pytest.raises(SolverError) as error:
+        prove("vacuous", lambda: (hypotheses, xs[0] == xs[1]))
+    assert f"hypotheses={text[:120]!r} are unsatisfiable" in str(error.value)

@@ -154,3 +154,87 @@ def test_low_rank_parameters() -> None:
     r, n = sympy.symbols("r n", positive=True)
     assert low_rank_parameters(r, n) == 2 * r * n
     assert low_rank_parameters(sympy.Integer(3), sympy.Integer(5)) == 30
+
+
+def test_natural_block_of_a_cascade_of_scalars_is_1_on_every_axis() -> None:
+    """With no layer of size > 1 there is no outer kernel to space: the block is 1 per axis."""
+    from kronconv.kronecker.structure import natural_block
+
+    assert natural_block(Cascade.from_schedule([1, 1], [1, 2], dims=2)) == (1, 1)
+    assert natural_block(Cascade.from_schedule([1], [3], dims=1)) == (1,)
+
+
+def test_float_rank_of_the_zero_array_is_0() -> None:
+    """The float rank counts singular values above max(shape) eps sigma_1: for the zero array
+    sigma_1 = 0, no value is above 0, so the float rank is 0, as the exact rank is."""
+    from kronconv.kronecker.structure import kronecker_rank
+
+    result = kronecker_rank(np.zeros((4, 2), dtype=np.int64), (2, 1))
+    assert (result.rank, result.float_rank) == (0, 0)
+
+
+def test_rank_certificate_with_41_blocks_of_the_inner_composite() -> None:
+    """Outer kernel of size 2 (block 1) over an inner composite of extent 41: the place grid
+    has a + c - 1 = 42 positions (the 41 block offsets of a 2-tap kernel), and the bound is
+    certified; the certificate's work grows linearly in the number of blocks."""
+    from kronconv.kronecker.structure import kronecker_rank_bound, kronecker_rank_certificate
+
+    cascade = Cascade.from_schedule([41, 2], [1, 1], dims=1)
+    assert kronecker_rank_bound(cascade) == 1
+    assert kronecker_rank_certificate(cascade)
+
+
+def test_pad_to_appends_zeros_of_the_arrays_ring() -> None:
+    """pad_to pads with the zero of the entries' ring: Fraction(0) for rationals, the zero
+    polynomial of the same ring for symbolic kernels (not Python's int 0)."""
+    from fractions import Fraction
+
+    from kronconv.engines import SymbolicEngine
+    from kronconv.kronecker.structure import pad_to
+
+    padded = pad_to(np.array([Fraction(1, 2)], dtype=object), (3,))
+    assert [type(v) for v in padded] == [Fraction] * 3 and list(padded) == [Fraction(1, 2), 0, 0]
+    (kernel,) = SymbolicEngine().kernels(Cascade.from_schedule([2], [1], dims=1))
+    padded = pad_to(kernel, (4,))
+    assert all(type(v) is type(kernel[0]) for v in padded) and padded[3] == kernel[0] * 0
+
+
+def test_modular_identity_names_its_seeds() -> None:
+    """The modular engine's 2 trials use seeds seed .. seed + 1, and the detail says so."""
+    cascade = Cascade.from_schedule([3, 3], [1, 3], dims=1)
+    assert check_identity(cascade, "modular").detail.endswith("; seeds 0..1")
+    assert check_identity(cascade, "modular", seed=6).detail.endswith("; seeds 6..7")
+
+
+def test_multichannel_semantics_backend_follows_the_engines_arithmetic() -> None:
+    """Float engine -> the float backend; exact and symbolic engines -> the exact backend (their
+    Python ints and polynomials stay in their ring)."""
+    from kronconv.engines import SymbolicEngine
+    from kronconv.engines.numeric import ExactEngine, FloatEngine
+    from kronconv.kronecker.multichannel import semantics_backend
+
+    assert [semantics_backend(e).name for e in (FloatEngine(), ExactEngine(),
+                                                SymbolicEngine())] == ["float", "exact", "exact"]
+
+
+def test_z3_homogeneity_query_negates_the_input_linearly() -> None:
+    """z3_not_linear asks cascade(-x) = -cascade(x) with -x written x * -1: the recorded query
+    (shown in reports) holds no division, and relu between the layers is refuted."""
+    from kronconv.kronecker.nonlinear import z3_not_linear
+
+    cascade = Cascade.from_schedule([2, 2], [1, 2], dims=1, nonlinearity="relu")
+    kernels = [np.array([1, -1], dtype=object), np.array([2, 1], dtype=object)]
+    result = z3_not_linear(cascade, kernels, (4,))
+    assert result.status == "counterexample"
+    assert "x_0*-1" in result.query and "/" not in result.query
+
+
+def test_no_counterexample_is_searched_past_2000_kernel_entries() -> None:
+    """The naive re-check of a counterexample costs (kernel entries)^2 steps, so it runs only up
+    to 2000 entries: a failing 3-tap pair with dilations 1, 999 has a composite of
+    2 + 2 * 999 + 1 = 2001 entries, one too many, and the detail says why none was searched."""
+    result = check_identity(Cascade.from_schedule([3, 3], [1, 999], dims=1), "exact")
+    assert not result.holds and tuple(result.kernel_extent) == (2001,)
+    assert result.extra["counterexample"] is None
+    assert result.detail.endswith("no readable counterexample searched: kernels over 2000 "
+                                  "entries")

@@ -115,3 +115,76 @@ def test_circular_padding_wider_than_the_input_is_refused() -> None:
     with pytest.raises(InvalidParameterError, match="fewer than its circular padding 3"):
         node_sizes(arch, 2)
     assert node_sizes(arch, 3)
+
+
+def test_conv_whose_bias_brings_the_bound_to_2_62_computes_in_python_ints() -> None:
+    """The exact backend keeps int64 only while |x| |w| taps + |b| stays under INT64_SAFE = 2^62
+    (kronconv.arith). Here 2^61 * 1 * 1 + 2^61 = 2^62 is not under it: Python ints, and the
+    value 2^62, as the naive reference computes it."""
+    from kronconv.semantics import evaluate, get_backend, reference_evaluate
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [{"op": "conv", "id": "c", "kernel_size": 1}]})
+    weights = {"c": {"weight": np.ones((1, 1, 1), dtype=np.int64),
+                     "bias": np.array([2**61], dtype=np.int64)}}
+    x = np.full((1, 1, 2), 2**61, dtype=np.int64)
+    fast = evaluate(arch, x, weights, get_backend("exact"))
+    assert fast.dtype == object and [int(v) for v in fast.ravel()] == [2**62, 2**62]
+    assert (fast[0] == reference_evaluate(arch, x[0], weights)).all()
+
+
+def test_float_avgpool_of_integers_is_the_correctly_rounded_mean() -> None:
+    """With one divisor for every window the float average is total / count: one IEEE division
+    of exactly representable integer sums, hence the exact mean (Fraction) correctly rounded
+    (5/3 -> 1.6666666666666667; total * (1/3) would give ...65)."""
+    from fractions import Fraction
+
+    x = np.array([[[1, 2, 2, 4, -9, 5]]])
+    fast, _ = _fast_and_reference([{"op": "avgpool", "kernel_size": 3, "stride": 1}], x,
+                                  backend="float")
+    windows = [x[0, 0, i:i + 3] for i in range(4)]
+    assert fast.ravel().tolist() == [float(Fraction(int(w.sum()), 3)) for w in windows]
+
+
+def test_float_hardswish_and_hardsigmoid_match_pytorchs_formula() -> None:
+    """PyTorch: hardsigmoid(x) = relu6(x + 3) / 6 and hardswish(x) = x hardsigmoid(x); the float
+    backend's values on [-4, 4] against that formula in Fractions (one rounding each: exact
+    up to 2 ulp)."""
+    from fractions import Fraction
+
+    from kronconv.semantics import get_backend
+
+    values = [-4.0, -3.0, -1.5, 0.0, 1.0, 2.5, 3.0, 4.0]
+    gate = [min(max(Fraction(v) + 3, Fraction(0)), Fraction(6)) / 6 for v in values]
+    backend = get_backend("float")
+    x = np.array(values)
+    assert np.allclose(backend.activation("hardsigmoid", x), [float(g) for g in gate],
+                       rtol=4 * np.finfo(float).eps, atol=0)
+    assert np.allclose(backend.activation("hardswish", x),
+                       [float(g * Fraction(v)) for g, v in zip(gate, values, strict=True)],
+                       rtol=4 * np.finfo(float).eps, atol=0)
+
+
+def test_float_backend_refuses_an_opaque_pointwise_function() -> None:
+    """An opaque ``pointwise`` function is known by its name only: the float backend refuses
+    it (only z3 can keep it uninterpreted), whatever the name's place in the alphabet."""
+    from kronconv.semantics import get_backend
+
+    for name in ("softsign", "zeta", "abs"):
+        with pytest.raises(InvalidParameterError,
+                           match=rf"^backend='float' is invalid: expected 'z3' for the opaque "
+                                 rf"pointwise function '{name}'"):
+            get_backend("float").activation(name, np.zeros(2))
+
+
+def test_a_window_longer_than_the_padded_input_is_refused_naming_the_padding() -> None:
+    """A 7-tap conv with padding 2 on 2 entries: 2 + 4 < 7, refused naming the span 7 and the
+    padding 2 + 2 = 4."""
+    from kronconv.semantics.shapes import node_sizes
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [{"op": "conv", "kernel_size": 7,
+                                                      "padding": 2}]})
+    with pytest.raises(InvalidParameterError, match=r"fewer than its window span 7 minus its "
+                                                    r"padding 4$"):
+        node_sizes(arch, 2)
