@@ -102,13 +102,20 @@ ANNOTATION_NOTE = ("the mutated operator lies inside a type annotation, and the 
 def in_annotation(outcome: Outcome) -> bool:
     """True when the mutant's position lies inside a parameter, return or variable annotation
     of a module that postpones annotations (PEP 563), so the mutant is equivalent."""
-    tree = ast.parse((ROOT / outcome.module).read_text())
+    tree = ast.parse(_source_at_run(outcome.module))
     postponed = any(isinstance(n, ast.ImportFrom) and n.module == "__future__"
                     and any(a.name == "annotations" for a in n.names) for n in tree.body)
     spans = [a for n in ast.walk(tree) for a in _annotations(n)]
     here = (outcome.line, outcome.column)
     return postponed and any((a.lineno, a.col_offset) <= here
                              < (a.end_lineno or a.lineno, a.end_col_offset or 0) for a in spans)
+
+
+def _source_at_run(module: str) -> str:
+    """The module as it was when the sample ran (the recorded commit), else as it is now."""
+    shown = subprocess.run(["git", "show", f"{_commit()}:{module}"], capture_output=True,
+                           text=True, check=False, cwd=ROOT)
+    return shown.stdout if shown.returncode == 0 else (ROOT / module).read_text()
 
 
 def _annotations(node: ast.AST) -> list[ast.expr]:
