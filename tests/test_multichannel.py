@@ -7,6 +7,7 @@ import pytest
 
 from kronconv import Cascade
 from kronconv.engines import ExactEngine
+from kronconv.errors import InvalidParameterError
 from kronconv.kronecker import multichannel as mc
 
 
@@ -56,3 +57,11 @@ def test_tt_ranks_need_a_mixed_radix_schedule() -> None:
 
     with pytest.raises(InvalidParameterError, match="mixed-radix"):
         mc.tt_ranks(Cascade.from_schedule([3, 3], [1, 2], dims=1, channels=2))
+
+
+def test_generalised_identity_refuses_an_unknown_engine() -> None:
+    """Any engine name but the two it computes with is refused by name (it used to run the
+    exact engine for any other string)."""
+    cascade = Cascade.exponential(2, 2, dims=1, channels=2)
+    with pytest.raises(InvalidParameterError, match=r"engine='modular'.*'symbolic', 'exact'"):
+        mc.check_generalised_identity(cascade, "modular")

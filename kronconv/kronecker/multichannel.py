@@ -126,9 +126,14 @@ def matrix_product_prediction(kernels: Sequence[np.ndarray], cascade: Cascade,
     return result
 
 
+GENERALISED_ENGINES = ("symbolic", "exact")
+
+
 def check_generalised_identity(cascade: Cascade, engine: str = "symbolic", *, seed: int = 0,
                                order: str = "last-layer-left") -> tuple[bool, str]:
-    """Compare the composite with the matrix-product prediction, entry by entry."""
+    """Compare the composite with the matrix-product prediction, entry by entry, in symbolic
+    or exact integer arithmetic (``engine``)."""
+    check_choice("engine", engine, GENERALISED_ENGINES)
     kernels = symbolic_kernels(cascade) if engine == "symbolic" else integer_kernels(
         cascade, seed=seed)
     impl: Engine = SymbolicEngine() if engine == "symbolic" else ExactEngine()
