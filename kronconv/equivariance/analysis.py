@@ -33,7 +33,9 @@ Method (the answer comes from the calculus; the rest backs it or refutes it):
    screened (``ShiftGroup.lines``: 3 at 256 x 256 with H = {0}) and every other class is
    refuted by the group law from one of them (``ShiftGroup.prime_multiples``), named in its
    evidence; it has no counterexample of its own. Every answer then rests on the screened
-   counterexamples, so ``recheck="auto"`` re-checks all of them by the reference.
+   counterexamples, so ``recheck="auto"`` re-checks all of them by the reference while that
+   costs at most ``LINE_RECHECK_WORK`` multiply-adds (else they are listed as not re-checked;
+   ``recheck="all"`` does them).
 
 Wide networks (an exact evaluation of every channel beyond ``RESTRICT_WORK`` multiply-adds,
 e.g. DeepLabV3's 40 million weights), for "every choice of weights" and without z3: the
@@ -172,7 +174,7 @@ def analyze_equivariance(arch: Architecture, size: int | Sequence[int], *,
               if narrow is not None else "the architecture"}
     return EquivarianceResult(
         name, n, m, QUESTION[mode], mode, seed if given is None else None,
-        total_stride(arch, node_sizes(arch, n)), tuple(verdicts), respected, "calculus",
+        total_stride(arch, sizes), tuple(verdicts), respected, "calculus",
         tuple(group.generators()), tuple(proofs), checks, time.perf_counter() - start,
         tuple(notes))
 
