@@ -8,10 +8,11 @@ is allocated to the modules in proportion to their mutant counts (largest remain
 each), and ``random.Random(f"{seed}:{module}")`` draws that many (the same ones on every machine
 while the module is unchanged); the others are marked skipped. Each sampled mutant is applied to
 the file on disk by cosmic-ray (``mutate_and_test``: do not run other work in the same tree
-meanwhile) and tested with ``-x``: first by the tests that execute the mutated lines (a coverage
-map, one coverage.py run with a context per test function), and if it survives those, by the
-module's whole test list, which gives the verdict. A mutant whose tests pass the time limit
-counts as killed (it hangs the suite, which CI would notice).
+meanwhile) and tested with ``-x``: first by every test of ``make test`` that executes the
+mutated lines (a coverage map, coverage.py with a context per test function, quickest tests
+first), and if it survives those, by the module's own test list (lines run at import time have
+no covering test), which gives the verdict. A mutant whose tests pass the time limit (120 s plus
+five times their own time) counts as killed (it hangs the suite, which CI would notice).
 
 The report (``docs/mutation.md``) gives the counts per module, the kill rate among non-equivalent
 mutants with its exact 95 % Clopper-Pearson interval, and every survivor, with the reason it is
@@ -36,6 +37,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "mutation"
@@ -185,27 +187,68 @@ def split(sizes: dict[str, int], parts: int) -> list[list[str]]:
     return groups
 
 
-def coverage_map() -> dict[str, dict[int, list[str]]]:
-    """Which tests execute each line of each target module: one run of every target test file
-    under coverage.py with one dynamic context per test function. Returns
-    {module: {line: [test node ids]}}; lines run only at import time have no test."""
+def coverage_map() -> tuple[dict[str, dict[int, list[str]]], dict[str, float]]:
+    """Which tests of ``make test`` (every test file, ``-m "not slow"``) execute each line of
+    each target module, and how long each test function takes: two coverage.py runs over the two
+    halves of the test files in parallel, one dynamic context per test function, with JUnit XML
+    for the durations. Returns ({module: {line: [test node ids]}}, {node id: seconds}); lines
+    run only at import time have no test. Kept in build/mutation/coverage_map.json for the
+    commit it was made on (a second clone of the same commit copies it instead of rerunning)."""
     import coverage
 
+    cached = WORK / "coverage_map.json"
+    head = _head()
+    if cached.exists() and head:
+        stored = json.loads(cached.read_text())
+        if stored.get("commit") == head:
+            return ({m: {int(k): v for k, v in lines.items()}
+                     for m, lines in stored["map"].items()}, stored["seconds"])
     rc = WORK / "coveragerc"
     rc.write_text("[run]\nsource = kronconv\ndynamic_context = test_function\n")
-    data_file = WORK / "coverage.sqlite"
-    tests = sorted({t for ts in TARGETS.values() for t in ts} | set(KILL_TESTS))
-    subprocess.run([sys.executable, "-m", "coverage", "run", f"--rcfile={rc}",
-                    f"--data-file={data_file}", "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                    "-m", "not slow", *tests], check=True, cwd=ROOT, capture_output=True)
-    data = coverage.CoverageData(str(data_file))
-    data.read()
-    out: dict[str, dict[int, list[str]]] = {}
-    for module in TARGETS:
-        by_line = data.contexts_by_lineno(str(ROOT / module))
-        out[module] = {line: sorted({_node_id(c) for c in contexts if c})
-                       for line, contexts in by_line.items()}
-    return out
+    files = sorted(f"tests/{p.name}" for p in (ROOT / "tests").glob("test_*.py"))
+    runs = []
+    for half, tests in enumerate((files[0::2], files[1::2])):
+        runs.append(subprocess.Popen(
+            [sys.executable, "-m", "coverage", "run", f"--rcfile={rc}",
+             f"--data-file={WORK / f'coverage.{half}.sqlite'}", "-m", "pytest", "-q",
+             "-p", "no:cacheprovider", "-m", "not slow", f"--junitxml={WORK / f'junit.{half}.xml'}",
+             *tests], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    if any(run.wait() != 0 for run in runs):
+        raise SystemExit("the test suite fails on the unmutated tree: fix it before mutating")
+    out: dict[str, dict[int, set[str]]] = {m: {} for m in TARGETS}
+    seconds: dict[str, float] = {}
+    for half in (0, 1):
+        data = coverage.CoverageData(str(WORK / f"coverage.{half}.sqlite"))
+        data.read()
+        for module in TARGETS:
+            for line, contexts in data.contexts_by_lineno(str(ROOT / module)).items():
+                out[module].setdefault(line, set()).update(_node_id(c) for c in contexts if c)
+        for case in ElementTree.parse(WORK / f"junit.{half}.xml").iter("testcase"):
+            node = _junit_node_id(case.get("classname", ""), case.get("name", ""))
+            seconds[node] = seconds.get(node, 0.0) + float(case.get("time", "0"))
+    mapped = {m: {line: sorted(tests) for line, tests in lines.items()}
+              for m, lines in out.items()}
+    if head:
+        cached.write_text(json.dumps({"commit": head, "map": mapped, "seconds": seconds}))
+    return mapped, seconds
+
+
+def _head() -> str:
+    """HEAD's commit when the tree is clean (a cached map is only reused for a clean tree)."""
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, check=False, cwd=ROOT).stdout
+    head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=False, cwd=ROOT).stdout.strip()
+    return "" if dirty.strip() else head
+
+
+def _junit_node_id(classname: str, name: str) -> str:
+    """JUnit's classname "tests.test_x.TestY" and name "test_z[3]" -> the node id of the test
+    function, "tests/test_x.py::TestY::test_z" (parameters summed into one function)."""
+    parts = classname.split(".")
+    module = next((i for i, part in enumerate(parts) if part.startswith("test_")), len(parts) - 1)
+    return "::".join(["/".join(parts[:module + 1]) + ".py", *parts[module + 1:],
+                      name.split("[")[0]])
 
 
 def _node_id(context: str) -> str:
@@ -214,11 +257,15 @@ def _node_id(context: str) -> str:
     return f"tests/{module}.py::" + "::".join(rest)
 
 
-def run_module(module: str, size: int, seed: int, lines: dict[int, list[str]]) -> None:
-    """Keep a seeded sample of ``size`` of the module's mutants and test each: first with the
-    tests that execute the mutated lines (fast); a mutant that survives them is run again
-    against the module's whole test list, which gives the verdict. Test selection thus only
-    saves time: a kill is a failing test of the suite, a survivor survived the full list."""
+def run_module(module: str, size: int, seed: int, lines: dict[int, list[str]],
+               seconds: dict[str, float]) -> None:
+    """Keep a seeded sample of ``size`` of the module's mutants and test each: first with every
+    test of ``make test`` that executes the mutated lines, quickest first; a mutant that
+    survives them is run again against the module's own test list (which also covers lines
+    that run only at import time), and that gives the verdict. Test selection thus only saves
+    time: a kill is a failing test of the suite, a survivor survived every test that runs its
+    code. The time limit of each run is 120 s plus five times the tests' own time (measured
+    under coverage), so a long list is not mistaken for a hang."""
     from cosmic_ray.mutating import mutate_and_test
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
@@ -235,13 +282,23 @@ def run_module(module: str, size: int, seed: int, lines: dict[int, list[str]]) -
                 continue
             spec = item.mutations[0]
             covering = sorted({t for line in range(spec.start_pos[0], spec.end_pos[0] + 1)
-                               for t in lines.get(line, [])})
-            result = mutate_and_test([spec], _command(covering or full), TIMEOUT)
+                               for t in lines.get(line, [])},
+                              key=lambda t: (seconds.get(t, 0.0), t))
+            result = mutate_and_test([spec], _command(covering or full),
+                                     _limit(covering or full, seconds))
             if covering and result.test_outcome == TestOutcome.SURVIVED:
-                result = mutate_and_test([spec], _command(full), TIMEOUT)
+                result = mutate_and_test([spec], _command(full), _limit(full, seconds))
             db.set_result(item.job_id, result)
             print(f"{module}:{spec.operator_name}:{spec.occurrence} line {spec.start_pos[0]}: "
                   f"{result.test_outcome}", flush=True)
+
+
+def _limit(tests: list[str], seconds: dict[str, float]) -> float:
+    """The time limit of one mutant's run: 120 s plus five times the listed tests' own time
+    (a file stands for all its test functions)."""
+    own = sum(t for node, t in seconds.items()
+              if any(node == test or node.startswith(f"{test}::") for test in tests))
+    return 120.0 + 5.0 * own
 
 
 def read_session(session: Path, module: str) -> list[Outcome]:
@@ -355,8 +412,10 @@ def write_report(outcomes: list[Outcome], counts: dict[str, int], sample: int, s
         "Tool: cosmic-ray (pinned in the `mutation` extra). Population: every mutant cosmic-ray "
         f"enumerates in {len(counts)} modules, {sum(counts.values())} in all. Sample: {sample} "
         "mutants allocated to the modules in proportion to their counts, each module's drawn "
-        f"with `random.Random(\"{seed}:<module>\")`; each applied on disk and the module's "
-        "tests run with `-x` (a mutant that outlives the time limit counts as killed). A "
+        f"with `random.Random(\"{seed}:<module>\")`; each applied on disk and tested with `-x` by "
+        "every test of `make test` that executes the mutated lines, then by the module's own "
+        "test list (a mutant that outlives the time limit, 120 s plus five times the tests' own "
+        "time, counts as killed). A "
         "survivor noted as killed by a newer test is re-checked: its diff applied again and "
         "that test run (it must fail).", "",
         f"**In the run: {in_run} of {non_equivalent} non-equivalent mutants killed "
@@ -427,9 +486,9 @@ def main() -> int:
                                 text=True, check=False, cwd=ROOT).stdout.strip()
         (WORK / "commit.txt").write_text(commit or "unknown")
         sizes = allocate(counts, args.sample)
-        lines = coverage_map()
+        lines, seconds = coverage_map()
         for module in split(sizes, shards)[shard - 1]:
-            run_module(module, sizes[module], args.seed, lines[module])
+            run_module(module, sizes[module], args.seed, lines[module], seconds)
     outcomes: list[Outcome] = []
     pending: list[str] = []
     for module in counts:
