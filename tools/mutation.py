@@ -149,15 +149,22 @@ def _command(tests: list[str]) -> str:
         + " ".join(f"'{t}'" for t in tests)
 
 
-def _session(module: str) -> Path:
-    return _config(module).with_suffix(".sqlite")
+def _session(module: str, shard: int = 1, shards: int = 1) -> Path:
+    """The cosmic-ray session (work database) of ``module`` for one shard of the run."""
+    return _config(module).with_suffix(f".{shard}of{shards}.sqlite")
 
 
-def init_module(module: str) -> int:
+def _sessions(module: str) -> list[Path]:
+    """Every shard's session of ``module`` found in build/mutation (copied from the clones)."""
+    name = module.replace("/", "_").removesuffix(".py")
+    return sorted(WORK.glob(f"{name}.*of*.sqlite"))
+
+
+def init_module(module: str, shard: int, shards: int) -> int:
     """Enumerate every mutant of ``module`` into a fresh session; return how many there are."""
     from cosmic_ray.work_db import WorkDB, use_db
 
-    session = _session(module)
+    session = _session(module, shard, shards)
     session.unlink(missing_ok=True)
     subprocess.run(["cosmic-ray", "init", str(session.with_suffix(".toml")), str(session)],
                    check=True, cwd=ROOT)
@@ -176,15 +183,6 @@ def allocate(counts: dict[str, int], total: int) -> dict[str, int]:
     for m in by_remainder[:total - sum(shares.values())]:
         shares[m] += 1
     return {m: min(counts[m], max(1, shares[m])) for m in counts}
-
-
-def split(sizes: dict[str, int], parts: int) -> list[list[str]]:
-    """The modules in ``parts`` groups of about equal sample size: largest first, each to the
-    lightest group (deterministic)."""
-    groups: list[list[str]] = [[] for _ in range(parts)]
-    for module in sorted(sizes, key=lambda m: (-sizes[m], m)):
-        min(groups, key=lambda g: sum(sizes[m] for m in g)).append(module)
-    return groups
 
 
 def coverage_map() -> tuple[dict[str, dict[int, list[str]]], dict[str, float]]:
@@ -258,9 +256,11 @@ def _node_id(context: str) -> str:
 
 
 def run_module(module: str, size: int, seed: int, lines: dict[int, list[str]],
-               seconds: dict[str, float]) -> None:
-    """Keep a seeded sample of ``size`` of the module's mutants and test each: first with every
-    test of ``make test`` that executes the mutated lines, quickest first; a mutant that
+               seconds: dict[str, float], shard: int = 1, shards: int = 1) -> None:
+    """Keep a seeded sample of ``size`` of the module's mutants, and of those every
+    ``shards``-th from the ``shard``-th on (in the session's order: each clone of the tree runs
+    one shard, so every module's mutants are shared between the clones), and test each: first
+    with every test of ``make test`` that executes the mutated lines, quickest first; a mutant that
     survives them is run again against the module's own test list (which also covers lines
     that run only at import time), and that gives the verdict. Test selection thus only saves
     time: a kill is a failing test of the suite, a survivor survived every test that runs its
@@ -271,11 +271,12 @@ def run_module(module: str, size: int, seed: int, lines: dict[int, list[str]],
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
 
     full = [*TARGETS[module], *KILL_TESTS]
-    with use_db(str(_session(module)), WorkDB.Mode.open) as db:
+    with use_db(str(_session(module, shard, shards)), WorkDB.Mode.open) as db:
         items = sorted(db.work_items, key=lambda w: (w.mutations[0].operator_name,
                                                      w.mutations[0].occurrence,
                                                      w.mutations[0].start_pos))
-        chosen = {w.job_id for w in random.Random(f"{seed}:{module}").sample(items, size)}
+        sample = {w.job_id for w in random.Random(f"{seed}:{module}").sample(items, size)}
+        chosen = set([w.job_id for w in items if w.job_id in sample][shard - 1::shards])
         for item in items:
             if item.job_id not in chosen:
                 db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED))
@@ -470,7 +471,7 @@ def main() -> int:
                         help="rewrite the report from the stored sessions")
     parser.add_argument("--shard", default="1/1", help="K/N: run the K-th of N disjoint parts "
                         "of the sample (one clone of the tree per part; then copy every "
-                        "build/mutation/*.sqlite into one tree and run --report-only there)")
+                        "build/mutation/*of*.sqlite into one tree and run --report-only there)")
     args = parser.parse_args()
     shard, shards = (int(x) for x in args.shard.split("/"))
     os.chdir(ROOT)  # cosmic-ray names modules by paths relative to the tree
@@ -480,20 +481,19 @@ def main() -> int:
     if args.report_only:
         counts = json.loads(counts_file.read_text())
     else:
-        counts = {m: init_module(m) for m in modules}
+        counts = {m: init_module(m, shard, shards) for m in modules}
         counts_file.write_text(json.dumps(counts, indent=1))
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                                 text=True, check=False, cwd=ROOT).stdout.strip()
         (WORK / "commit.txt").write_text(commit or "unknown")
         sizes = allocate(counts, args.sample)
         lines, seconds = coverage_map()
-        for module in split(sizes, shards)[shard - 1]:
-            run_module(module, sizes[module], args.seed, lines[module], seconds)
+        for module in modules:
+            run_module(module, sizes[module], args.seed, lines[module], seconds, shard, shards)
     outcomes: list[Outcome] = []
     pending: list[str] = []
     for module in counts:
-        session = _session(module)
-        if session.exists():
+        for session in _sessions(module):
             outcomes += read_session(session, module)
             pending += unfinished(session)
     REPORT.write_text(write_report(outcomes, counts, args.sample, args.seed, pending))
