@@ -439,3 +439,158 @@ def test_a_unit_only_the_bias_reaches_has_the_empty_set_on_both_paths() -> None:
     assert dependency_set(arch, unit=(1, 1)).positions() == {(1, 1)}
     row = rf_report(arch).layers[-1]
     assert (row.receptive_field, row.holes) == ((0, 0), 0)
+
+
+# -- closed forms (recursion.py) ---------------------------------------------------------------
+def test_axis_field_interval_and_centre() -> None:
+    """Output unit 0 of (r, S, P) sees [-P, -P + r - 1], centre -P + (r - 1) / 2."""
+    from fractions import Fraction
+
+    from kronconv.receptive_field.recursion import AxisField
+
+    f = AxisField(5, 2, 1)
+    assert (f.first, f.last, f.center) == (-1, 3, Fraction(1))
+    g = AxisField(4, 3, 0)
+    assert (g.first, g.last, g.center) == (0, 3, Fraction(3, 2))
+    h = AxisField(1, 1, 2)
+    assert (h.first, h.last, h.center) == (-2, -2, Fraction(-2))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_closed_forms_of_random_chains_are_araujos_sums_and_the_exact_box(seed: int) -> None:
+    """Per node and axis of random 1D-3D window chains (different fields per axis): (r, S, P)
+    equal plain_formula's sums over the chain so far, and the naive set's box is [-P, -P + r - 1]
+    (windows leave no gap at the box's ends); pointwise ops keep the field below."""
+    from kronconv.receptive_field.recursion import closed_forms, plain_formula, receptive_field
+
+    rng = random.Random(f"closed:{seed}")
+    for _ in range(6):
+        dims = rng.choice((1, 2, 3))
+        arch = _random_chain(rng, dims, ("conv", "maxpool", "avgpool", "relu"))
+        report = closed_forms(arch)
+        assert report.alignments == () and report.aligned
+        windows: list[Any] = []
+        for node in arch.nodes[1:]:
+            if node.kernel_size:
+                windows.append(node)
+            fields = report.fields[node.id]
+            assert fields is not None
+            found = naive_dependency_set(arch, node.id) if dims < 3 else None
+            for a, f in enumerate(fields):
+                expected = plain_formula([n.kernel_size[a] for n in windows],
+                                         [n.dilation[a] for n in windows],
+                                         [n.stride[a] for n in windows],
+                                         [n.padding[a][0] for n in windows])
+                assert (f.receptive_field, f.effective_stride, f.effective_padding) == expected
+                if found is not None:
+                    assert (f.first, f.last) == (min(p[a] for p in found),
+                                                 max(p[a] for p in found))
+        assert receptive_field(arch) == report.fields[arch.output]
+        assert receptive_field(arch, arch.nodes[1].id) == report.fields[arch.nodes[1].id]
+
+
+def _residual(branch: dict[str, Any], dims: int = 1) -> Architecture:
+    return parse_architecture({"dims": dims, "nodes": [
+        {"id": "x", "op": "input"}, {"id": "c", "op": "conv", "inputs": ["x"], **branch},
+        {"id": "m", "op": "add", "inputs": ["c", "x"]},
+        {"id": "r", "op": "relu", "inputs": ["m"]}], "output": "r"})
+
+
+def test_merge_unites_the_branches_and_reports_their_centres() -> None:
+    """conv 3 (padding 0) + identity: box [0, 2] (r 3, P 0), centres 1 and 0, misaligned; with
+    padding 1 the centres coincide at 0 and the box is [-1, 1]; a 2-tap conv's centre is 1/2."""
+    from fractions import Fraction
+
+    from kronconv.receptive_field.recursion import AxisField, closed_forms
+
+    report = closed_forms(_residual({"kernel_size": 3}))
+    assert report.fields["m"] == (AxisField(3, 1, 0),) == report.fields["r"]
+    (alignment,) = report.alignments
+    assert (alignment.node, alignment.axis) == ("m", 0)
+    assert alignment.centers == {"c": Fraction(1), "x": Fraction(0)}
+    assert not alignment.aligned and not report.aligned
+    assert alignment.message == (
+        "node 'm' axis 0: branches disagree on the centre of output 0's receptive field "
+        "('c' centre 1, 'x' centre 0): the merged receptive field is not centred on the "
+        "branches' common unit")
+    padded = closed_forms(_residual({"kernel_size": 3, "padding": 1}))
+    assert padded.fields["m"] == (AxisField(3, 1, 1),)
+    assert padded.aligned and padded.alignments[0].message == "node 'm' axis 0: branches aligned"
+    half = closed_forms(_residual({"kernel_size": [2, 1]}, dims=2))
+    assert [a.aligned for a in half.alignments] == [False, True]
+    assert "('c' centre 0.5, 'x' centre 0)" in half.alignments[0].message
+    assert half.alignments[1].axis == 1
+    shifted = closed_forms(_residual({"kernel_size": 1, "padding": [[1, 0]]}))
+    assert "('c' centre -1, 'x' centre 0)" in shifted.alignments[0].message
+    assert shifted.fields["m"] == (AxisField(2, 1, 1),)
+
+
+def test_branches_on_different_grids_name_the_axis_and_strides() -> None:
+    from kronconv.errors import ArchitectureError
+    from kronconv.receptive_field.recursion import closed_forms
+
+    arch = _residual({"kernel_size": 1, "stride": [1, 2]}, dims=2)
+    with pytest.raises(ArchitectureError) as caught:
+        closed_forms(arch)
+    assert str(caught.value) == (
+        "node 'm': field 'inputs': branches disagree on the effective stride along axis 1 "
+        "('c' stride 2, 'x' stride 1); a merge needs inputs on the same grid")
+
+
+@pytest.mark.parametrize("op", ["upsample", "conv_transpose", "maxunpool"])
+def test_closed_forms_stop_at_phase_ops_and_after_them(op: str) -> None:
+    """The phase-dependent op and every node above it have no closed form; the nodes below
+    keep theirs; receptive_field names the node and points to the exact set."""
+    from kronconv.errors import ArchitectureError
+    from kronconv.receptive_field.recursion import AxisField, closed_forms, receptive_field
+
+    fields: dict[str, Any] = {"upsample": {"scale_factor": 2}, "maxunpool": {"indices": "p"},
+                              "conv_transpose": {"kernel_size": 2}}[op]
+    arch = parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "p", "op": "maxpool", "inputs": ["x"], "kernel_size": 2},
+        {"id": "u", "op": op, "inputs": ["p"], **fields},
+        {"id": "c", "op": "conv", "inputs": ["u"], "kernel_size": 3}], "output": "c"})
+    report = closed_forms(arch)
+    assert report.fields["p"] == (AxisField(2, 2, 0),)
+    assert report.fields["u"] is None and report.fields["c"] is None
+    with pytest.raises(ArchitectureError, match=r"node 'c': the closed forms of Araujo et al\. "
+                                                r"do not apply after upsample"):
+        receptive_field(arch)
+    assert receptive_field(arch, "p") == (AxisField(2, 2, 0),)
+
+
+def test_every_mask_is_budgeted_before_it_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One conv (k 3, d 2, stride 2), output unit 0: the strided placement ([1], 1 byte an
+    entry), the spread (length 1 + 2 * 2 = 5 in 3 blocks of 2 = [6]; the bool mask and its int64
+    running count, 9 bytes an entry), then the product mask (5 entries); each also counted as
+    work. A union of two sets budgets its box ([4] for {0} and {3})."""
+    from kronconv.receptive_field import dependency
+
+    calls: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(dependency, "check_memory",
+                        lambda what, entries, size: calls.append((what, entries, size)))
+    monkeypatch.setattr(dependency, "check_work",
+                        lambda what, steps: calls.append((what, steps, 0)))
+    arch = plain_stack([3], [2], strides=[2])
+    assert dependency_set(arch).positions() == {(0,), (2,), (4,)}
+    assert calls == [("a coverage mask of shape [1]", 1, 1), ("a coverage mask of shape [1]", 1, 0),
+                     ("a coverage mask of shape [6]", 6, 9), ("a coverage mask of shape [6]", 6, 0),
+                     ("the coverage mask", 5, 1)]
+    calls.clear()
+    assert union(Support.point((0,)), Support.point((3,))) == Support((0,), np.array(
+        [True, False, False, True]))
+    assert calls == [("a coverage mask of shape [4]", 4, 1), ("a coverage mask of shape [4]", 4, 0)]
+
+
+def test_one_pass_table_serves_a_node_read_twice() -> None:
+    """A graph without merges in which the input feeds two convolutions (one a dead branch):
+    the input's mask is kept until its last reader has used it."""
+    arch = parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "a", "op": "conv", "inputs": ["x"], "kernel_size": 2},
+        {"id": "b", "op": "conv", "inputs": ["x"], "kernel_size": 3, "dilation": 2},
+        {"id": "c", "op": "relu", "inputs": ["b"]}], "output": "c"})
+    table = axis_set_table(arch, 4)
+    assert table["a"] == (AxisSet(0, 2, 2, (), (True, True)),)
+    assert table["b"] == table["c"] == (AxisSet(0, 5, 3, (1, 3), (True, False, True, False)),)
