@@ -101,11 +101,14 @@ def test_from_schedule_places_each_field_on_each_layer() -> None:
     (([2, 0], [1, 1]), r"kernel_sizes\[1\]=0 is invalid"),
     (([2, 2], [1, 0]), r"dilations\[1\]=0 is invalid"),
     (([(2, 2)], [1]), r"kernel_sizes\[0\]=\(2, 2\) is invalid: expected an integer or 1 "),
+    (([(2, 2)], [1], "2"), r"dims='2' is invalid: expected an integer from 1 to 3"),
+    (([2], [1], 4), r"dims=4 is invalid"),
 ])
-def test_from_schedule_errors_name_the_list_entry(args: tuple[list[Any], list[Any]],
-                                                  match: str) -> None:
+def test_from_schedule_errors_name_the_list_entry(args: tuple[Any, ...], match: str) -> None:
+    """Every argument is checked where it enters (dims before the entries it sizes)."""
+    kernel_sizes, dilations, dims = (*args, 1) if len(args) == 2 else args
     with pytest.raises(InvalidParameterError, match=match):
-        Cascade.from_schedule(*args, dims=1)
+        Cascade.from_schedule(kernel_sizes, dilations, dims=dims)
 
 
 def test_channels_and_with_dilations() -> None:
@@ -533,13 +536,15 @@ def test_files_are_read_by_suffix_and_errors_name_the_file(tmp_path: Path) -> No
         load_architecture(tmp_path / "missing.json")
 
 
-def test_a_long_decoder_message_is_cut_to_160_characters(tmp_path: Path) -> None:
-    path = tmp_path / "long.toml"
-    path.write_text("a" * 300 + " = = 1\n")
+def test_an_integer_past_pythons_digit_limit_is_a_clean_error(tmp_path: Path) -> None:
+    """The decoder's ValueError (first line) is quoted after the file name and format."""
+    path = tmp_path / "digits.json"
+    path.write_text('{"dims": ' + "1" * 5000 + "}")
     with pytest.raises(ArchitectureError) as caught:
         load_architecture(path)
-    reason = str(caught.value).split("not valid TOML: ", 1)[1]
-    assert 0 < len(reason) <= 160
+    assert str(caught.value) == (f"{path}: not valid JSON: Exceeds the limit (4300 digits) for "
+                                 "integer string conversion: value has 5000 digits; use "
+                                 "sys.set_int_max_str_digits() to increase the limit")
 
 
 def test_plain_stack_fills_each_column() -> None:
@@ -760,3 +765,69 @@ def test_tensor_shapes_match_pytorch(seed: int) -> None:
             out = torch.nn.Sequential(*modules)(torch.zeros((1, 1) + (n,) * dims))
         assert tuple(out.shape[1:]) == expected, (layers, n)
         assert math.prod(expected) > 0
+
+
+def _graph(nodes: list[dict[str, Any]], output: str = "m", dims: int = 1) -> Architecture:
+    return parse_architecture({"dims": dims, "nodes": [{"id": "x", "op": "input"}, *nodes],
+                               "output": output})
+
+
+def test_growth_rates_follow_upsampling_and_unpooling() -> None:
+    """Rates decide whether the period argument applies: pool 2, upsample 2 then a 2-tap conv
+    grows like the identity (rate 1) but is always one or two shorter: refused; unpooling
+    restores its pool's input rate: against a 2-tap conv of x it is always one longer:
+    refused; a stride-2 branch against a 5-tap one (rates 1/2 and 1) agrees only at size 8, past
+    one period after the first fitting size 5, and is not refused."""
+    up = _graph([{"id": "p", "op": "maxpool", "inputs": ["x"], "kernel_size": 2},
+                 {"id": "u", "op": "upsample", "inputs": ["p"], "scale_factor": 2},
+                 {"id": "c", "op": "conv", "inputs": ["u"], "kernel_size": 2},
+                 {"id": "m", "op": "add", "inputs": ["c", "x"]}])
+    with pytest.raises(ArchitectureError, match=r"1x63 from 'c' and 1x64 from 'x'.*\(input 64\)"):
+        check_branch_shapes(up)
+    unpool = _graph([{"id": "p", "op": "maxpool", "inputs": ["x"], "kernel_size": 2},
+                     {"id": "u", "op": "maxunpool", "inputs": ["p"], "indices": "p"},
+                     {"id": "c", "op": "conv", "inputs": ["x"], "kernel_size": 2},
+                     {"id": "m", "op": "add", "inputs": ["u", "c"]}])
+    with pytest.raises(ArchitectureError, match=r"1x64 from 'u' and 1x63 from 'c'"):
+        check_branch_shapes(unpool)
+    late = _graph([{"id": "a", "op": "conv", "inputs": ["x"], "kernel_size": 1, "stride": 2},
+                   {"id": "b", "op": "conv", "inputs": ["x"], "kernel_size": 5},
+                   {"id": "m", "op": "add", "inputs": ["a", "b"]}])
+    check_branch_shapes(late)
+    check_branch_shapes(late, 8)
+    with pytest.raises(ArchitectureError, match="cannot add them"):
+        check_branch_shapes(late, 7)
+
+
+def test_the_first_fitting_size_is_searched_up_to_2_to_the_62() -> None:
+    """A window of span (2^31 - 1)(2^31 - 2) + 1, between 2^61 and 2^62, against the identity:
+    the search finds that first fitting size (the doubling reaches 2^62) and the merge is
+    refused there."""
+    k = MAX_FIELD_INT
+    span = k * (k - 1) + 1
+    assert 2**61 < span < 2**62
+    arch = _graph([{"id": "c", "op": "conv", "inputs": ["x"], "kernel_size": k, "dilation": k},
+                   {"id": "m", "op": "add", "inputs": ["c", "x"]}])
+    with pytest.raises(ArchitectureError, match=rf"1x1 from 'c' and 1x{span} from 'x'.*"
+                                                rf"\(input {span}\)"):
+        check_branch_shapes(arch)
+
+
+def test_the_every_size_check_is_skipped_past_its_work_limit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """period x nodes evaluations: two stride-3 branches (period 3 * 3, the product of every
+    stride) in a graph of 4 nodes need 36 (here ceil(n / 3) against ceil(n / 3) - 1: never
+    equal); at a limit of 36 it is still checked (and refused), at 35 skipped (a given size is
+    then needed)."""
+    from kronconv.specs import shapes
+
+    arch = _graph([{"id": "a", "op": "conv", "inputs": ["x"], "kernel_size": 1, "stride": 3},
+                   {"id": "b", "op": "conv", "inputs": ["x"], "kernel_size": 4, "stride": 3},
+                   {"id": "m", "op": "add", "inputs": ["a", "b"]}])
+    with pytest.raises(ArchitectureError, match="no input size makes them equal"):
+        check_branch_shapes(arch)
+    monkeypatch.setattr(shapes, "MAX_CHECK_WORK", 36)
+    with pytest.raises(ArchitectureError, match="no input size makes them equal"):
+        check_branch_shapes(arch)
+    monkeypatch.setattr(shapes, "MAX_CHECK_WORK", 35)
+    check_branch_shapes(arch)
