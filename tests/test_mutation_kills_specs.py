@@ -239,6 +239,9 @@ def test_padding_forms(padding: Any, kernel: Any, dilation: Any, dims: int,
     ({"op": "conv", "kernel_size": 3, "padding": [1, 2, 3]}, 2, "field 'padding': [1, 2, 3]"),
     ({"op": "conv", "kernel_size": 3, "padding": [[1, 2, 3], 1]}, 2,
      "field 'padding': [[1, 2, 3], 1] is invalid"),
+    ({"op": "conv", "kernel_size": 3, "padding": [[1], 2]}, 2,
+     "field 'padding': [[1], 2] is invalid: expected an integer, 'same', 'valid', 2 values"),
+    ({"op": "conv", "kernel_size": 3, "padding": [2, []]}, 2, "field 'padding': [2, []] is inv"),
     ({"op": "conv", "kernel_size": 3, "padding": -1}, 1,
      f"field 'padding': -1 is invalid: expected an integer from 0 to {MAX_FIELD_INT}"),
     ({"op": "conv", "kernel_size": 3, "padding": [[0, -1]]}, 1, "field 'padding': -1"),
@@ -329,6 +332,10 @@ def test_maxunpool_reads_its_pools_geometry_unless_given() -> None:
         ((3, 2), (2, 1), ((1, 1), (0, 0)), (1, 2), "p")
     assert (v.kernel_size, v.stride, v.padding, v.dilation) == \
         ((2, 2), (3, 3), ((1, 1), (1, 1)), (1, 2))
+    same = parse_architecture({"dims": 1, "layers": [
+        {"op": "maxpool", "kernel_size": 3, "stride": 1, "dilation": 2, "id": "p"},
+        {"op": "maxunpool", "indices": "p", "padding": "same"}]})
+    assert same.nodes[-1].padding == ((1, 1),)  # unpooling has no dilation: total k - 1 = 2
     with pytest.raises(ArchitectureError, match="field 'indices': 'q' is invalid: expected the "
                                                 "id of a maxpool node: p"):
         parse_architecture({"dims": 1, "layers": [{"op": "maxpool", "kernel_size": 2, "id": "p"},
