@@ -838,3 +838,16 @@ def test_the_every_size_check_is_skipped_past_its_work_limit(
         check_branch_shapes(arch)
     monkeypatch.setattr(shapes, "MAX_CHECK_WORK", 35)
     check_branch_shapes(arch)
+
+
+def test_architecture_files_up_to_16_mib_are_read(tmp_path: Path) -> None:
+    """The file-size limit is 16 MiB = 16777216 bytes (a file padded with spaces to exactly that
+    is read, one byte more is refused with both numbers)."""
+    text = '{"dims": 1, "layers": [{"op": "relu"}]}'
+    file = tmp_path / "big.json"
+    file.write_text(text + " " * (16 * 2**20 - len(text)), encoding="utf-8")
+    assert load_architecture(file).nodes[-1].op == "relu"
+    file.write_text(text + " " * (16 * 2**20 + 1 - len(text)), encoding="utf-8")
+    with pytest.raises(ArchitectureError, match="16777217 bytes is invalid: expected at most "
+                                                "16777216 bytes"):
+        load_architecture(file)
