@@ -594,3 +594,14 @@ def test_one_pass_table_serves_a_node_read_twice() -> None:
     table = axis_set_table(arch, 4)
     assert table["a"] == (AxisSet(0, 2, 2, (), (True, True)),)
     assert table["b"] == table["c"] == (AxisSet(0, 5, 3, (1, 3), (True, False, True, False)),)
+
+
+def test_a_unit_given_as_numpy_integers_gives_python_int_positions() -> None:
+    """The unit is converted where it enters: offsets and positions are Python ints (they go
+    into JSON reports), on both paths and in the naive reference."""
+    arch = plain_stack([3], [2], strides=[2], dims=2)
+    unit = np.array([2, -1])
+    for separable in (True, False):
+        s = dependency_set(arch, unit=unit, separable=separable)
+        assert s.offset == (4, -2) and all(type(o) is int for o in s.offset)
+    assert all(type(x) is int for p in naive_dependency_set(arch, unit=unit) for x in p)
