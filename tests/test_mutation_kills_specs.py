@@ -150,6 +150,7 @@ def test_channels_parameters_ancestors_of_a_graph() -> None:
                                "out": 10}
     assert arch.parameters() == {"x": 0, "c": 42, "t": 96, "p": 0, "u": 0, "bn": 8, "up": 0,
                                  "out": 0}
+    assert all(type(count) is int for count in arch.parameters().values())
     ancestors = arch.ancestors()
     assert ancestors["u"] == {"x", "c", "t", "p", "u"}
     assert ancestors["out"] == {"x", "c", "t", "p", "u", "bn", "up", "out"}
