@@ -852,3 +852,31 @@ def test_architecture_files_up_to_16_mib_are_read(tmp_path: Path) -> None:
     with pytest.raises(ArchitectureError, match="16777217 bytes is invalid: expected at most "
                                                 "16777216 bytes"):
         load_architecture(file)
+
+
+@pytest.mark.parametrize(("op", "verb"), [("add", "add"), ("sub", "subtract"),
+                                          ("mul", "multiply")])
+def test_elementwise_merges_of_different_shapes_are_refused_by_name(op: str, verb: str) -> None:
+    """Every elementwise merge gets the one-line refusal (sub and mul raised a KeyError, an
+    internal error, for lack of a verb)."""
+    arch = _graph([{"id": "c", "op": "conv", "inputs": ["x"], "kernel_size": 2},
+                   {"id": "m", "op": op, "inputs": ["x", "c"]}])
+    with pytest.raises(ArchitectureError) as caught:
+        tensor_shapes(arch, 5)
+    assert str(caught.value) == (f"node 'm' ({op}): its inputs have shapes 1x5 from 'x' and 1x4 "
+                                 f"from 'c'; PyTorch cannot {verb} them")
+    with pytest.raises(ArchitectureError, match=f"PyTorch cannot {verb} them"):
+        check_branch_shapes(arch)
+
+
+def test_node_and_architecture_defaults() -> None:
+    """A node built directly has PyTorch's defaults; an architecture has one input channel."""
+    node = Node("r", "relu", ("x",))
+    assert (node.kernel_size, node.stride, node.padding, node.dilation, node.scale_factor,
+            node.output_padding) == ((), (), (), (), (), ())
+    assert (node.padding_mode, node.out_channels, node.groups, node.bias, node.indices) == \
+        ("zeros", None, 1, True, None)
+    assert (node.negative_slope, node.ceil_mode, node.count_include_pad, node.mode,
+            node.function) == (0.01, False, True, "nearest", "")
+    arch = Architecture(dims=1, nodes=(Node("x", "input", ()), node), output="r")
+    assert arch.in_channels == 1 and arch.channels() == {"x": 1, "r": 1}
