@@ -880,3 +880,23 @@ def test_node_and_architecture_defaults() -> None:
             node.function) == (0.01, False, True, "nearest", "")
     arch = Architecture(dims=1, nodes=(Node("x", "input", ()), node), output="r")
     assert arch.in_channels == 1 and arch.channels() == {"x": 1, "r": 1}
+
+
+def test_past_2_to_the_62_the_every_size_check_gives_up() -> None:
+    """Two such windows in a row first fit at 2 span - 1 > 2^62: the search stops at 2^62 (as
+    documented) and without a given size nothing is refused; at a given size it is."""
+    k = MAX_FIELD_INT
+    span = k * (k - 1) + 1
+    arch = _graph([{"id": "c", "op": "conv", "inputs": ["x"], "kernel_size": k, "dilation": k},
+                   {"id": "d", "op": "conv", "inputs": ["c"], "kernel_size": k, "dilation": k},
+                   {"id": "m", "op": "add", "inputs": ["d", "x"]}])
+    assert 2 * span - 1 > 2**62
+    check_branch_shapes(arch)
+    with pytest.raises(ArchitectureError, match=rf"1x1 from 'd' and 1x{2 * span - 1} from 'x'"):
+        check_branch_shapes(arch, 2 * span - 1)
+
+
+def test_a_kernel_of_one_tap_makes_an_exponential_cascade_of_identities() -> None:
+    c = Cascade.exponential(1, 3, dims=1)
+    assert [layer.dilations for layer in c.layers] == [(1,), (1,), (1,)]
+    assert c.extent == (1,) and c.parameters == 3
