@@ -605,3 +605,18 @@ def test_a_unit_given_as_numpy_integers_gives_python_int_positions() -> None:
         s = dependency_set(arch, unit=unit, separable=separable)
         assert s.offset == (4, -2) and all(type(o) is int for o in s.offset)
     assert all(type(x) is int for p in naive_dependency_set(arch, unit=unit) for x in p)
+
+
+def test_an_unreached_unpooling_branch_does_not_hide_the_other_branch() -> None:
+    """add(maxunpool(maxpool k 1, s 2), conv 2) at output 1: the unpooling branch reaches no
+    input (odd positions hold no pooled value), the conv branch reads inputs 1 and 2; the
+    propagation goes on past the empty branch to the nodes listed before it."""
+    arch = parse_architecture({"dims": 1, "output": "m", "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "c", "op": "conv", "inputs": ["x"], "kernel_size": 2},
+        {"id": "p", "op": "maxpool", "inputs": ["x"], "kernel_size": 1, "stride": 2},
+        {"id": "u", "op": "maxunpool", "inputs": ["p"], "indices": "p"},
+        {"id": "m", "op": "add", "inputs": ["u", "c"]}]})
+    assert naive_dependency_set(arch, unit=(1,)) == {(1,), (2,)}
+    assert dependency_set(arch, unit=(1,)).positions() == {(1,), (2,)}
+    assert dependency_set(arch, "u", (1,)) == Support.empty(1)
