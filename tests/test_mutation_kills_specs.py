@@ -234,6 +234,8 @@ def test_padding_forms(padding: Any, kernel: Any, dilation: Any, dims: int,
 @pytest.mark.parametrize(("layer", "dims", "message"), [
     ({"op": "conv", "kernel_size": 3, "padding": "same", "stride": 2}, 1,
      "field 'padding': 'same' is invalid: expected a number: 'same' needs stride 1"),
+    ({"op": "conv", "kernel_size": 3, "padding": "same", "stride": [1, 2]}, 2,
+     "field 'padding': 'same' is invalid: expected a number: 'same' needs stride 1"),
     ({"op": "conv", "kernel_size": 3, "padding": "full"}, 2,
      "field 'padding': 'full' is invalid: expected an integer, 'same', 'valid', 2 values (one "
      "per axis) or 2 [before, after] pairs"),
