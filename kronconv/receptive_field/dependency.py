@@ -286,16 +286,25 @@ def axis_dependency_sets(arch: Architecture, node: str | None = None,
                          unit: Sequence[int] | None = None) -> tuple[Support, ...]:
     """Per-axis exact sets (1D supports) of a separable architecture (see :func:`is_separable`).
     Their Cartesian product is the full dependency set."""
+    position = _unit(arch, unit)
+    parts = _axis_supports(arch, node, position)
+    if parts is None:
+        raise invalid("unit", list(position), "a unit that some input position reaches")
+    return parts
+
+
+def _axis_supports(arch: Architecture, node: str | None,
+                   position: tuple[int, ...]) -> tuple[Support, ...] | None:
+    """The per-axis sets, or None when the unit's set is empty (some axis reaches no input)."""
     if not is_separable(arch):
         raise invalid("architecture", "with add/concat/maxunpool", "a separable architecture "
                       "(no merges, no unpooling) for per-axis sets; use dependency_set")
     target = arch.output if node is None else arch.node(node).id
-    position = _unit(arch, unit)
     out = []
     for axis in range(arch.dims):
         s = _propagate(arch, target, (position[axis],), (axis,))
         if s is None:
-            raise invalid("unit", list(position), "a unit that some input position reaches")
+            return None
         out.append(s)
     return tuple(out)
 
@@ -308,15 +317,18 @@ def dependency_set(arch: Architecture, node: str | None = None,
 
     ``separable=None`` uses the per-axis product when the architecture allows it (fast), True
     insists on it, False forces the N-D propagation (the two must agree; tests check it).
-    A unit that no input position reaches (after unpooling, a position no window chose) has
-    the empty set, :meth:`Support.empty`.
+    A unit that no input position reaches (after unpooling, a position no window chose; after a
+    transposed convolution, a unit only the bias reaches) has the empty set, :meth:`Support.empty`,
+    on either path.
     """
     target = arch.output if node is None else arch.node(node).id
     position = _unit(arch, unit)
     if separable is None:
         separable = is_separable(arch)
     if separable:
-        parts = axis_dependency_sets(arch, target, position)
+        parts = _axis_supports(arch, target, position)
+        if parts is None:
+            return Support.empty(arch.dims)
         check_memory("the coverage mask", int(np.prod([p.mask.size for p in parts])), 1)
         mask: np.ndarray = parts[0].mask
         for p in parts[1:]:
@@ -347,8 +359,10 @@ class AxisSet:
 
 def is_translation_covariant(arch: Architecture) -> bool:
     """Only window and pointwise ops: output unit j of every node sees its unit 0's set moved
-    by S j (S its effective stride), which lets one forward pass give every node's set."""
-    return all(n.op not in (*MERGE_OPS, "maxunpool", "upsample") for n in arch.nodes)
+    by S j (S its effective stride), which lets one forward pass give every node's set. A
+    transposed convolution is not one: which taps reach unit j depends on j mod its stride."""
+    return all(n.op not in (*MERGE_OPS, "maxunpool", "upsample", "conv_transpose")
+               for n in arch.nodes)
 
 
 def axis_set_table(arch: Architecture, limit: int) -> dict[str, tuple[AxisSet, ...]]:
@@ -357,11 +371,15 @@ def axis_set_table(arch: Architecture, limit: int) -> dict[str, tuple[AxisSet, .
     With D(0) unit 0's set and S the effective stride of the node below, a window op
     (k, s, d, p) gives D'(0) = U_t D(d t - p) = U_t (D(0) + S (d t - p)): one Minkowski sum
     with step S d per layer, so the cost is linear in the depth (times the receptive field).
-    Only the current masks are kept. Other separable architectures (with upsample) take one
-    backward pass per node (:func:`axis_dependency_sets`); merges and unpooling are refused.
+    Only the current masks are kept. Other separable architectures (with upsample or
+    conv_transpose) take one backward pass per node (:func:`axis_dependency_sets`; an empty set,
+    which only conv_transpose can give, has extent 0 on every axis); merges and unpooling are
+    refused.
     """
     if not is_translation_covariant(arch):
-        return {n.id: tuple(AxisSet.of(p, limit) for p in axis_dependency_sets(arch, n.id))
+        origin = (0,) * arch.dims
+        return {n.id: tuple(AxisSet.of(p, limit) for p in _axis_supports(arch, n.id, origin)
+                            or (Support.empty(1),) * arch.dims)
                 for n in arch.nodes if n.op != "input"}
     current: dict[str, list[tuple[Support, int]]] = {}
     table: dict[str, tuple[AxisSet, ...]] = {}

@@ -501,11 +501,11 @@ def _chain(layers: Any, dims: int, source: str) -> tuple[Node, ...]:
         if isinstance(raw, Mapping) and "inputs" in raw:
             raise ArchitectureError(f"{source}: node #{index}: field 'inputs': not allowed in "
                                     "the 'layers' form (use 'nodes' for graphs)")
+        if op == "input":  # before parsing, which would blame the implicit input instead
+            raise ArchitectureError(f"{source}: node #{index}: field 'op': 'input' is added "
+                                    "automatically in the 'layers' form")
         node = _parse_node(raw, index, dims, source, pools, default_id=default_id,
                            default_inputs=(nodes[-1].id,))
-        if node.op == "input":
-            raise ArchitectureError(f"{source}: node {node.id!r}: field 'op': 'input' is added "
-                                    "automatically in the 'layers' form")
         if node.id in ids:
             raise ArchitectureError(f"{source}: node {node.id!r}: field 'id': duplicate id")
         ids.add(node.id)

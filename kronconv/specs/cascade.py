@@ -114,15 +114,14 @@ class Cascade:
         if len(kernel_sizes) != len(dilations):
             raise invalid("dilations", list(dilations),
                           f"one dilation per layer ({len(kernel_sizes)} kernel sizes given)")
+        check_int("dims", dims, minimum=1, maximum=MAX_DIMS)
         check_int("channels", channels, minimum=1)
         count = len(kernel_sizes)
         layers = []
         for index, (a, d) in enumerate(zip(kernel_sizes, dilations, strict=True)):
             # Validate here too, so that messages name the list entry the user typed.
-            check_per_axis(f"kernel_sizes[{index}]", a, dims if isinstance(dims, int) else 1,
-                           minimum=1)
-            check_per_axis(f"dilations[{index}]", d, dims if isinstance(dims, int) else 1,
-                           minimum=1)
+            check_per_axis(f"kernel_sizes[{index}]", a, dims, minimum=1)
+            check_per_axis(f"dilations[{index}]", d, dims, minimum=1)
             # The last layer's nonlinearity would act on the output, not between layers.
             layers.append(Layer(dims=dims, kernel_size=a, dilation=d, in_channels=channels,
                                 out_channels=channels,

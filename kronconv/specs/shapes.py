@@ -97,7 +97,8 @@ def _check_merge(node: Node, below: list[Size], channels: dict[str, int]) -> Non
 
 def _mismatch(node: Node, sources: list[str], shapes: list[Size],
               channels: dict[str, int]) -> str:
-    what = {"add": "add them", "concat": "concatenate them (only the channel axis may differ)",
+    what = {"add": "add them", "sub": "subtract them", "mul": "multiply them",
+            "concat": "concatenate them (only the channel axis may differ)",
             "maxunpool": "unpool: the indices come from a tensor of another shape"}[node.op]
     listed = " and ".join(f"{'x'.join(map(str, (channels[s], *shape)))} from {s!r}"
                           for s, shape in zip(sources, shapes, strict=True))
