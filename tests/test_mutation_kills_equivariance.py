@@ -274,3 +274,245 @@ def test_symbolic_weights_leave_a_class_the_calculus_drops_unknown(
     result = analysis.analyze_equivariance(arch, 4, weights="random", regions=False)
     assert [v.status for v in result.verdicts[1:]] == ["respected"] * 3
     assert result.respected == {(s,): (s,) for s in range(4)}
+
+
+# -- the shift calculus, rule by rule (tables worked out by hand from the module doc) ----------
+def _layers(*layers: dict[str, Any], dims: int = 1) -> Any:
+    from kronconv.specs.architecture import parse_architecture
+
+    return parse_architecture({"dims": dims, "layers": list(layers)}, source="<test>")
+
+
+def _unpool(kernel: int) -> Any:
+    """maxpool (kernel = stride) then maxunpool with the pool's indices, one axis."""
+    from kronconv.specs.architecture import parse_architecture
+
+    return parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "p", "op": "maxpool", "inputs": ["x"], "kernel_size": kernel, "stride": kernel},
+        {"id": "u", "op": "maxunpool", "inputs": ["p"], "indices": "p"}], "output": "u"},
+        source="<test>")
+
+
+N = None
+CALCULUS_CASES = [
+    # stride 2 pooling: w -> w / 2 for even w, nothing for odd w
+    (lambda: _layers({"op": "maxpool", "kernel_size": 2, "stride": 2}), 8, (4,), (2,),
+     ((0, N, 1, N, 2, N, 3, N),)),
+    # a zero-padded conv whose strided windows never read the padding (taps 0..8 of 9) is cyclic
+    (lambda: _layers({"op": "conv", "kernel_size": 3, "padding": [[0, 2]], "stride": 3}), 9,
+     (3,), (3,), ((0, N, N, 1, N, N, 2, N, N),)),
+    # a zero-padded conv that reads its padding keeps only 0
+    (lambda: _layers({"op": "conv", "kernel_size": 3, "padding": 1}), 6, (6,), (6,),
+     ((0, N, N, N, N, N),)),
+    # a pooling with padding keeps only 0
+    (lambda: _layers({"op": "maxpool", "kernel_size": 2, "stride": 2, "padding": 1}), 8, (5,),
+     (8,), ((0, N, N, N, N, N, N, N),)),
+    # one window over the whole axis: every shift -> 0
+    (lambda: _layers({"op": "avgpool", "kernel_size": 4, "stride": 4}), 4, (1,), (1,),
+     ((0, 0, 0, 0),)),
+    # nearest upsampling by 2: w -> 2 w; linear upsampling: only 0
+    (lambda: _layers({"op": "upsample", "scale_factor": 2}), 4, (8,), (1,), ((0, 2, 4, 6),)),
+    (lambda: _layers({"op": "upsample", "scale_factor": 2, "mode": "linear"}), 4, (8,), (4,),
+     ((0, N, N, N),)),
+    # a conv_transpose that tiles (k = s = 2): w -> 2 w; one that does not: only 0
+    (lambda: _layers({"op": "conv_transpose", "kernel_size": 2, "stride": 2}), 4, (8,), (1,),
+     ((0, 2, 4, 6),)),
+    (lambda: _layers({"op": "conv_transpose", "kernel_size": 3, "stride": 2, "padding": 1,
+                      "output_padding": 1}), 4, (8,), (4,), ((0, N, N, N),)),
+    # maxunpool restores its pool's input shift when that was a multiple of the stride
+    (lambda: _unpool(2), 8, (8,), (2,), ((0, N, 2, N, 4, N, 6, N),)),
+    # ... but a whole-window pool sends every shift to 0, and only 0 is a multiple of 8
+    (lambda: _unpool(8), 8, (8,), (8,), ((0, N, N, N, N, N, N, N),)),
+    # pooling 4 then nearest upsampling by 2 on 12 entries: w = 4 k -> 2 k
+    (lambda: _layers({"op": "maxpool", "kernel_size": 4, "stride": 4},
+                     {"op": "upsample", "scale_factor": 2}), 12, (6,), (4,),
+     ((0, N, N, N, 2, N, N, N, 4, N, N, N),)),
+    # two axes, each with its own rule
+    (lambda: _layers({"op": "maxpool", "kernel_size": [2, 1], "stride": [2, 1]},
+                     {"op": "conv", "kernel_size": [1, 3], "padding": [0, 1]}, dims=2), (8, 6),
+     (4, 6), (2, 6), ((0, N, 1, N, 2, N, 3, N), (0, N, N, N, N, N))),
+    (lambda: _layers({"op": "maxpool", "kernel_size": [2, 3], "stride": [2, 3]}, dims=2), (8, 9),
+     (4, 3), (2, 3), ((0, N, 1, N, 2, N, 3, N), (0, N, N, 1, N, N, 2, N, N))),
+]
+
+
+@pytest.mark.parametrize(("build", "size", "output_size", "period", "tables"), CALCULUS_CASES)
+def test_the_calculus_gives_each_rules_table(build: Any, size: Any, output_size: tuple,
+                                             period: tuple, tables: tuple) -> None:
+    """calculus: the input and output sizes, the period of H per axis and, per axis, the output
+    shift of every input shift (None: not kept), exactly as the module doc's rules give them."""
+    from kronconv.equivariance.shifts import ShiftGroup, calculus
+
+    n = (size,) if isinstance(size, int) else size
+    assert calculus(build(), size) == ShiftGroup(n, output_size, period, tables)
+
+
+def test_an_add_keeps_only_the_shifts_its_inputs_agree_on() -> None:
+    """add(x, upsample_linear(pool(x))): the pooled branch keeps only 0 (linear upsampling), the
+    other every shift; the add keeps the shifts on which both agree: only 0."""
+    from kronconv.equivariance.shifts import calculus
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "r", "op": "relu", "inputs": ["x"]},
+        {"id": "p", "op": "maxpool", "inputs": ["x"], "kernel_size": 2, "stride": 2},
+        {"id": "up", "op": "upsample", "inputs": ["p"], "scale_factor": 2, "mode": "linear"},
+        {"id": "s", "op": "add", "inputs": ["r", "up"]}], "output": "s"}, source="<test>")
+    assert calculus(arch, 4).tables == ((0, None, None, None),)
+    same = parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "r", "op": "relu", "inputs": ["x"]},
+        {"id": "s", "op": "add", "inputs": ["r", "x"]}], "output": "s"}, source="<test>")
+    assert calculus(same, 4).tables == ((0, 1, 2, 3),)
+
+
+@pytest.mark.parametrize(("layer", "length", "expected"), [
+    ({"kernel_size": 3, "padding": 1}, 6, True),  # output 0 reads position -1
+    ({"kernel_size": 3, "padding": [[0, 2]]}, 6, True),  # the last output reads 6 and 7
+    ({"kernel_size": 3, "padding": [[0, 2]], "stride": 3}, 9, False),  # taps 0..8 only
+    ({"kernel_size": 3, "padding": [[0, 2]], "stride": 3}, 6, False),  # taps 0..5 only
+    ({"kernel_size": 2, "padding": [[0, 1]], "stride": 2}, 6, False),  # taps 0..5 only
+    ({"kernel_size": 2, "padding": [[1, 0]], "stride": 2}, 6, True),  # output 0 reads -1
+    ({"kernel_size": 3, "dilation": 2, "padding": [[0, 4]], "stride": 2}, 6, True),  # reads 6
+    ({"kernel_size": 1}, 5, False),
+])
+def test_reads_padding_sees_every_tap_of_every_strided_output(layer: dict, length: int,
+                                                             expected: bool) -> None:
+    """reads_padding: the taps s i - before + d t of the (length + pad - d (k - 1) - 1) // s + 1
+    outputs; True exactly when one falls outside [0, length)."""
+    from kronconv.equivariance.shifts import reads_padding
+
+    arch = _layers({"op": "conv", **layer})
+    assert reads_padding(arch.nodes[1], 0, length) is expected
+
+
+@pytest.mark.parametrize(("layer", "length", "shifts"), [
+    # circular conv of stride 2: w -> w / 2 for even w
+    ({"op": "conv", "kernel_size": 3, "padding": 1, "padding_mode": "circular", "stride": 2},
+     8, {0: 0, 1: None, 2: 1, 6: 3}),
+    # circular padding of the wrong total (2 for 3 taps of dilation 2, which need 4): only 0
+    ({"op": "conv", "kernel_size": 3, "dilation": 2, "padding": 1, "padding_mode": "circular"},
+     8, {0: 0, 1: None, 2: None}),
+    # no padding, nothing read outside: a shrinking conv is not cyclic (padding total 0 != 2)
+    ({"op": "conv", "kernel_size": 3}, 8, {0: 0, 1: None}),
+    # pooling without padding, stride 3: w -> w / 3 for multiples of 3
+    ({"op": "avgpool", "kernel_size": 3, "stride": 3}, 9, {0: 0, 3: 1, 6: 2, 4: None}),
+    # a window over the whole axis: 0 for every shift; one short of it: the stride rule
+    ({"op": "maxpool", "kernel_size": 4, "stride": 4}, 4, {0: 0, 1: 0, 3: 0}),
+    ({"op": "maxpool", "kernel_size": 4, "stride": 4}, 8, {1: None, 4: 1}),
+    # a pooling with padding: only 0
+    ({"op": "maxpool", "kernel_size": 2, "stride": 2, "padding": [[0, 1]]}, 8,
+     {0: 0, 2: None}),
+    ({"op": "maxpool", "kernel_size": 2, "stride": 2, "padding": [[1, 0]]}, 8,
+     {0: 0, 2: None}),
+])
+def test_window_shift_per_node(layer: dict, length: int, shifts: dict) -> None:
+    """window_shift of one conv or pooling node along its axis, shift by shift."""
+    from kronconv.equivariance.shifts import window_shift
+
+    node = _layers(layer).nodes[1]
+    assert {w: window_shift(node, 0, length, w) for w in shifts} == shifts
+
+
+@pytest.mark.parametrize(("layer", "expected"), [
+    ({"kernel_size": 2, "stride": 2}, True),
+    ({"kernel_size": 3, "stride": 3}, True),
+    ({"kernel_size": 3, "stride": 2}, False),
+    ({"kernel_size": 2, "stride": 3}, False),
+    ({"kernel_size": 2, "stride": 2, "dilation": 2}, False),
+    ({"kernel_size": 2, "stride": 2, "padding": 1}, False),
+    ({"kernel_size": 2, "stride": 2, "output_padding": 1}, False),
+])
+def test_a_conv_transpose_tiles_only_with_k_equal_s_and_nothing_else(layer: dict,
+                                                                     expected: bool) -> None:
+    from kronconv.equivariance.shifts import tiles
+
+    assert tiles(_layers({"op": "conv_transpose", **layer}).nodes[1], 0) is expected
+
+
+def test_scaled_and_the_total_stride_rule() -> None:
+    """scaled: floor(v M / N) per axis; rule_shift: that, when the total stride divides v on
+    every axis, else None; total_stride: per axis the lcm over the nodes feeding the output of
+    N / gcd(N, n_k)."""
+    from kronconv.equivariance.shifts import rule_shift, scaled, total_stride
+    from kronconv.semantics.shapes import node_sizes
+
+    assert scaled((3,), (8,), (4,)) == (1,)
+    assert scaled((5, 2), (8, 6), (4, 3)) == (2, 1)
+    assert scaled((7,), (8,), (16,)) == (14,)
+    assert rule_shift((4, 3), (8, 9), (4, 3), (2, 3)) == (2, 1)
+    assert rule_shift((3, 3), (8, 9), (4, 3), (2, 3)) is None
+    assert rule_shift((4, 4), (8, 9), (4, 3), (2, 3)) is None
+    pool = _layers({"op": "maxpool", "kernel_size": [2, 3], "stride": [2, 3]}, dims=2)
+    assert total_stride(pool, node_sizes(pool, (8, 9))) == (2, 3)
+    # 12 -> pool 4 -> 3 -> upsample 2 -> 6: lcm(12 / 12, 12 / 3, 12 / 6) = 4
+    down_up = _layers({"op": "maxpool", "kernel_size": 4, "stride": 4},
+                      {"op": "upsample", "scale_factor": 2})
+    assert total_stride(down_up, node_sizes(down_up, 12)) == (4,)
+
+
+def _group() -> Any:
+    """H = 2 Z_8 x {0} on Z_8 x Z_6, output Z_4 x Z_6, u = (w / 2, 0)."""
+    from kronconv.equivariance.shifts import ShiftGroup
+
+    return ShiftGroup((8, 6), (4, 6), (2, 6), ((0, N, 1, N, 2, N, 3, N), (0, N, N, N, N, N)))
+
+
+def test_shift_group_membership_output_shifts_and_members() -> None:
+    """Membership is divisibility by the period on every axis (tuples only); output shifts are
+    read from the tables modulo the size; the members are the 4 x 1 kept pairs."""
+    group = _group()
+    assert [v in group for v in [(4, 0), (10, 0), (4, 3), (3, 0), (0, 6)]] == [
+        True, True, False, False, True]
+    assert [4, 0] not in group
+    assert group.output_shift((10, 6)) == (1, 0)
+    assert group.output_shift((6, 0)) == (3, 0)
+    assert group.output_shift((3, 0)) is None and group.output_shift((2, 1)) is None
+    assert group.order == 4
+    assert group.generators() == [((2, 0), (1, 0))]
+    assert group.members() == {(0, 0): (0, 0), (2, 0): (1, 0), (4, 0): (2, 0), (6, 0): (3, 0)}
+    assert group.classes() == [(a, b) for a in range(2) for b in range(6)]
+
+
+def test_describe_and_derived_shifts() -> None:
+    """describe: the period, the count and the generators as plain data; derived_shifts: every
+    member, or only those among the given shifts that the calculus keeps."""
+    from kronconv.equivariance.shifts import calculus, derived_shifts, describe
+
+    arch = _layers({"op": "maxpool", "kernel_size": [2, 1], "stride": [2, 1]},
+                   {"op": "conv", "kernel_size": [1, 3], "padding": [0, 1]}, dims=2)
+    assert describe(calculus(arch, (8, 6))) == {
+        "period": [2, 6], "respected_count": 4,
+        "generators": [{"shift": [2, 0], "output_shift": [1, 0]}]}
+    assert derived_shifts(arch, (8, 6)) == _group().members()
+    assert derived_shifts(arch, (8, 6), [[2, 0], (3, 0), (6, 0), (4, 1)]) == {
+        (2, 0): (1, 0), (6, 0): (3, 0)}
+    assert derived_shifts(arch, (8, 6), []) == {}
+
+
+@pytest.mark.parametrize(("period", "v", "order", "line"), [
+    ((6,), (4,), 3, (2,)),  # 4 * 2 = 8 = 2 mod 6
+    ((6,), (3,), 2, (3,)),
+    ((5,), (3,), 5, (1,)),  # 3 * 2 = 6 = 1 mod 5
+    ((4,), (2,), 2, (2,)),
+    ((6, 6), (4, 2), 3, (2, 4)),
+    ((6, 6), (0, 4), 3, (0, 2)),  # the first non-zero coordinate is on the second axis
+    ((6, 6), (3, 3), 2, (3, 3)),
+    ((2, 6), (1, 3), 2, (1, 3)),
+    ((2, 6), (0, 3), 2, (0, 3)),
+])
+def test_order_and_line_of_a_class(period: tuple, v: tuple, order: int, line: tuple) -> None:
+    """order_of: the order of v in prod Z_g; line_of (v of prime order p): the multiple k v
+    whose first non-zero coordinate is g / p."""
+    group = _quotient(period)
+    assert group.order_of(v) == order
+    assert group.line_of(v) == line
+
+
+def test_orders_of_composite_classes() -> None:
+    group = _quotient((6, 6))
+    assert [group.order_of(v) for v in [(0, 0), (2, 3), (1, 0), (0, 2), (4, 4)]] == [
+        1, 6, 6, 3, 3]
+    assert _quotient((2, 4)).order_of((1, 2)) == 2
