@@ -277,10 +277,11 @@ def test_symbolic_weights_leave_a_class_the_calculus_drops_unknown(
 
 
 # -- the shift calculus, rule by rule (tables worked out by hand from the module doc) ----------
-def _layers(*layers: dict[str, Any], dims: int = 1) -> Any:
+def _layers(*layers: dict[str, Any], dims: int = 1, in_channels: int = 1) -> Any:
     from kronconv.specs.architecture import parse_architecture
 
-    return parse_architecture({"dims": dims, "layers": list(layers)}, source="<test>")
+    return parse_architecture({"dims": dims, "in_channels": in_channels,
+                               "layers": list(layers)}, source="<test>")
 
 
 def _unpool(kernel: int) -> Any:
@@ -516,3 +517,393 @@ def test_orders_of_composite_classes() -> None:
     assert [group.order_of(v) for v in [(0, 0), (2, 3), (1, 0), (0, 2), (4, 4)]] == [
         1, 6, 6, 3, 3]
     assert _quotient((2, 4)).order_of((1, 2)) == 2
+
+
+# -- the analysis: work estimates, budgets, screening, labels (hand-computed values) -----------
+def _conv(**layer: Any) -> Any:
+    return _layers({"op": "conv", **layer})
+
+
+@pytest.mark.parametrize(("build", "size", "work"), [
+    (lambda: _conv(kernel_size=3, padding=1), 8, 3 * 8),
+    (lambda: _conv(kernel_size=1), 8, 8),
+    # 2 input channels in 2 groups: 3 taps x 1 channel per group x 4 outputs x 8 positions
+    (lambda: _layers({"op": "conv", "kernel_size": 3, "padding": 1, "out_channels": 4,
+                      "groups": 2}, in_channels=2), 8, 96),
+    (lambda: _layers({"op": "conv", "kernel_size": 1, "out_channels": 2}, in_channels=3), 5,
+     30),
+    (lambda: _layers({"op": "maxpool", "kernel_size": 2, "stride": 2}), 8, 2 * 4),
+    (lambda: _layers({"op": "relu"}), 8, 8),
+    (lambda: _layers({"op": "conv", "kernel_size": 3, "out_channels": 2}, dims=2), (4, 4),
+     9 * 2 * 4),
+    # conv 3 x 1 x 2 x 8 + relu 2 x 8 + avgpool 2 x 2 x 4
+    (lambda: _layers({"op": "conv", "kernel_size": 3, "padding": 1, "out_channels": 2},
+                     {"op": "relu"}, {"op": "avgpool", "kernel_size": 2, "stride": 2}), 8,
+     48 + 16 + 16),
+])
+def test_work_counts_the_multiply_adds_of_one_evaluation(build: Any, size: Any,
+                                                         work: int) -> None:
+    """_work: per node after the input, (taps x input channels per group for a conv, taps for
+    a pooling, 1 otherwise) x output channels x output positions; an int."""
+    from kronconv.equivariance.analysis import _work
+    from kronconv.semantics.shapes import node_sizes
+
+    arch = build()
+    found = _work(arch, node_sizes(arch, size))
+    assert found == work and type(found) is int
+
+
+@pytest.mark.parametrize(("mode", "size", "lines", "budget"), [
+    ("all", 8, 0, 1 << 62),
+    ("none", 8, 5, 0),
+    ("auto", 8, 0, 1_000_000 // 8 - 1),  # RECHECK_WORK // work - 1
+    ("auto", 8, 624_999, 624_999),  # (lines + 1) work = 5,000,000 = LINE_RECHECK_WORK: all
+    ("auto", 8, 625_000, 124_999),  # one more line is over it: the plain count
+    ("auto", 2_000_000, 0, 0),  # one evaluation is over RECHECK_WORK: none, never -1
+    ("auto", 2_000_000, 1, 1),  # 2 x 2,000,000 fits in LINE_RECHECK_WORK
+    ("auto", 2_000_000, 2, 0),  # 3 x 2,000,000 does not
+])
+def test_recheck_budget_at_its_boundaries(mode: str, size: int, lines: int,
+                                          budget: int) -> None:
+    """_recheck_budget for a 1-tap conv (work = size): all, none, or the count that fits in
+    RECHECK_WORK, raised to every screened line when (lines + 1) x work <= LINE_RECHECK_WORK."""
+    from kronconv.equivariance.analysis import _recheck_budget
+    from kronconv.semantics.shapes import node_sizes
+
+    arch = _conv(kernel_size=1)
+    assert _recheck_budget(mode, arch, node_sizes(arch, size), lines) == budget
+
+
+def test_rechecks_lists_each_counterexample_once_and_counts_the_derived_classes() -> None:
+    """_rechecks: the refuted classes with a re-checked counterexample, those without a
+    re-check, and the refuted classes with no counterexample of their own; the budget is
+    'all' from 2^62 up, else the number."""
+    from kronconv.equivariance.analysis import _rechecks
+    from kronconv.equivariance.results import Counterexample, ShiftVerdict
+
+    def example(v: int, by: str) -> Counterexample:
+        x = np.zeros((1, 4))
+        return Counterexample((v,), x, x, x, None, 0, None, by)
+
+    verdicts = [ShiftVerdict((0,), "respected", (0,)),
+                ShiftVerdict((1,), "not-respected", None, "", example(1, "reference")),
+                ShiftVerdict((2,), "not-respected", None, "", example(2, "")),
+                ShiftVerdict((3,), "not-respected"),
+                ShiftVerdict((5,), "not-respected"),
+                ShiftVerdict((4,), "unknown", None, "", example(4, "reference")),
+                ShiftVerdict((6,), "not-respected", None, "", example(6, "reference"))]
+    assert _rechecks(verdicts, 7) == {"budget": 7, "rechecked": [[1], [6]],
+                                      "not_rechecked": [[2]],
+                                      "classes_without_own_counterexample": 2}
+    assert _rechecks([], 1 << 62)["budget"] == "all"
+    assert _rechecks([], (1 << 62) - 1)["budget"] == (1 << 62) - 1
+
+
+def test_screening_takes_every_class_up_to_screen_work_then_the_lines() -> None:
+    """_screened: 4 classes x draws x 10 multiply-adds (a 1-tap conv on 10 entries, H of period
+    5): every nonzero class while that is at most SCREEN_WORK = 10^9, else the lines."""
+    from kronconv.equivariance.analysis import SCREEN_WORK, _screened
+    from kronconv.equivariance.shifts import ShiftGroup
+
+    arch = _conv(kernel_size=1)
+    group = ShiftGroup((10,), (10,), (5,), ())
+    assert SCREEN_WORK == 4 * 25_000_000 * 10
+    assert _screened(arch, group, 25_000_000) == [(1,), (2,), (3,), (4,)]
+    assert _screened(arch, group, 25_000_001) == [(1,)]
+    assert _screened(arch, ShiftGroup((10,), (10,), (1,), ()), 10**9) == []
+
+
+def test_restriction_only_past_restrict_work_and_only_for_every_weight() -> None:
+    """_restriction: two 1-tap convs (1 -> 2 -> 1 channels) cost 4 N multiply-adds; at
+    N = 25,000,000 that is RESTRICT_WORK exactly: kept whole; one entry more: restricted.
+    Never for given or random weights, nor when z3 runs."""
+    from kronconv.equivariance.analysis import RESTRICT_WORK, _restriction
+
+    arch = _layers({"op": "conv", "kernel_size": 1, "out_channels": 2},
+                   {"op": "conv", "kernel_size": 1, "out_channels": 1})
+    assert RESTRICT_WORK == 4 * 25_000_000
+    assert _restriction(arch, (25_000_000,), "symbolic", False) is None
+    assert _restriction(arch, (25_000_001,), "symbolic", False) is not None
+    assert _restriction(arch, (25_000_001,), "random", False) is None
+    assert _restriction(arch, (25_000_001,), "symbolic", True) is None
+
+
+def _two_channel_padded() -> Any:
+    return _layers({"op": "conv", "kernel_size": 3, "padding": 1}, in_channels=2)
+
+
+@pytest.mark.parametrize(("size", "prove", "small"), [
+    (128, "auto", True),  # 2 channels x 128 = 256 = PROVE_SIZE
+    (129, "auto", False),  # 258
+    (257, "auto", False),  # one channel: 257
+    (4, "never", False),
+    (129, "always", True),
+])
+def test_z3_runs_up_to_prove_size_channels_times_positions(size: int, prove: str,
+                                                          small: bool) -> None:
+    from kronconv.equivariance.analysis import analyze_equivariance
+
+    arch = _conv(kernel_size=3, padding=1) if size == 257 else _two_channel_padded()
+    result = analyze_equivariance(arch, size, weights="random",
+                                  recheck_mode="none", regions=False, prove=prove)
+    assert result.checks["z3_at_this_size"] is small
+
+
+def test_the_result_records_its_question_inputs_and_sizes() -> None:
+    """Every field of the answer for a stride-2 circular conv on 12 entries: random weights
+    (seed 5) or given ones (no seed), the calculus' generators, the total stride 2."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+    from kronconv.semantics import random_weights
+
+    arch = _conv(kernel_size=3, padding=1, padding_mode="circular", stride=2)
+    result = analyze_equivariance(arch, 12, weights="random", seed=5, name="strided",
+                                  prove="never")
+    assert (result.name, result.size, result.output_size, result.question, result.weights,
+            result.seed, result.total_stride, result.method) == (
+        "strided", (12,), (6,), "these-weights", "random", 5, (2,), "calculus")
+    assert result.generators == (((2,), (1,)),) and result.proofs == ()
+    assert result.notes == () and result.checks["rlimit"] > 0
+    assert result.respected == {(v,): (v // 2,) for v in range(0, 12, 2)}
+    assert result.checks["numeric"]["draws"] == [5]
+    given = analyze_equivariance(arch, 12, given=random_weights(arch, 5), seed=5, prove="never")
+    assert (given.seed, given.weights, given.question) == (None, "given", "these-weights")
+    assert given.checks["numeric"]["draws"] == [None]
+    assert given.respected == result.respected
+
+
+def test_group_evidence_states_what_was_checked_and_proved() -> None:
+    """The respected class's evidence: the order and period of H, its generators, how many
+    members were checked exactly on how many draws, then what z3 did."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+
+    head = ("shift calculus (rules proved for every size): the {} multiples of the period {}, "
+            "generators {}; exact check (exact) of {} of them on {} weight draw(s) x 1 random "
+            "input; ")
+    padded = analyze_equivariance(_conv(kernel_size=3, padding=1), 8, weights="random", seed=3)
+    assert padded.verdicts[0].evidence == head.format(1, [8], "none", 0, 1) + \
+        "only the zero shift (nothing to prove)"
+    strided = _conv(kernel_size=3, padding=1, padding_mode="circular", stride=2)
+    proved = analyze_equivariance(strided, 12, weights="random", seed=0)
+    assert proved.verdicts[0].evidence == head.format(6, [2], "[2]->[1]", 3, 1) + \
+        "proof: z3 unsat for every generator at this size"
+    assert [r.proved for r in proved.proofs] == [True]
+    assert proved.checks["numeric"]["respected_shifts_checked"] == [[2], [4], [6]]
+    sampled = analyze_equivariance(strided, 12, seed=0, prove="never")
+    assert sampled.verdicts[0].evidence == head.format(6, [2], "[2]->[1]", 3, 3) + \
+        "z3 not run at this size (randomized check only)"
+    assert sampled.checks["numeric"]["draws"] == [0, 1, 2]
+    tiny = analyze_equivariance(strided, 12, seed=0, rlimit=1)
+    assert tiny.verdicts[0].evidence.endswith(
+        "; z3 INCONCLUSIVE at this size (" + tiny.proofs[0].reason + "): not proved here")
+    assert tiny.proofs[0].reason
+
+
+def test_draws_and_rlimit_bounds() -> None:
+    """draws: 2 to 12 for every weight (two draws at least), 1 to 12 otherwise; rlimit >= 1."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+
+    arch = _conv(kernel_size=3, padding=1, padding_mode="circular")
+    assert analyze_equivariance(arch, 4, draws=2).checks["numeric"]["draws"] == [0, 1]
+    assert len(analyze_equivariance(arch, 4, draws=12).checks["numeric"]["draws"]) == 12
+    for options in ({"draws": 13}, {"draws": 13, "weights": "random"},
+                    {"draws": 0, "weights": "random"}, {"rlimit": 0}):
+        key = "rlimit" if "rlimit" in options else "draws"
+        with pytest.raises(InvalidParameterError, match=rf"^{key}={options[key]} is invalid"):
+            analyze_equivariance(arch, 4, **options)  # type: ignore[arg-type]
+    for name, value in (("weights", "all"), ("prove", "yes"), ("recheck_mode", "some")):
+        with pytest.raises(InvalidParameterError, match=rf"{name.split('_')[0]}='?{value}"):
+            analyze_equivariance(arch, 4, **{name: value})  # type: ignore[arg-type]
+
+
+def test_the_calculus_walk_is_refused_past_ten_million_steps() -> None:
+    """sum of the input sizes x nodes: 6,000,000 x 2 = 1.2e7 steps, over 10^7."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+    from kronconv.errors import ResourceLimitError
+
+    with pytest.raises(ResourceLimitError, match=r"the shift calculus over 2 nodes needs about "
+                       r"1\.2e\+07 steps, over the work limit of 1e\+07"):
+        analyze_equivariance(_conv(kernel_size=1), 6_000_000)
+
+
+def _dead() -> Any:
+    """conv - conv of the same node: 0 for every input and every weight."""
+    from kronconv.specs.architecture import parse_architecture
+
+    return parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "c", "op": "conv", "inputs": ["x"], "kernel_size": 3, "padding": 1},
+        {"id": "s", "op": "sub", "inputs": ["c", "c"]}], "output": "s"}, source="<test>")
+
+
+def test_no_live_draw_leaves_every_class_unknown_with_a_note(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A network whose output never depends on its input: none of the 12 draws is live, so no
+    class outside H can be refuted (a note says so); one random draw is no such note."""
+    from kronconv.equivariance import analysis, screening
+
+    calls: list[int] = []
+    original = screening.random_weights
+    monkeypatch.setattr(screening, "random_weights",
+                        lambda arch, seed: calls.append(seed) or original(arch, seed))
+    result = analysis.analyze_equivariance(_dead(), 6, seed=4)
+    assert calls == list(range(4, 16))
+    assert result.notes == ("only 0 of 12 weight draws keep the output input-dependent: the "
+                            "classes outside H cannot be refuted with them",)
+    assert [v.status for v in result.verdicts] == ["respected"] + ["unknown"] * 5
+    assert result.checks["numeric"]["draws"] == []
+    assert analysis.analyze_equivariance(_dead(), 6, weights="random").notes == ()
+
+
+def test_a_partial_recheck_budget_rechecks_the_first_classes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a budget of 3 the first three refuted classes are re-checked by the reference, the
+    other four say so and name the budget."""
+    from kronconv.equivariance import analysis
+
+    monkeypatch.setattr(analysis, "_recheck_budget", lambda *args: 3)
+    result = analysis.analyze_equivariance(_conv(kernel_size=3, padding=1), 8,
+                                           weights="random", regions=False)
+    rechecks = result.checks["rechecked_by_reference"]
+    assert rechecks["rechecked"] == [[1], [2], [3]]
+    assert rechecks["not_rechecked"] == [[4], [5], [6], [7]]
+    assert all("(its budget: 3)" in v.evidence for v in result.verdicts[4:])
+
+
+def test_counterexamples_hold_on_the_reference_engine() -> None:
+    """Every counterexample: f(x) and f(T_v x) as the naive reference computes them, with its
+    own weights and draw, T_v f(x) as the expected output, and f(T_v x) no shift of f(x); the
+    class, its members and the natural output shift v M / N of its region."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+    from kronconv.semantics.reference import reference_evaluate
+
+    for arch, size, period, options in [
+            (_conv(kernel_size=3, padding=1), 8, (8,), {}),
+            (_layers({"op": "conv", "kernel_size": 3, "padding": 1, "out_channels": 2,
+                      "padding_mode": "circular"}, {"op": "relu"},
+                     {"op": "maxpool", "kernel_size": 2, "stride": 2}), 8, (2,),
+             {"weights": "random", "seed": 2})]:
+        result = analyze_equivariance(arch, size, recheck_mode="none", **options)
+        refuted = result.with_status("not-respected")
+        assert refuted
+        for verdict in refuted:
+            cx = verdict.counterexample
+            assert cx is not None and cx.shift == verdict.shift and cx.weights is not None
+            assert cx.weights_seed in result.checks["numeric"]["draws"]
+            assert np.array_equal(cx.output, reference_evaluate(arch, cx.input, cx.weights))
+            moved = np.roll(cx.input, verdict.shift, axis=1)
+            assert np.array_equal(cx.shifted_output,
+                                  reference_evaluate(arch, moved, cx.weights))
+            u = tuple(v * m // n for v, m, n in zip(verdict.shift, result.output_size,
+                                                   result.size, strict=True))
+            assert np.array_equal(cx.expected_output, np.roll(cx.output, u, axis=1))
+            assert all(not np.array_equal(cx.shifted_output, np.roll(cx.output, w, axis=1))
+                       for w in range(result.output_size[0]))
+            assert verdict.region_shift == u and verdict.output_shift is None
+            assert verdict.period == period and verdict.members == len(result.respected)
+
+
+def _samples_of(arch: Any, size: int, count: int = 1) -> list[Any]:
+    """``count`` copies of the random-weights sample (seed 0) of ``arch`` at ``size``."""
+    from kronconv.equivariance.analysis import _samples
+    from kronconv.semantics import get_backend
+
+    return _samples(arch, (size,), "random", 0, None, 1, get_backend("exact")) * count
+
+
+@pytest.mark.parametrize(("in_channels", "size", "computed"), [
+    (1, 1024, True), (1, 1025, False), (2, 512, True), (2, 513, False)])
+def test_impulses_up_to_impulse_size_channels_times_positions(
+        monkeypatch: pytest.MonkeyPatch, in_channels: int, size: int, computed: bool) -> None:
+    """_impulse_responses: one impulse per input entry (C N of them) while C N <= 1024."""
+    from kronconv.equivariance import analysis
+    from kronconv.semantics import get_backend
+
+    monkeypatch.setattr(analysis, "_work", lambda arch, sizes: 1)
+    arch = _layers({"op": "relu"}, in_channels=in_channels)
+    found = analysis._impulse_responses(arch, _samples_of(arch, size), get_backend("exact"))
+    assert (found is not None) is computed
+    if found is not None:
+        assert len(found) == 1 and found[0].shape == (in_channels * size, in_channels, size)
+
+
+@pytest.mark.parametrize(("work", "samples", "computed"), [
+    (50_000_000, 1, True),  # 4 impulses x 1 sample x 5e7 = 2e8 = IMPULSE_WORK
+    (50_000_001, 1, False),
+    (25_000_000, 2, True),
+    (25_000_001, 2, False),
+    (1, 0, False),  # no sample: nothing to respond
+    (200_000_001, -1, False),  # one impulse (1 entry) x 1 sample: 200,000,001 > IMPULSE_WORK
+])
+def test_impulses_while_their_evaluations_fit_in_impulse_work(
+        monkeypatch: pytest.MonkeyPatch, work: int, samples: int, computed: bool) -> None:
+    from kronconv.equivariance import analysis
+    from kronconv.semantics import get_backend
+
+    monkeypatch.setattr(analysis, "_work", lambda arch, sizes: work)
+    arch = _conv(kernel_size=3, padding=1)
+    inputs = _samples_of(arch, 1) if samples < 0 else _samples_of(arch, 4, samples)
+    found = analysis._impulse_responses(arch, inputs, get_backend("exact"))
+    assert (found is not None) is computed
+    if found is not None:
+        assert len(found) == samples
+
+
+def test_impulse_responses_and_their_shifts_match_the_reference() -> None:
+    """f(e_p) for every impulse p of a two-channel 2-D input, and f(T_v e_p) read from them by
+    _impulses_shifted, both as the naive reference engine computes them."""
+    from kronconv.equivariance import analysis
+    from kronconv.semantics import get_backend
+    from kronconv.semantics.reference import reference_evaluate
+
+    arch = _layers({"op": "conv", "kernel_size": [3, 2], "padding": [1, [0, 1]],
+                    "out_channels": 2}, {"op": "relu"}, dims=2, in_channels=2)
+    sample = analysis._samples(arch, (3, 4), "random", 1, None, 1, get_backend("exact"))[0]
+    (responses,) = analysis._impulse_responses(arch, [sample], get_backend("exact")) or [None]
+    eye = np.eye(24, dtype=np.int64).reshape(24, 2, 3, 4)
+    for p in (0, 5, 13, 23):
+        assert np.array_equal(responses[p], reference_evaluate(arch, eye[p], sample.weights))
+    for v in [(1, 0), (0, 3), (2, 1)]:
+        shifted = analysis._impulses_shifted(responses, (2, 3, 4), v)
+        for p in (0, 7, 18):
+            moved = np.roll(eye[p], v, axis=(1, 2))
+            assert np.array_equal(shifted[p], reference_evaluate(arch, moved, sample.weights))
+
+
+def test_agreement_regions_are_exact_at_a_size_z3_does_not_run() -> None:
+    """A zero-padded 3-tap conv on 300 entries (impulses, no z3): the region of shift v is the
+    set of outputs i whose window and whose window v back both lie inside, 1 <= i, i - v <= 298;
+    its evidence claims no proof. (Every weight: one draw of seed 0 has a zero tap, which
+    widens its own region; the positive draw |w| + 1 has none.)"""
+    from kronconv.equivariance.analysis import analyze_equivariance
+
+    result = analyze_equivariance(_conv(kernel_size=3, padding=1), 300, recheck_mode="none")
+    assert not result.checks["z3_at_this_size"]
+    for verdict in result.verdicts[1:]:
+        (v,) = verdict.shift
+        expected = [1 <= i <= 298 and 1 <= (i - v) % 300 <= 298 for i in range(300)]
+        assert verdict.region is not None and verdict.region.tolist() == expected, v
+        assert "agreement region" not in verdict.evidence
+
+
+def test_agreement_regions_are_proved_inside_only_when_asked_and_not_empty() -> None:
+    """prove="always": the non-empty regions are proved by z3 and say so; an empty one (a 5-tap
+    conv with zero padding 2 on 8 entries: outputs 2..5 are clean, and 4 back of them none
+    is) and every region under prove="auto" claim nothing."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+
+    arch = _conv(kernel_size=5, padding=2)
+    always = analyze_equivariance(arch, 8, prove="always")
+    claims = "; agreement region proved by z3 inside, refuted by samples outside"
+    for verdict in always.verdicts[1:]:
+        (v,) = verdict.shift
+        expected = [2 <= i <= 5 and 2 <= (i - v) % 8 <= 5 for i in range(8)]
+        assert verdict.region is not None and verdict.region.tolist() == expected
+        assert verdict.evidence.endswith(claims) is any(expected), v
+    assert not any(always.verdicts[4].region)  # type: ignore[arg-type]
+    starved = analyze_equivariance(arch, 8, prove="always", rlimit=1, draws=2)
+    assert starved.verdicts[1].evidence.endswith(
+        "; agreement region unknown by z3 inside, refuted by samples outside")
+    auto = analyze_equivariance(arch, 8)
+    assert all("agreement region" not in v.evidence for v in auto.verdicts)
+    assert [v.region.tolist() for v in auto.verdicts[1:]] == [  # type: ignore[union-attr]
+        v.region.tolist() for v in always.verdicts[1:]]  # type: ignore[union-attr]
