@@ -907,3 +907,271 @@ def test_agreement_regions_are_proved_inside_only_when_asked_and_not_empty() -> 
     assert all("agreement region" not in v.evidence for v in auto.verdicts)
     assert [v.region.tolist() for v in auto.verdicts[1:]] == [  # type: ignore[union-attr]
         v.region.tolist() for v in always.verdicts[1:]]  # type: ignore[union-attr]
+
+
+# -- the lemmas: every hypothesis and step, evaluated at integer points against the module doc --
+def _strided_point(s: int, m: int, i: int, w: int, c: int, wrong: bool) -> dict[str, int]:
+    n, u = s * m, w + 1 if wrong else w
+    q1, r1 = divmod(s * i + c - s * w, n)
+    q2, r2 = divmod(i - u, m)
+    q3, r3 = divmod(s * r2 + c, n)
+    return {"s": s, "m": m, "i": i, "w": w, "c": c, "q1": q1, "r1": r1, "q2": q2, "r2": r2,
+            "q3": q3, "r3": r3}
+
+
+def _strided_doc(p: dict[str, int], wrong: bool) -> tuple[bool, list[bool]]:
+    """Output i of T_(s w) x reads (s i + c - s w) mod N; output (i - u) mod M of x reads
+    (s ((i - u) mod M) + c) mod N, N = s M; remainders by their quotients."""
+    s, m, i, w, c = p["s"], p["m"], p["i"], p["w"], p["c"]
+    n, u = s * m, w + 1 if wrong else w
+    hyps = (s >= 1 and m >= 1 and 0 <= i < m
+            and p["r1"] == s * i + c - s * w - n * p["q1"] and 0 <= p["r1"] < n
+            and p["r2"] == i - u - m * p["q2"] and 0 <= p["r2"] < m
+            and p["r3"] == s * p["r2"] + c - n * p["q3"] and 0 <= p["r3"] < n)
+    return hyps, [p["r1"] == p["r3"]]
+
+
+def _whole_point(n: int, v: int, t1: int, t2: int, wrong: bool) -> dict[str, int]:
+    q1, r1 = divmod(t1 - v, n)
+    q2, r2 = divmod(t2 - v, n)
+    return {"n": n, "v": v, "t1": t1, "t2": t2, "q1": q1, "r1": r1, "q2": q2, "r2": r2}
+
+
+def _whole_doc(p: dict[str, int], wrong: bool) -> tuple[bool, list[bool]]:
+    """t -> (t - v) mod N on a window of N entries (the twin: N - 1): equal images come from
+    equal taps, and every image lies in the window."""
+    n, size = p["n"], p["n"] - 1 if wrong else p["n"]
+    hyps = (n >= 1 and 0 <= p["t1"] < size and 0 <= p["t2"] < size
+            and p["r1"] == p["t1"] - p["v"] - n * p["q1"] and 0 <= p["r1"] < n
+            and p["r2"] == p["t2"] - p["v"] - n * p["q2"] and 0 <= p["r2"] < n
+            and p["r1"] == p["r2"])
+    return hyps, [p["t1"] == p["t2"] and p["r1"] < size]
+
+
+def _unpool_point(s: int, m: int, i: int, w: int, t: int, wrong: bool) -> dict[str, int]:
+    q1, r1 = divmod(s * i + t - s * w, s * m)
+    q2, r2 = divmod(i - w, m)
+    return {"s": s, "m": m, "i": i, "w": w, "t": t, "q1": q1, "r1": r1, "q2": q2, "r2": r2}
+
+
+def _unpool_doc(p: dict[str, int], wrong: bool) -> tuple[bool, list[bool]]:
+    """Entry s i + t of window i (0 <= t < s; the twin lets t reach s) of T_(s w) x is entry
+    s ((i - w) mod M) + t of x."""
+    s, m, i, w, t = p["s"], p["m"], p["i"], p["w"], p["t"]
+    hyps = (s >= 1 and m >= 1 and 0 <= i < m and t >= 0 and (t <= s if wrong else t < s)
+            and p["r1"] == s * i + t - s * w - s * m * p["q1"] and 0 <= p["r1"] < s * m
+            and p["r2"] == i - w - m * p["q2"] and 0 <= p["r2"] < m)
+    return hyps, [p["r1"] == s * p["r2"] + t]
+
+
+def _upsample_point(f: int, n: int, j: int, w: int, wrong: bool) -> dict[str, int]:
+    shift = f * w + (1 if wrong else 0)
+    a, b = divmod(j, f)
+    q1, r1 = divmod(j - shift, f * n)
+    a2, b2 = divmod(r1, f)
+    q3, r3 = divmod(a - w, n)
+    return {"f": f, "n": n, "j": j, "w": w, "a": a, "b": b, "q1": q1, "r1": r1, "a2": a2,
+            "b2": b2, "q3": q3, "r3": r3}
+
+
+def _upsample_doc(p: dict[str, int], wrong: bool) -> tuple[bool, list[bool]]:
+    """Entry j of upsample(T_w x) is x[(floor(j / f) - w) mod N]; entry j of T_(f w)
+    upsample(x) is x[floor(((j - f w) mod f N) / f)] (the twin shifts by f w + 1)."""
+    f, n, j, w = p["f"], p["n"], p["j"], p["w"]
+    shift = f * w + (1 if wrong else 0)
+    rest = f * p["r3"] + p["b"]
+    hyps = (f >= 1 and n >= 1 and 0 <= j < f * n and j == f * p["a"] + p["b"]
+            and 0 <= p["b"] < f and p["r1"] == j - shift - f * n * p["q1"]
+            and 0 <= p["r1"] < f * n and p["r1"] == f * p["a2"] + p["b2"] and 0 <= p["b2"] < f
+            and p["r3"] == p["a"] - w - n * p["q3"] and 0 <= p["r3"] < n)
+    return hyps, [j - shift == f * n * p["q3"] + rest, 0 <= rest < f * n, p["r1"] == rest,
+                  p["a2"] == p["r3"]]
+
+
+LEMMA_POINTS: dict[str, tuple[Any, Any, list[tuple[int, ...]]]] = {
+    "strided-window": (_strided_point, _strided_doc, [
+        (1, 1, 0, 0, 0), (2, 3, 0, 1, -1), (2, 3, 2, 5, 4), (3, 2, 1, -1, 2), (1, 4, 3, 2, 0),
+        (2, 3, 3, 0, 0), (2, 3, -1, 0, 0)]),  # i = m and i = -1: outside
+    "whole-window": (_whole_point, _whole_doc, [
+        (1, 0, 0, 0), (4, 1, 0, 3), (4, 5, 2, 2), (3, -2, 2, 1), (5, 3, 4, 4), (4, 1, 4, 0),
+        (4, 1, -1, 3), (4, 1, 0, 4), (4, 1, 3, -1),  # a tap at N or -1, the same image
+        (4, 1, 3, 3)]),  # t1 = N - 1: outside the twin's window
+    "maxunpool": (_unpool_point, _unpool_doc, [
+        (1, 1, 0, 0, 0), (2, 3, 1, 1, 1), (3, 2, 1, -1, 2), (2, 4, 3, 5, 0), (3, 3, 0, 2, 3),
+        (3, 3, 0, 2, 4), (2, 3, 3, 0, 0), (2, 3, 0, 0, -1)]),  # t = s + 1, i = m, t = -1
+    "upsample": (_upsample_point, _upsample_doc, [
+        (1, 1, 0, 0), (2, 3, 5, 1), (3, 2, 4, -1), (2, 2, 0, 3), (3, 3, 8, 2), (2, 3, 6, 1),
+        (2, 3, -1, 0)]),  # j = f N and j = -1: outside
+}
+
+
+def _around(point: dict[str, int]) -> list[dict[str, int]]:
+    """The point, and each variable moved by -1 and +1 (the boundaries of every comparison)."""
+    return [point] + [{**point, k: point[k] + d} for k in point for d in (-1, 1)]
+
+
+def _holds(formula: Any, point: dict[str, int]) -> bool:
+    import z3
+
+    pairs = [(z3.Int(k), z3.IntVal(v)) for k, v in point.items()]
+    value = z3.simplify(z3.substitute(formula, *pairs))
+    assert z3.is_true(value) or z3.is_false(value), value
+    return z3.is_true(value)
+
+
+@pytest.mark.parametrize("wrong", [False, True])
+@pytest.mark.parametrize("rule", sorted(LEMMA_POINTS))
+def test_each_rule_states_the_documented_index_identity(rule: str, wrong: bool) -> None:
+    """At integer points where every remainder is right, and at each variable moved by one, the
+    rule's hypotheses and each of its steps hold exactly when the module doc's statement (in
+    plain integer arithmetic) does; the twin likewise."""
+    import z3
+
+    from kronconv.equivariance.lemmas import RULES
+
+    make, doc, bases = LEMMA_POINTS[rule]
+    hypotheses, steps = RULES[rule](wrong)
+    for base in bases:
+        for point in _around(make(*base, wrong)):
+            expected_hyps, expected_steps = doc(point, wrong)
+            assert _holds(z3.And(*hypotheses), point) is expected_hyps, point
+            assert [_holds(step, point) for step in steps] == expected_steps, point
+
+
+def test_the_pointwise_rule_and_its_twin() -> None:
+    """g(x(i - v)) = g(x(i - v)): proved with no hypothesis; the twin compares with
+    g(x(i - v - 1)), which an uninterpreted g does not force."""
+    import z3
+
+    from kronconv.equivariance.lemmas import RULES
+
+    i, v = z3.Ints("i v")
+    x = z3.Function("x", z3.IntSort(), z3.RealSort())
+    g = z3.Function("g", z3.RealSort(), z3.RealSort())
+    for wrong, other in ((False, g(x(i - v))), (True, g(x(i - v - 1)))):
+        hypotheses, (step,) = RULES["pointwise"](wrong)
+        assert hypotheses == []
+        solver = z3.Solver()
+        solver.add(step != (g(x(i - v)) == other))
+        assert solver.check() == z3.unsat
+
+
+def test_mod_is_the_remainder_with_its_quotient() -> None:
+    """_mod(a, n, r, q): r = a - n q with 0 <= r < n: only the true remainder satisfies it."""
+    import z3
+
+    from kronconv.equivariance.lemmas import _mod
+
+    r, q = z3.Ints("r q")
+    for a, n in ((7, 3), (-1, 3), (6, 3), (0, 1)):
+        for guess in range(-2, 5):
+            constraints = _mod(z3.IntVal(a), z3.IntVal(n), r, q)
+            solver = z3.Solver()
+            solver.add(*constraints, r == guess)
+            assert (solver.check() == z3.sat) is (guess == a % n), (a, n, guess)
+
+
+def test_rule_checks_name_their_steps_and_stop_at_the_first_unproved_one() -> None:
+    """A rule of one step is named after the rule; of several, after the step that answered:
+    the last when all are proved, the first one not proved otherwise (later steps are not
+    tried). The twins run when asked; ok needs the rule proved and the twin not."""
+    import z3
+
+    from kronconv.equivariance.lemmas import RULES, RuleCheck, check_rules
+    from kronconv.engines.smt import SmtResult
+
+    (single, steps) = check_rules(rules={"pointwise": RULES["pointwise"],
+                                         "upsample": RULES["upsample"]}, twins=True)
+    assert (single.result.name, single.result.status) == ("pointwise", "proved")
+    assert single.twin.name == "pointwise (wrong twin)" and single.twin.status != "proved"
+    assert (steps.result.name, steps.result.status) == ("upsample step 4", "proved")
+    assert steps.twin.name == "upsample (wrong twin) step 1"
+    a = z3.Int("a")
+    tried: list[bool] = []
+
+    def three_steps(wrong: bool) -> tuple[list[Any], list[Any]]:
+        tried.append(wrong)
+        return [a >= 0], [a >= 0, a >= 1 if wrong else a >= -1, a >= 5]
+
+    (check,) = check_rules(rules={"toy": three_steps}, twins=True)
+    assert (check.result.name, check.result.status) == ("toy step 3", "counterexample")
+    assert (check.twin.name, check.twin.status) == ("toy (wrong twin) step 2", "counterexample")
+    assert sorted(tried) == [False, True]
+
+    def result(status: str) -> SmtResult:
+        return SmtResult("r", status, 0.0)
+
+    assert [RuleCheck("r", result(a_), result(b_)).ok for a_, b_ in [
+        ("proved", "counterexample"), ("proved", "unknown"), ("proved", "proved"),
+        ("unknown", "counterexample")]] == [True, True, False, False]
+
+
+# -- screening: exact and float comparison, matching shifts, live draws --------------------------
+def test_close_is_equality_or_a_relative_tolerance_of_1e_9() -> None:
+    """exact: ==; float: |a - b| <= 1e-9 (1 + max |a|, |b|), on the largest magnitude of
+    either array (0 for an empty one)."""
+    from kronconv.equivariance.screening import close
+
+    a = np.array([1, 2, 3])
+    assert close(a, np.array([1, 0, 3]), True).tolist() == [True, False, True]
+    cases = [([0.0], [1e-9], True), ([0.0], [1.2e-9], False), ([0.0], [2e-9], False),
+             ([1e9], [1e9 + 1], True), ([1e9], [1e9 + 3], False), ([-1e9], [-1e9 - 1], True),
+             ([0.5, -3.0], [0.5, -3.0 + 3.9e-9], True), ([0.5, -3.0], [0.5, -3.0 + 4.1e-9],
+                                                           False),
+             ([1e9 + 1, 0.0], [1e9, 0.0], True)]
+    for x, y, ok in cases:
+        assert close(np.array(x), np.array(y), False).all() is np.bool_(ok), (x, y)
+    assert close(np.array([0.0, 4e-9]), np.array([1e-9, 0.0]), False).tolist() == [True, False]
+    assert close(np.zeros(0), np.zeros(0), False).shape == (0,)
+
+
+def test_numeric_backend_is_float_only_for_transcendental_ops() -> None:
+    from kronconv.equivariance.screening import numeric_backend
+
+    assert numeric_backend(_conv(kernel_size=3)).name == "exact"
+    assert numeric_backend(_layers({"op": "conv", "kernel_size": 3}, {"op": "relu"})
+                           ).name == "exact"
+    for op in ("tanh", "sigmoid", "gelu", "silu"):
+        assert numeric_backend(_layers({"op": "conv", "kernel_size": 3}, {"op": op})
+                               ).name == "float", op
+
+
+def test_matching_shifts_on_constant_and_one_dimensional_outputs() -> None:
+    """A constant output (per channel) is matched by every shift when z is the same constant,
+    by none otherwise; a 1-D roll by exactly one shift; a float output within the tolerance."""
+    from kronconv.equivariance.screening import matching_shifts
+
+    constant = np.array([[1, 1, 1, 1], [2, 2, 2, 2]])
+    assert matching_shifts(constant, constant, True) == [(0,), (1,), (2,), (3,)]
+    assert matching_shifts(constant, constant + 1, True) == []
+    assert matching_shifts(constant, np.array([[1, 1, 1, 0], [2, 2, 2, 2]]), True) == []
+    assert matching_shifts(constant, constant[::-1], True) == []
+    mixed = np.array([[1, 1, 1, 1], [2, 3, 2, 2]])
+    assert matching_shifts(mixed, np.roll(mixed, 2, axis=1), True) == [(2,)]
+    y = np.arange(7)[None] ** 2
+    for u in range(7):
+        assert matching_shifts(y, np.roll(y, u, axis=1), True) == [(u,)]
+    assert matching_shifts(y, np.roll(y, 1, axis=1) + (np.arange(7) == 6), True) == []
+    real = y.astype(float) * 1e3
+    assert matching_shifts(real, np.roll(real, 3, axis=1) + 1e-7, False) == [(3,)]
+    assert matching_shifts(real, np.roll(real, 3, axis=1) + 1e-3, False) == []
+    periodic = np.tile(np.array([[[1, 5], [2, 7]]]), (1, 2, 3))  # periods 2 and 2
+    assert matching_shifts(periodic, periodic, True) == [(0, 0), (0, 2), (0, 4), (2, 0), (2, 2),
+                                                         (2, 4)]
+
+
+def test_live_weights_skip_dead_draws() -> None:
+    """Seed 5 (positive) is live, seed 6 draws the zero kernel, whose output is the bias alone
+    (dead): skipped; seed 7 (positive) is live. Asking for one draw takes the first only; at
+    most ``tries`` seeds are tried."""
+    from kronconv.equivariance.screening import live_weights
+    from kronconv.semantics import get_backend, random_weights
+
+    arch = _conv(kernel_size=3, padding=1)
+    assert not random_weights(arch, 6)["conv0"]["weight"].any()
+    draws = live_weights(arch, (6,), 5, 2, get_backend("exact"))
+    assert [seed for seed, _ in draws] == [5, 7]
+    assert [seed for seed, _ in live_weights(arch, (6,), 5, 1, get_backend("exact"))] == [5]
+    for tries, seeds in ((1, [5]), (2, [5]), (3, [5, 7])):
+        found = live_weights(arch, (6,), 5, 2, get_backend("exact"), tries=tries)
+        assert [seed for seed, _ in found] == seeds
