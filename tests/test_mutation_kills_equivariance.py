@@ -1077,8 +1077,8 @@ def test_rule_checks_name_their_steps_and_stop_at_the_first_unproved_one() -> No
     tried). The twins run when asked; ok needs the rule proved and the twin not."""
     import z3
 
-    from kronconv.equivariance.lemmas import RULES, RuleCheck, check_rules
     from kronconv.engines.smt import SmtResult
+    from kronconv.equivariance.lemmas import RULES, RuleCheck, check_rules
 
     (single, steps) = check_rules(rules={"pointwise": RULES["pointwise"],
                                          "upsample": RULES["upsample"]}, twins=True)
