@@ -1175,3 +1175,112 @@ def test_live_weights_skip_dead_draws() -> None:
     for tries, seeds in ((1, [5]), (2, [5]), (3, [5, 7])):
         found = live_weights(arch, (6,), 5, 2, get_backend("exact"), tries=tries)
         assert [seed for seed, _ in found] == seeds
+
+
+def test_a_class_left_after_screening_is_refuted_by_an_impulse_first() -> None:
+    """Seed 515's only input is 3-periodic on 6 entries, so screening cannot refute shift 3;
+    the impulses are tried next (computed then, without regions), before more random inputs:
+    the counterexample is the impulse e_0, and it holds on the reference engine."""
+    from kronconv.equivariance.analysis import analyze_equivariance
+    from kronconv.semantics.reference import reference_evaluate
+
+    arch = _conv(kernel_size=3, padding=1)
+    result = analyze_equivariance(arch, 6, weights="random", seed=515, regions=False,
+                                  recheck_mode="none")
+    (three,) = [v for v in result.verdicts if v.shift == (3,)]
+    cx = three.counterexample
+    assert cx is not None and cx.weights is not None and cx.weights_seed == 515
+    assert cx.input.tolist() == [[1, 0, 0, 0, 0, 0]]
+    assert np.array_equal(cx.output, reference_evaluate(arch, cx.input, cx.weights))
+    assert np.array_equal(cx.shifted_output,
+                          reference_evaluate(arch, np.roll(cx.input, 3, axis=1), cx.weights))
+    assert np.array_equal(cx.expected_output, np.roll(cx.output, 3, axis=1))
+
+
+def test_an_unscreened_class_without_a_refuted_multiple_is_unknown() -> None:
+    """_by_group_law with no refuted prime-order multiple: unknown, naming the multiples."""
+    from kronconv.equivariance.analysis import _by_group_law
+
+    verdict = _by_group_law(_quotient((6,)), (1,), {})
+    assert (verdict.status, verdict.output_shift, verdict.counterexample) == ("unknown", None,
+                                                                              None)
+    assert verdict.evidence == ("not screened (more than SCREEN_WORK multiply-adds for every "
+                                "class), and none of its prime-order multiples [[3], [2]] is "
+                                "refuted")
+    assert (verdict.period, verdict.members) == ((6,), 2)
+    refuted = _by_group_law(_quotient((6,)), (5,), {(2,): None})  # type: ignore[dict-item]
+    assert refuted.status == "not-respected" and (refuted.period, refuted.members) == ((6,), 2)
+    assert "so would be 4 v = [2] mod [6]" in refuted.evidence  # 5 * 4 = 20 = 2 mod 6
+    assert refuted.counterexample is None and refuted.region is None
+    itself = _by_group_law(_quotient((6,)), (3,), {(3,): None})  # type: ignore[dict-item]
+    assert "so would be 1 v = [3] mod [6]" in itself.evidence
+
+
+def test_a_class_no_sample_refutes_is_unknown_with_the_shifts_it_matched(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A circular conv respects every shift; with a calculus narrowed to the zero shift and no
+    z3 (prove="never"), the classes 1, 2, 3 of 4 entries are unknown, each with the output shift
+    every input matched, the natural one v, and its sampled agreement region (everywhere)."""
+    from kronconv.equivariance import analysis
+    from kronconv.equivariance.shifts import ShiftGroup, calculus
+
+    def zero_only(arch: Any, size: Any) -> ShiftGroup:
+        group = calculus(arch, size)
+        return ShiftGroup(group.size, group.output_size, group.size,
+                          tuple(t[:1] + (None,) * (len(t) - 1) for t in group.tables))
+
+    monkeypatch.setattr(analysis, "calculus", zero_only)
+    arch = _conv(kernel_size=3, padding=1, padding_mode="circular")
+    for weights in ("random", "symbolic"):
+        result = analysis.analyze_equivariance(arch, 4, weights=weights, prove="never")
+        for s, verdict in enumerate(result.verdicts[1:], start=1):
+            assert (verdict.shift, verdict.status, verdict.output_shift) == ((s,), "unknown",
+                                                                            (s,))
+            assert verdict.evidence == (
+                "the calculus does not keep this class, but no sample refutes it (every input "
+                f"tried matched output shift(s) [[{s}]])")
+            assert (verdict.period, verdict.members, verdict.region_shift) == ((4,), 1, (s,))
+            assert verdict.region is not None and verdict.region.all()
+        assert result.respected == {(0,): (0,)}
+
+
+def test_an_unknown_class_keeps_the_shifts_every_sample_matched(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The candidates of a class no sample refutes are the output shifts matched on EVERY
+    sample (the intersection): here {1, 2}, then {2}, then {2, 3} give [2]."""
+    from kronconv.equivariance import analysis
+    from kronconv.equivariance.shifts import ShiftGroup
+
+    calls: list[int] = []
+
+    def matches(y: Any, z: Any, exact: bool) -> list[tuple[int, ...]]:
+        calls.append(1)
+        return [[(1,), (2,)], [(2,)]][len(calls) // 4] if len(calls) <= 6 else [(2,), (3,)]
+
+    arch = _conv(kernel_size=3, padding=1)
+    monkeypatch.setattr(analysis, "calculus", lambda arch, size: ShiftGroup(
+        (4,), (4,), (4,), ((0, None, None, None),)))
+    monkeypatch.setattr(analysis, "matching_shifts", matches)
+    result = analysis.analyze_equivariance(arch, 4, prove="never", regions=False)
+    assert len(result.checks["numeric"]["draws"]) == 3
+    for verdict in result.verdicts[1:]:
+        assert verdict.status == "unknown" and verdict.output_shift == (2,)
+        assert verdict.evidence.endswith("matched output shift(s) [[2]])")
+
+
+@pytest.mark.parametrize(("screen_work", "rechecked"), [(0, True), (10**9, False)])
+def test_screened_lines_are_all_rechecked_whatever_the_plain_budget(
+        monkeypatch: pytest.MonkeyPatch, screen_work: int, rechecked: bool) -> None:
+    """With no plain re-check budget (RECHECK_WORK = 0), "auto" still re-checks every
+    counterexample when only the lines were screened (every answer rests on them), and none
+    when every class was."""
+    from kronconv.catalogue import load_example
+    from kronconv.equivariance import analysis
+
+    monkeypatch.setattr(analysis, "RECHECK_WORK", 0)
+    monkeypatch.setattr(analysis, "SCREEN_WORK", screen_work)
+    result = analysis.analyze_equivariance(load_example("dilated4_zeros"), 8, prove="never",
+                                           regions=False)
+    rechecks = result.checks["rechecked_by_reference"]
+    assert bool(rechecks["rechecked"]) is rechecked
+    assert bool(rechecks["not_rechecked"]) is not rechecked
