@@ -375,6 +375,8 @@ def test_an_add_keeps_only_the_shifts_its_inputs_agree_on() -> None:
     ({"kernel_size": 3, "padding": [[0, 2]], "stride": 3}, 9, False),  # taps 0..8 only
     ({"kernel_size": 3, "padding": [[0, 2]], "stride": 3}, 6, False),  # taps 0..5 only
     ({"kernel_size": 2, "padding": [[0, 1]], "stride": 2}, 6, False),  # taps 0..5 only
+    ({"kernel_size": 2, "padding": [[0, 1]]}, 6, True),  # the last output reads 6 exactly
+    ({"kernel_size": 1, "padding": [[1, 0]], "stride": 3}, 5, True),  # taps -1 and 2
     ({"kernel_size": 2, "padding": [[1, 0]], "stride": 2}, 6, True),  # output 0 reads -1
     ({"kernel_size": 3, "dilation": 2, "padding": [[0, 4]], "stride": 2}, 6, True),  # reads 6
     ({"kernel_size": 1}, 5, False),
