@@ -576,6 +576,18 @@ def test_recheck_budget_at_its_boundaries(mode: str, size: int, lines: int,
     assert _recheck_budget(mode, arch, node_sizes(arch, size), lines) == budget
 
 
+@pytest.mark.parametrize(("lines", "budget"), [
+    (0, 999_999), (4_999_999, 4_999_999), (5_000_000, 999_999)])
+def test_recheck_budget_of_one_multiply_add(lines: int, budget: int) -> None:
+    """A ReLU on one entry costs 1: RECHECK_WORK - 1 = 999,999 re-checks, or every line while
+    lines + 1 <= LINE_RECHECK_WORK = 5,000,000."""
+    from kronconv.equivariance.analysis import _recheck_budget
+    from kronconv.semantics.shapes import node_sizes
+
+    arch = _layers({"op": "relu"})
+    assert _recheck_budget("auto", arch, node_sizes(arch, 1), lines) == budget
+
+
 def test_rechecks_lists_each_counterexample_once_and_counts_the_derived_classes() -> None:
     """_rechecks: the refuted classes with a re-checked counterexample, those without a
     re-check, and the refuted classes with no counterexample of their own; the budget is
@@ -707,11 +719,12 @@ def test_draws_and_rlimit_bounds() -> None:
     arch = _conv(kernel_size=3, padding=1, padding_mode="circular")
     assert analyze_equivariance(arch, 4, draws=2).checks["numeric"]["draws"] == [0, 1]
     assert len(analyze_equivariance(arch, 4, draws=12).checks["numeric"]["draws"]) == 12
-    for options in ({"draws": 13}, {"draws": 13, "weights": "random"},
-                    {"draws": 0, "weights": "random"}, {"rlimit": 0}):
+    for size, options in ((4, {"draws": 13}), (4, {"draws": 13, "weights": "random"}),
+                          (4, {"draws": 0, "weights": "random"}), (4, {"rlimit": 0}),
+                          (300, {"rlimit": 0, "prove": "never"})):  # refused though z3 won't run
         key = "rlimit" if "rlimit" in options else "draws"
         with pytest.raises(InvalidParameterError, match=rf"^{key}={options[key]} is invalid"):
-            analyze_equivariance(arch, 4, **options)  # type: ignore[arg-type]
+            analyze_equivariance(arch, size, **options)  # type: ignore[arg-type]
     for name, value in (("weights", "all"), ("prove", "yes"), ("recheck_mode", "some")):
         with pytest.raises(InvalidParameterError, match=rf"{name.split('_')[0]}='?{value}"):
             analyze_equivariance(arch, 4, **{name: value})  # type: ignore[arg-type]
@@ -1173,6 +1186,8 @@ def test_live_weights_skip_dead_draws() -> None:
     assert not random_weights(arch, 6)["conv0"]["weight"].any()
     draws = live_weights(arch, (6,), 5, 2, get_backend("exact"))
     assert [seed for seed, _ in draws] == [5, 7]
+    for name, signed in random_weights(arch, 7)["conv0"].items():  # offset 2: positive
+        assert (draws[1][1]["conv0"][name] == np.abs(signed) + 1).all()
     assert [seed for seed, _ in live_weights(arch, (6,), 5, 1, get_backend("exact"))] == [5]
     for tries, seeds in ((1, [5]), (2, [5]), (3, [5, 7])):
         found = live_weights(arch, (6,), 5, 2, get_backend("exact"), tries=tries)
@@ -1286,3 +1301,21 @@ def test_screened_lines_are_all_rechecked_whatever_the_plain_budget(
     rechecks = result.checks["rechecked_by_reference"]
     assert bool(rechecks["rechecked"]) is rechecked
     assert bool(rechecks["not_rechecked"]) is not rechecked
+
+
+def test_classes_proved_for_these_weights_join_h_as_cosets(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A circular conv on 6 entries with a calculus narrowed to the even shifts (H = {0, 2, 4}):
+    z3 proves class 1 for random weights, so the respected shifts are 1 + H = {1, 3, 5} besides
+    H, each with output shift r + u(h) mod 6."""
+    from kronconv.equivariance import analysis
+    from kronconv.equivariance.shifts import ShiftGroup
+
+    monkeypatch.setattr(analysis, "calculus", lambda arch, size: ShiftGroup(
+        (6,), (6,), (2,), ((0, None, 2, None, 4, None),)))
+    arch = _conv(kernel_size=3, padding=1, padding_mode="circular")
+    result = analysis.analyze_equivariance(arch, 6, weights="random", regions=False)
+    assert [(v.shift, v.status, v.output_shift) for v in result.verdicts] == [
+        ((0,), "respected", (0,)), ((1,), "respected", (1,))]
+    assert result.respected == {(v,): (v,) for v in (0, 2, 4, 1, 3, 5)}
+    assert list(result.respected) == [(0,), (2,), (4,), (1,), (3,), (5,)]
