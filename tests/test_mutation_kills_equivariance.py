@@ -1,5 +1,8 @@
-"""Tests that kill mutants which survived `make mutation` (issue 11) in the equivariance analysis
-(seeded inputs and members, re-checks, agreement regions, batches, live weights) and its lemmas."""
+"""Tests that pin behaviour mutation testing (`make mutation`, issue 11) showed unpinned in the
+equivariance subject: the shift calculus rule by rule (shifts.py), the lemmas' statements at
+integer points (lemmas.py), screening's comparisons and live draws (screening.py), and the
+analysis' budgets at their boundaries, evidence texts, fields and fallbacks (analysis.py).
+Expected values are worked out by hand or by the naive reference engine."""
 
 from __future__ import annotations
 
@@ -398,6 +401,9 @@ def test_reads_padding_sees_every_tap_of_every_strided_output(layer: dict, lengt
     # circular padding of the wrong total (2 for 3 taps of dilation 2, which need 4): only 0
     ({"op": "conv", "kernel_size": 3, "dilation": 2, "padding": 1, "padding_mode": "circular"},
      8, {0: 0, 1: None, 2: None}),
+    # ... and of a total above it (4 for 3 taps, which need 2): only 0
+    ({"op": "conv", "kernel_size": 3, "padding": 2, "padding_mode": "circular"}, 8,
+     {0: 0, 1: None, 2: None}),
     # no padding, nothing read outside: a shrinking conv is not cyclic (padding total 0 != 2)
     ({"op": "conv", "kernel_size": 3}, 8, {0: 0, 1: None}),
     # pooling without padding, stride 3: w -> w / 3 for multiples of 3
