@@ -188,3 +188,148 @@ def test_a_window_longer_than_the_padded_input_is_refused_naming_the_padding() -
     with pytest.raises(InvalidParameterError, match=r"fewer than its window span 7 minus its "
                                                     r"padding 4$"):
         node_sizes(arch, 2)
+
+
+# -- every window op and parameter, fast against the reference against PyTorch ------------------
+# One op per case (plus what it needs), small sizes, both boundary sides of each rule: stride,
+# dilation, padding (zeros, circular), groups, bias, output_padding, ceil_mode (a last window
+# kept / dropped), count_include_pad, 1-D and 2-D. Inputs are small integers: the exact fast path
+# must equal the naive reference exactly, and PyTorch (float64) must equal both to 1e-9 (every
+# value is an integer or a ratio of small integers, exactly representable or rounded once).
+TORCH_CASES: dict[str, tuple[int, int, tuple[int, ...], list[dict[str, object]]]] = {
+    # name: (dims, in_channels, spatial size, layers)
+    "conv strided dilated padded": (1, 2, (9,), [
+        {"op": "conv", "kernel_size": 3, "stride": 2, "dilation": 2, "padding": 2,
+         "out_channels": 3}]),
+    "conv no bias stride 3": (1, 1, (10,), [
+        {"op": "conv", "kernel_size": 2, "stride": 3, "bias": False}]),
+    "conv circular": (1, 1, (6,), [
+        {"op": "conv", "kernel_size": 5, "padding": 2, "padding_mode": "circular"}]),
+    "conv circular 2d strided": (2, 2, (4, 6), [
+        {"op": "conv", "kernel_size": [3, 2], "stride": [1, 2], "padding": [1, 1],
+         "padding_mode": "circular", "out_channels": 2}]),
+    "conv groups 2d": (2, 4, (5, 4), [
+        {"op": "conv", "kernel_size": [2, 3], "dilation": [2, 1], "padding": [1, 1],
+         "groups": 2, "out_channels": 6}]),
+    "conv depthwise": (1, 3, (7,), [
+        {"op": "conv", "kernel_size": 3, "groups": 3, "out_channels": 3}]),
+    "conv_transpose output_padding": (1, 2, (4,), [
+        {"op": "conv_transpose", "kernel_size": 3, "stride": 3, "padding": 1,
+         "output_padding": 2, "out_channels": 3}]),
+    "conv_transpose dilated": (1, 1, (5,), [
+        {"op": "conv_transpose", "kernel_size": 2, "stride": 2, "dilation": 3,
+         "padding": 2}]),
+    "conv_transpose groups 2d": (2, 4, (3, 3), [
+        {"op": "conv_transpose", "kernel_size": [3, 2], "stride": [2, 3], "padding": [1, 0],
+         "output_padding": [1, 2], "groups": 2, "out_channels": 2, "bias": False}]),
+    "maxpool": (1, 2, (8,), [{"op": "maxpool", "kernel_size": 2}]),
+    "maxpool dilated padded": (1, 1, (9,), [
+        {"op": "maxpool", "kernel_size": 3, "stride": 2, "dilation": 2, "padding": 1}]),
+    "maxpool ceil kept": (1, 1, (6,), [
+        {"op": "maxpool", "kernel_size": 3, "stride": 2, "ceil_mode": True}]),
+    "maxpool ceil dropped": (1, 1, (5,), [
+        {"op": "maxpool", "kernel_size": 3, "stride": 3, "padding": 1, "ceil_mode": True}]),
+    "maxpool 2d padded": (2, 1, (5, 6), [
+        {"op": "maxpool", "kernel_size": [3, 2], "stride": [2, 1], "padding": [1, 1]}]),
+    "maxpool then unpool": (1, 2, (8,), [
+        {"op": "maxpool", "id": "p", "kernel_size": 2},
+        {"op": "maxunpool", "indices": "p", "kernel_size": 2}]),
+    "maxpool then unpool padded 2d": (2, 1, (6, 4), [
+        {"op": "maxpool", "id": "p", "kernel_size": 2, "stride": 2, "padding": 1},
+        {"op": "maxunpool", "indices": "p", "kernel_size": 2, "stride": 2, "padding": 1}]),
+    "avgpool": (1, 1, (7,), [{"op": "avgpool", "kernel_size": 3, "stride": 2}]),
+    "avgpool padded": (1, 2, (6,), [
+        {"op": "avgpool", "kernel_size": 3, "stride": 1, "padding": 1}]),
+    "avgpool padded excluded": (1, 1, (6,), [
+        {"op": "avgpool", "kernel_size": 3, "stride": 2, "padding": 1,
+         "count_include_pad": False}]),
+    "avgpool ceil kept": (1, 1, (6,), [
+        {"op": "avgpool", "kernel_size": 3, "stride": 2, "ceil_mode": True}]),
+    "avgpool ceil padded 2d": (2, 1, (5, 4), [
+        {"op": "avgpool", "kernel_size": 2, "stride": 2, "padding": [1, 0],
+         "ceil_mode": True}]),
+    "avgpool ceil padded excluded 2d": (2, 1, (5, 6), [
+        {"op": "avgpool", "kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
+         "count_include_pad": False}]),
+    "upsample nearest 2d": (2, 1, (2, 3), [{"op": "upsample", "scale_factor": [3, 2]}]),
+    "upsample linear": (1, 2, (4,), [
+        {"op": "upsample", "scale_factor": 3, "mode": "linear"}]),
+    "upsample bilinear": (2, 1, (3, 2), [
+        {"op": "upsample", "scale_factor": [2, 4], "mode": "linear"}]),
+    "upsample linear one entry": (1, 1, (1,), [
+        {"op": "upsample", "scale_factor": 2, "mode": "linear"}]),
+    "pointwise": (1, 2, (9,), [
+        {"op": "conv", "kernel_size": 1, "out_channels": 2}, {"op": "batchnorm"},
+        {"op": "relu"}, {"op": "conv", "kernel_size": 1, "out_channels": 2},
+        {"op": "leaky_relu", "negative_slope": 0.25}, {"op": "hardswish"},
+        {"op": "conv", "kernel_size": 1, "out_channels": 2}, {"op": "hardsigmoid"}]),
+}
+
+
+def _torch_run(arch: object, x: np.ndarray, weights: object) -> np.ndarray:
+    """The same architecture by PyTorch's functional ops, in float64 (a sequential chain)."""
+    torch = pytest.importorskip("torch")
+    functional = torch.nn.functional
+    dims = arch.dims  # type: ignore[attr-defined]
+    t = torch.tensor(x, dtype=torch.float64)
+    indices: dict[str, object] = {}
+    sizes: dict[str, object] = {}
+    for node in arch.nodes[1:]:  # type: ignore[attr-defined]
+        p = {k: torch.tensor(np.asarray(v, dtype=float)) for k, v in
+             weights.get(node.id, {}).items()}  # type: ignore[attr-defined]
+        pads = [a for a, _ in node.padding]
+        if node.op == "conv":
+            if node.padding_mode == "circular":
+                widths = [w for a, b in reversed(node.padding) for w in (a, b)]
+                t, pads = functional.pad(t, widths, mode="circular"), [0] * dims
+            t = getattr(functional, f"conv{dims}d")(t, p["weight"], p.get("bias"), node.stride,
+                                                   pads, node.dilation, node.groups)
+        elif node.op == "conv_transpose":
+            t = getattr(functional, f"conv_transpose{dims}d")(
+                t, p["weight"], p.get("bias"), node.stride, pads, node.output_padding,
+                node.groups, node.dilation)
+        elif node.op == "maxpool":
+            sizes[node.id] = t.shape[2:]
+            t, indices[node.id] = getattr(functional, f"max_pool{dims}d")(
+                t, node.kernel_size, node.stride, pads, node.dilation, node.ceil_mode, True)
+        elif node.op == "maxunpool":
+            t = getattr(functional, f"max_unpool{dims}d")(
+                t, indices[node.indices], node.kernel_size, node.stride, pads,
+                sizes[node.indices])
+        elif node.op == "avgpool":
+            t = getattr(functional, f"avg_pool{dims}d")(t, node.kernel_size, node.stride, pads,
+                                                        node.ceil_mode, node.count_include_pad)
+        elif node.op == "upsample":
+            mode = "nearest" if node.mode == "nearest" else ("linear", "bilinear")[dims - 1]
+            t = functional.interpolate(t, scale_factor=node.scale_factor, mode=mode,
+                                       **({} if mode == "nearest" else {"align_corners": False}))
+        elif node.op == "batchnorm":
+            shape = (1, -1) + (1,) * dims
+            t = t * p["scale"].reshape(shape) + p["shift"].reshape(shape)
+        elif node.op == "leaky_relu":
+            t = functional.leaky_relu(t, node.negative_slope)
+        else:
+            t = getattr(functional, node.op)(t)
+    return t.numpy()
+
+
+@pytest.mark.parametrize("name", sorted(TORCH_CASES))
+def test_every_window_op_matches_the_reference_and_pytorch(name: str) -> None:
+    """Exact fast path == naive reference (exactly, also in shape); PyTorch float64 and the
+    float backend equal both to 1e-9."""
+    from kronconv.semantics import evaluate, get_backend, random_weights, reference_evaluate
+    from kronconv.specs.architecture import parse_architecture
+
+    dims, channels, size, layers = TORCH_CASES[name]
+    arch = parse_architecture({"dims": dims, "in_channels": channels, "layers": layers})
+    weights = random_weights(arch, 5)
+    x = np.random.default_rng(11).integers(-4, 5, (2, channels, *size))
+    fast = evaluate(arch, x, weights, get_backend("exact"))
+    ref = np.stack([reference_evaluate(arch, xi, weights) for xi in x])
+    expected = _torch_run(arch, x, weights)
+    assert fast.shape == ref.shape == expected.shape
+    assert (fast == ref).all()
+    assert np.allclose(ref.astype(float), expected, rtol=0, atol=1e-9)
+    floats = evaluate(arch, x.astype(float), weights, get_backend("float"))
+    assert floats.dtype == np.float64
+    assert np.allclose(floats, expected, rtol=0, atol=1e-9)
