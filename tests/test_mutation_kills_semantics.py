@@ -4,6 +4,7 @@ the fast path against the naive reference, activations, shapes."""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -333,3 +334,189 @@ def test_every_window_op_matches_the_reference_and_pytorch(name: str) -> None:
     floats = evaluate(arch, x.astype(float), weights, get_backend("float"))
     assert floats.dtype == np.float64
     assert np.allclose(floats, expected, rtol=0, atol=1e-9)
+
+
+# -- node_sizes: every refusal, its exact message, and the size just on the accepted side --------
+_ADD = {"dims": 1, "nodes": [
+    {"id": "x", "op": "input"}, {"id": "a", "op": "conv", "inputs": ["x"], "kernel_size": 3},
+    {"id": "s", "op": "add", "inputs": ["a", "x"]}], "output": "s"}
+_TRANSPOSE = {"dims": 1, "layers": [
+    {"op": "conv_transpose", "id": "t", "kernel_size": 1, "padding": 1}]}
+_WIDE_POOL = {"dims": 1, "layers": [{"op": "maxpool", "id": "p", "kernel_size": 3,
+                                     "padding": 2}]}
+_UNPOOL_OTHER_KERNEL = {"dims": 1, "layers": [
+    {"op": "maxpool", "id": "p", "kernel_size": 2},
+    {"op": "maxunpool", "id": "u", "indices": "p", "kernel_size": 3, "stride": 2}]}
+_UNPOOL_OVERLAP = {"dims": 1, "layers": [
+    {"op": "maxpool", "id": "p", "kernel_size": 3, "stride": 2},
+    {"op": "maxunpool", "id": "u", "indices": "p", "kernel_size": 3, "stride": 2}]}
+_UNPOOL_RESIZED = {"dims": 1, "layers": [
+    {"op": "maxpool", "id": "p", "kernel_size": 2}, {"op": "conv", "kernel_size": 3},
+    {"op": "maxunpool", "id": "u", "indices": "p", "kernel_size": 2}]}
+_POOL_2D = {"dims": 2, "layers": [{"op": "maxpool", "id": "p", "kernel_size": [1, 2]}]}
+
+
+@pytest.mark.parametrize(("raw", "size", "message"), [
+    (_ADD, 5, "size=[5] is invalid: expected a size for which the inputs of node 's' (add) "
+              "agree; they get spatial sizes a=[3], x=[5]"),
+    (_TRANSPOSE, 2, "size=[2] is invalid: expected a larger input: node 't' (conv_transpose) "
+                    "would get [0] entries"),
+    (_WIDE_POOL, 8, "size=[8] is invalid: expected pooling padding at most half the window: "
+                    "node 'p' pads 2 with window span 3"),
+    (_UNPOOL_OTHER_KERNEL, 4, "node 'u' kernel_size/stride/padding=((3,), (2,), ((0, 0),)) is "
+                              "invalid: expected those of its pooling node 'p' (the indices "
+                              "refer to its windows)"),
+    (_UNPOOL_OVERLAP, 8, "node 'p' kernel_size=[3] is invalid: expected at most the stride [2] "
+                         "when node 'u' unpools its indices (overlapping windows could choose "
+                         "one position twice)"),
+    (_UNPOOL_RESIZED, 8, "size=[8] is invalid: expected a size for which node 'u' (maxunpool) "
+                         "gets the size of its pooling node 'p''s output [4]; it gets [2]"),
+    (_POOL_2D, [4, 5], "size=[4, 5] is invalid: expected a size the strides divide: node 'p' "
+                       "(maxpool) gets 5 entries on axis 1, not a multiple of its stride 2"),
+    (_POOL_2D, [4, 2], None),  # 2 entries on axis 1: a multiple of the stride 2
+])
+def test_node_sizes_refusals_name_the_node_the_axis_and_the_numbers(
+        raw: dict[str, object], size: object, message: str | None) -> None:
+    """Each refusal of node_sizes, with its whole message (the input size, the node, the
+    offending numbers); the last row is accepted."""
+    import re
+
+    from kronconv.semantics.shapes import node_sizes
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture(raw)
+    if message is None:
+        assert node_sizes(arch, size) == {"input": (4, 2), "p": (4, 1)}
+        return
+    with pytest.raises(InvalidParameterError, match=f"^{re.escape(message)}$"):
+        node_sizes(arch, size)
+
+
+@pytest.mark.parametrize(("raw", "size", "expected"), [
+    (_TRANSPOSE, 3, {"input": (3,), "t": (1,)}),  # (3 - 1) - 1 - 1 + 1 = 1 entry: accepted
+    ({"dims": 1, "layers": [{"op": "maxpool", "id": "p", "kernel_size": 3, "stride": 1,
+                             "padding": 1}]},
+     1, {"input": (1,), "p": (1,)}),  # padding 1 = half the span 3; 1 + 2 = span 3
+    ({"dims": 1, "layers": [{"op": "maxpool", "id": "p", "kernel_size": 2},
+                            {"op": "maxunpool", "id": "u", "indices": "p", "kernel_size": 2}]},
+     6, {"input": (6,), "p": (3,), "u": (6,)}),
+    ({"dims": 2, "layers": [{"op": "upsample", "scale_factor": [3, 2]}]}, [2, 5],
+     {"input": (2, 5), "upsample0": (6, 10)}),
+])
+def test_node_sizes_at_the_accepted_boundaries(raw: dict[str, object], size: object,
+                                               expected: dict[str, tuple[int, ...]]) -> None:
+    """Sizes just inside each rule, computed by hand."""
+    from kronconv.semantics.shapes import node_sizes
+    from kronconv.specs.architecture import parse_architecture
+
+    assert node_sizes(parse_architecture(raw), size) == expected
+
+
+def test_loose_strides_give_pytorchs_floor_sizes() -> None:
+    """strict_strides=False: 5 entries, kernel 2, stride 2 -> floor(3 / 2) + 1 = 2 windows."""
+    from kronconv.semantics.shapes import node_sizes
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [{"op": "maxpool", "id": "p",
+                                                      "kernel_size": 2}]})
+    assert node_sizes(arch, 5, strict_strides=False) == {"input": (5,), "p": (2,)}
+
+
+# -- int64 leaves for Python ints before a sum or product could overflow -----------------------
+def _merge_with_an_average(op: str) -> object:
+    """x and its 1-wide average (Fractions: an object array) merged by ``op``."""
+    from kronconv.specs.architecture import parse_architecture
+
+    return parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "b", "op": "avgpool", "inputs": ["x"], "kernel_size": 1},
+        {"id": "m", "op": op, "inputs": ["x", "b"]}], "output": "m"})
+
+
+@pytest.mark.parametrize(("op", "expected"), [("add", 2**63), ("mul", 2**124)])
+def test_int64_merged_with_an_object_array_is_computed_in_python_ints(op: str,
+                                                                      expected: int) -> None:
+    """x = 2^62 (int64) merged with its average (an object array, whose magnitude is unknown
+    and taken as 2^63): the int64 side leaves int64 first, so 2^62 + 2^62 = 2^63 and
+    2^62 * 2^62 = 2^124 come out exact, as the naive reference computes them."""
+    from kronconv.semantics import evaluate, get_backend, reference_evaluate
+
+    arch = _merge_with_an_average(op)
+    x = np.full((1, 1, 2), 2**62, dtype=np.int64)
+    fast = evaluate(arch, x, {}, get_backend("exact"))
+    assert fast.dtype == object and fast.ravel().tolist() == [expected, expected]
+    assert (fast[0] == reference_evaluate(arch, x[0], {})).all()
+
+
+def test_batchnorm_whose_shift_brings_the_bound_to_2_62_computes_in_python_ints() -> None:
+    """batchnorm keeps int64 only while |x| |scale| + |shift| < 2^62: x = 2^62, scale 1,
+    shift 2^62 gives 2^63 (one past int64), exact."""
+    from kronconv.semantics import evaluate, get_backend
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [{"op": "batchnorm", "id": "n"}]})
+    weights = {"n": {"scale": np.array([1]), "shift": np.array([2**62])}}
+    fast = evaluate(arch, np.full((1, 1, 2), 2**62, dtype=np.int64), weights,
+                    get_backend("exact"))
+    assert fast.dtype == object and fast.ravel().tolist() == [2**63, 2**63]
+
+
+@pytest.mark.parametrize(("left", "right", "dtype"), [
+    (2**61, 2**61 - 1, np.int64), (2**61, 2**61, object)])
+def test_an_int64_sum_leaves_int64_exactly_at_the_2_62_bound(left: int, right: int,
+                                                             dtype: type) -> None:
+    """add keeps int64 while |a| + |b| < INT64_SAFE = 2^62 and leaves it at 2^62."""
+    from kronconv.semantics import evaluate, get_backend
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"}, {"id": "y", "op": "batchnorm", "inputs": ["x"]},
+        {"id": "s", "op": "add", "inputs": ["x", "y"]}], "output": "s"})
+    weights = {"y": {"scale": np.array([0]), "shift": np.array([right])}}
+    fast = evaluate(arch, np.full((1, 1, 1), left, dtype=np.int64), weights,
+                    get_backend("exact"))
+    assert fast.dtype == dtype and fast.ravel().tolist() == [left + right]
+
+
+# -- the pointwise maps on one entry of each ring ------------------------------------------------
+def test_z3_relu_and_leaky_relu_are_exact_on_fractions_between_zero_and_one() -> None:
+    """relu(1/2) = 1/2, relu(-1/2) = 0, relu(0) = 0; leaky_relu(-1/2, 0.1) = -1/20 as z3
+    If-terms, simplified."""
+    import z3
+
+    from kronconv.semantics.backends import leaky_relu, relu
+
+    def value(term: object) -> str:
+        return str(z3.simplify(term))  # type: ignore[arg-type]
+
+    assert [value(relu(z3.Q(n, 2))) for n in (1, -1, 0)] == ["1/2", "0", "0"]
+    assert value(leaky_relu(z3.Q(-1, 2), 0.1)) == "-1/20"
+    assert value(leaky_relu(z3.Q(1, 3), 0.1)) == "1/3"
+
+
+def test_sympy_pointwise_maps_are_exact_values() -> None:
+    """On SymPy numbers: leaky_relu(-2, 0.25) = -1/2 and (a symbol, negative) slope times it;
+    relu = Max(0, v); tanh(2) and sigmoid(1) = 1 / (1 + e^-1) as exact SymPy values, floats as
+    math's floats."""
+    import sympy
+
+    from kronconv.semantics.backends import leaky_relu, relu, sigmoid, tanh
+
+    v = sympy.Symbol("v", negative=True)
+    assert leaky_relu(sympy.Integer(-2), 0.25) == sympy.Rational(-1, 2)
+    assert leaky_relu(sympy.Integer(3), Fraction(1, 4)) == 3
+    assert sympy.simplify(leaky_relu(v, 0.25) - v / 4) == 0
+    assert relu(sympy.Integer(-3)) == 0 and relu(sympy.Rational(5, 2)) == sympy.Rational(5, 2)
+    assert tanh(2) == sympy.tanh(2) and tanh(Fraction(1, 2)) == sympy.tanh(sympy.Rational(1, 2))
+    assert sigmoid(1) == 1 / (1 + sympy.exp(-1))
+    assert sympy.simplify(sigmoid(sympy.Integer(-2)) - 1 / (1 + sympy.E**2)) == 0
+    assert tanh(0.5) == math.tanh(0.5) and sigmoid(-1.0) == 1 / (1 + math.exp(1.0))
+
+
+def test_exact_leaky_relu_on_fractions_and_ints() -> None:
+    """leaky_relu(-2, 1/4) = -1/2, leaky_relu(0) = 0, positive entries unchanged."""
+    from kronconv.semantics.backends import leaky_relu
+
+    assert leaky_relu(-2, Fraction(1, 4)) == Fraction(-1, 2)
+    assert leaky_relu(Fraction(-2, 3), Fraction(1, 2)) == Fraction(-1, 3)
+    assert leaky_relu(0, Fraction(1, 4)) == 0 and leaky_relu(7, Fraction(1, 4)) == 7
