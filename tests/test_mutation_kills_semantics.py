@@ -520,3 +520,183 @@ def test_exact_leaky_relu_on_fractions_and_ints() -> None:
     assert leaky_relu(-2, Fraction(1, 4)) == Fraction(-1, 2)
     assert leaky_relu(Fraction(-2, 3), Fraction(1, 2)) == Fraction(-1, 3)
     assert leaky_relu(0, Fraction(1, 4)) == 0 and leaky_relu(7, Fraction(1, 4)) == 7
+
+
+# -- the backends' small pieces: conversions, refusals, the z3 logic, ring choice ----------------
+def test_exact_backend_converts_integers_and_refuses_floats() -> None:
+    """bool and unsigned become int64, object arrays pass unchanged, floats are refused by
+    dtype."""
+    from kronconv.semantics import get_backend
+
+    exact = get_backend("exact")
+    for values in (np.array([True, False]), np.array([3, 250], dtype=np.uint8), [1, -2]):
+        assert exact.asarray(values).dtype == np.int64
+    mixed = np.array([Fraction(1, 2), 3], dtype=object)
+    assert exact.asarray(mixed) is mixed
+    with pytest.raises(InvalidParameterError, match=r"^values=dtype\('float64'\) is invalid: "
+                                                    r"expected integers or Fractions for the "
+                                                    r"exact backend$"):
+        exact.asarray(np.zeros(2))
+
+
+@pytest.mark.parametrize(("name", "call", "message"), [
+    ("exact", "tanh", "'float' or 'z3' for tanh (not exact in rationals)"),
+    ("exact", "sigmoid", "'float' or 'z3' for sigmoid (not exact in rationals)"),
+    ("sympy", "gelu", "'float' or 'z3' for gelu (not exact in rationals)"),
+    ("exact", "silu", "'float' or 'z3' for silu (not exact in rationals)"),
+    ("exact", "softsign", "'z3' for the opaque pointwise function 'softsign' (only its name is "
+                          "known)"),
+])
+def test_exact_backends_refuse_what_is_not_exact_in_rationals(name: str, call: str,
+                                                              message: str) -> None:
+    import re
+
+    from kronconv.semantics import get_backend
+
+    backend = get_backend(name)
+    x = np.zeros(1, dtype=np.int64)
+    run = getattr(backend, call) if call in ("tanh", "sigmoid") else \
+        (lambda v: backend.activation(call, v))
+    with pytest.raises(InvalidParameterError,
+                       match=f"^backend='{name}' is invalid: expected {re.escape(message)}$"):
+        run(x)
+
+
+def test_exact_hard_activations_are_exact_fractions() -> None:
+    """hardsigmoid(x) = min(max(x + 3, 0), 6) / 6 and hardswish = x hardsigmoid(x), exactly."""
+    from kronconv.semantics import get_backend
+
+    values = [-4, -3, -1, 0, 1, 3, 4]
+    x = np.array(values, dtype=np.int64)
+    gate = [Fraction(min(max(v + 3, 0), 6), 6) for v in values]
+    exact = get_backend("exact")
+    assert exact.activation("hardsigmoid", x).tolist() == gate
+    assert exact.activation("hardswish", x).tolist() == [g * v for g, v in zip(gate, values,
+                                                                                 strict=True)]
+
+
+def test_backend_constants_and_division() -> None:
+    """number: a JSON float read as its decimal (exact), a float (float), a z3 rational;
+    divide by a count; relu keeps int64 vectorised and maps object arrays."""
+    import z3
+
+    from kronconv.semantics import get_backend
+
+    exact, floats, smt = get_backend("exact"), get_backend("float"), get_backend("z3")
+    assert exact.number(0.1) == Fraction(1, 10) and floats.number(0.1) == 0.1
+    assert z3.simplify(smt.number(0.1) == z3.Q(1, 10))
+    assert z3.simplify(smt.fraction(Fraction(2, 3)) == z3.Q(2, 3))
+    assert exact.divide(np.array([3, -4]), 2).tolist() == [Fraction(3, 2), -2]
+    assert floats.divide(np.array([3.0]), 2).tolist() == [1.5]
+    assert str(z3.simplify(smt.divide(smt.asarray([3]), 2)[0])) == "3/2"
+    relu = exact.relu(np.array([-2, 0, 5]))
+    assert relu.dtype == np.int64 and relu.tolist() == [0, 0, 5]
+    assert exact.relu(np.array([Fraction(-1, 2), Fraction(1, 2)], dtype=object)).tolist() == \
+        [0, Fraction(1, 2)]
+    leaky = exact.leaky_relu(np.array([-4, 0, 4]), 0.25)
+    assert leaky.dtype == object and leaky.tolist() == [-1, 0, 4]
+    assert floats.leaky_relu(np.array([-4.0, 2.0]), 0.25).tolist() == [-1.0, 2.0]
+
+
+@pytest.mark.parametrize(("bound", "dtype"), [(2**62 - 1, np.int64), (2**62, object)])
+def test_guard_leaves_int64_at_2_62(bound: int, dtype: type) -> None:
+    """The exact backend's guard: int64 below INT64_SAFE = 2^62, Python ints from it; float and
+    z3 backends never convert."""
+    from kronconv.semantics import get_backend
+
+    x = np.array([1, 2], dtype=np.int64)
+    out = get_backend("exact").guard(x, bound)
+    assert out.dtype == dtype and out.tolist() == [1, 2]
+    assert all(type(v) is int for v in out.tolist())
+    assert get_backend("float").guard(x, 2**70) is x and get_backend("z3").guard(x, 2**70) is x
+
+
+def test_to_object_makes_python_ints_of_every_shape() -> None:
+    from kronconv.semantics.backends import to_object
+
+    scalar = to_object(np.array(7, dtype=np.int64))
+    assert scalar.dtype == object and scalar.shape == () and type(scalar.item()) is int
+    grid = to_object(np.arange(6, dtype=np.int64).reshape(2, 3))
+    assert grid.shape == (2, 3) and type(grid[1, 2]) is int and grid[1, 2] == 5
+    same = np.array([Fraction(1, 2)], dtype=object)
+    assert to_object(same) is same
+
+
+def test_z3_logic_on_constants_and_terms() -> None:
+    """The z3 backend's and / not / if / > on Python booleans stay Python values; on terms
+    they build z3 terms with the same truth table."""
+    import z3
+
+    from kronconv.semantics import get_backend
+
+    smt = get_backend("z3")
+    t, f = z3.BoolVal(True), z3.BoolVal(False)
+    cases = [(True, True), (True, False), (False, True), (False, False)]
+    for a, b in cases:
+        expected = a and b
+        for left, right in ((a, b), (t if a else f, b), (a, t if b else f),
+                            (t if a else f, t if b else f)):
+            out = smt.logical_and(np.array([left], dtype=object),
+                                  np.array([right], dtype=object))[0]
+            truth = z3.is_true(z3.simplify(out)) if isinstance(out, z3.ExprRef) else out
+            assert truth is expected
+    assert smt.logical_not(np.array([True, False])).tolist() == [False, True]
+    assert z3.is_false(z3.simplify(smt.logical_not(np.array([t], dtype=object))[0]))
+    assert smt.gt(np.array([2, 1]), np.array([1, 1])).tolist() == [True, False]
+    assert smt.where(np.array([True, False]), np.array([1, 2]), np.array([3, 4])).tolist() == \
+        [1, 4]
+    x = z3.Real("x")
+    picked = smt.where(np.array([x > 0], dtype=object), np.array([1]), np.array([2]))[0]
+    assert z3.simplify(z3.substitute(picked, (x, z3.RealVal(1)))) == 1
+    assert z3.simplify(z3.substitute(picked, (x, z3.RealVal(-1)))) == 2
+    above = smt.gt(np.array([x], dtype=object), np.array([0]))[0]
+    assert z3.is_true(z3.simplify(z3.substitute(above, (x, z3.RealVal(1)))))
+
+
+def test_z3_backend_reads_numbers_as_exact_reals_and_keeps_one_function_per_name() -> None:
+    import z3
+
+    from kronconv.semantics import get_backend
+
+    smt = get_backend("z3")
+    values = smt.asarray([[1, 0.5], [Fraction(-1, 3), np.int64(4)]])
+    assert [str(z3.simplify(v)) for v in values.flat] == ["1", "1/2", "-1/3", "4"]
+    x = np.array([z3.Real("x")], dtype=object)
+    assert z3.eq(smt.activation("f", x)[0], smt.activation("f", x)[0])
+    assert not z3.eq(smt.activation("f", x)[0], smt.activation("g", x)[0])
+    assert str(smt.tanh(x)[0]) == "tanh(x)" and str(smt.sigmoid(x)[0]) == "sigmoid(x)"
+
+
+def test_ring_backend_picks_the_smallest_ring_holding_every_entry() -> None:
+    import z3
+
+    from kronconv.semantics.backends import ring_backend
+
+    ints, floats = np.array([1, 2]), np.array([1.0])
+    with_float = np.array([Fraction(1, 2), 0.5], dtype=object)
+    with_term = np.array([1, z3.Real("w")], dtype=object)
+    assert ring_backend(ints).name == "sympy"
+    assert ring_backend(ints, np.array([Fraction(1, 2)], dtype=object)).name == "sympy"
+    assert ring_backend(ints, floats).name == "float"
+    assert ring_backend(with_float).name == "float"
+    assert ring_backend(floats, with_term).name == "z3"
+    assert ring_backend(with_term).name == "z3"
+
+
+def test_with_activation_replaces_every_nonlinearity_in_a_copy() -> None:
+    """Every pointwise nonlinearity becomes the user's function, entry by entry; float arrays
+    stay float64, object arrays object; the original backend is unchanged."""
+    from kronconv.semantics import get_backend
+    from kronconv.semantics.backends import ACTIVATIONS, with_activation
+
+    floats = get_backend("float")
+    custom = with_activation(floats, lambda v: 2 * v + 1)
+    x = np.array([-1.0, 0.5])
+    for name in ACTIVATIONS:
+        out = getattr(custom, name)(x, 0.3) if name == "leaky_relu" else \
+            getattr(custom, name)(x)
+        assert out.dtype == np.float64 and out.tolist() == [-1.0, 2.0]
+    assert floats.relu(x).tolist() == [0.0, 0.5]
+    exact = with_activation(get_backend("exact"), lambda v: v * v)
+    out = exact.tanh(np.array([Fraction(1, 2), 3], dtype=object))
+    assert out.dtype == object and out.tolist() == [Fraction(1, 4), 9]
