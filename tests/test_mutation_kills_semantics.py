@@ -700,3 +700,49 @@ def test_with_activation_replaces_every_nonlinearity_in_a_copy() -> None:
     exact = with_activation(get_backend("exact"), lambda v: v * v)
     out = exact.tanh(np.array([Fraction(1, 2), 3], dtype=object))
     assert out.dtype == object and out.tolist() == [Fraction(1, 4), 9]
+
+
+def test_transcendental_activations_and_a_three_way_concat_match_pytorch() -> None:
+    """tanh, sigmoid, gelu and silu of one conv, concatenated with the conv in that order (five
+    channel blocks): the float backend and the naive reference on floats against PyTorch's
+    float64 (one rounding per elementary function: 1e-12)."""
+    torch = pytest.importorskip("torch")
+    from kronconv.semantics import evaluate, get_backend, random_weights, reference_evaluate
+    from kronconv.specs.architecture import parse_architecture
+
+    ops = ["tanh", "sigmoid", "gelu", "silu"]
+    arch = parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "c", "op": "conv", "inputs": ["x"], "kernel_size": 2, "out_channels": 2},
+        *({"id": op, "op": op, "inputs": ["c"]} for op in ops),
+        {"id": "k", "op": "concat", "inputs": [*ops, "c"]}], "output": "k"})
+    weights = random_weights(arch, 4)
+    x = np.random.default_rng(4).uniform(-2, 2, (1, 1, 6)) * 0.5
+    c = torch.nn.functional.conv1d(torch.tensor(x), torch.tensor(weights["c"]["weight"] * 1.0),
+                                   torch.tensor(weights["c"]["bias"] * 1.0))
+    functional = torch.nn.functional
+    expected = torch.cat([torch.tanh(c), torch.sigmoid(c), functional.gelu(c),
+                          functional.silu(c), c], dim=1).numpy()
+    fast = evaluate(arch, x, weights, get_backend("float"))
+    ref = reference_evaluate(arch, x[0], weights).astype(float)
+    assert fast.shape == (1, 10, 5) and ref.shape == (10, 5)
+    assert np.allclose(fast, expected, rtol=1e-12, atol=1e-12)
+    assert np.allclose(ref, expected[0], rtol=1e-12, atol=1e-12)
+
+
+def test_concat_keeps_int64_unless_an_input_is_an_object_array() -> None:
+    """Two int64 inputs concatenate to int64 (exact, vectorised); with a Fraction input every
+    entry becomes a Python number."""
+    from kronconv.semantics import evaluate, get_backend
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"}, {"id": "r", "op": "relu", "inputs": ["x"]},
+        {"id": "a", "op": "avgpool", "inputs": ["x"], "kernel_size": 1},
+        {"id": "k", "op": "concat", "inputs": ["x", "r"]},
+        {"id": "m", "op": "concat", "inputs": ["x", "a"]}], "output": "k"})
+    x = np.array([[[-2, 3]]])
+    values = evaluate(arch, x, {}, get_backend("exact"), keep=True)
+    assert values["k"].dtype == np.int64 and values["k"].tolist() == [[[-2, 3], [0, 3]]]
+    assert values["m"].dtype == object and values["m"].tolist() == [[[-2, 3], [-2, 3]]]
+    assert all(type(v) is int for v in values["m"][0, 0])
