@@ -746,3 +746,15 @@ def test_concat_keeps_int64_unless_an_input_is_an_object_array() -> None:
     assert values["k"].dtype == np.int64 and values["k"].tolist() == [[[-2, 3], [0, 3]]]
     assert values["m"].dtype == object and values["m"].tolist() == [[[-2, 3], [-2, 3]]]
     assert all(type(v) is int for v in values["m"][0, 0])
+
+
+@pytest.mark.parametrize("op", ["conv", "conv_transpose"])
+def test_grouped_strided_window_ops_beyond_int64_match_the_reference(op: str) -> None:
+    """Entries of 2^61 times small integers: the bound |x| |w| taps passes 2^62, so the exact
+    backend computes in Python ints (the per-channel path, not the int64 one): grouped (4
+    channels in 2 groups), strided, dilated and padded, still equal to the naive reference."""
+    x = np.random.default_rng(9).integers(-3, 4, (2, 4, 9)).astype(object) * 2**61
+    fast, ref = _fast_and_reference([{"op": op, "kernel_size": 3, "stride": 2, "dilation": 2,
+                                      "padding": 1, "groups": 2, "out_channels": 6}], x)
+    assert fast.dtype == object and fast.shape == ref.shape
+    assert (fast == ref).all() and np.abs(ref).max() > 2**63
