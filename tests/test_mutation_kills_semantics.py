@@ -758,3 +758,29 @@ def test_grouped_strided_window_ops_beyond_int64_match_the_reference(op: str) ->
                                       "padding": 1, "groups": 2, "out_channels": 6}], x)
     assert fast.dtype == object and fast.shape == ref.shape
     assert (fast == ref).all() and np.abs(ref).max() > 2**63
+
+
+def test_z3_pooling_of_symbolic_inputs_agrees_with_the_exact_values_at_points() -> None:
+    """maxpool (padded: windows holding padding), maxunpool and avgpool of symbolic inputs in
+    the z3 backend: the terms, evaluated at three seeded integer points (ties included), equal
+    the exact backend's values there."""
+    import z3
+
+    from kronconv.semantics import evaluate, get_backend
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [
+        {"op": "maxpool", "id": "p", "kernel_size": 2, "stride": 2, "padding": 1},
+        {"op": "relu"},
+        {"op": "maxunpool", "indices": "p", "kernel_size": 2, "stride": 2, "padding": 1},
+        {"op": "avgpool", "kernel_size": 3, "stride": 1, "padding": 1}]})
+    symbols = [z3.Real(f"x{i}") for i in range(6)]
+    smt = get_backend("z3")
+    terms = evaluate(arch, smt.asarray([[symbols]]), {}, smt)
+    rng = np.random.default_rng(12)
+    for point in ([[[1, 1, 0, 2, 2, -1]]], rng.integers(-2, 3, (1, 1, 6)),
+                  rng.integers(-2, 3, (1, 1, 6))):
+        exact = evaluate(arch, np.asarray(point), {}, get_backend("exact"))
+        at = [(s, z3.RealVal(int(v))) for s, v in zip(symbols, np.ravel(point), strict=True)]
+        values = [Fraction(str(z3.simplify(z3.substitute(t, *at)))) for t in terms.flat]
+        assert values == list(exact.flat)
