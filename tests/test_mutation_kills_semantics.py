@@ -316,8 +316,8 @@ def _torch_run(arch: object, x: np.ndarray, weights: object) -> np.ndarray:
 
 @pytest.mark.parametrize("name", sorted(TORCH_CASES))
 def test_every_window_op_matches_the_reference_and_pytorch(name: str) -> None:
-    """Exact fast path == naive reference (exactly, also in shape); PyTorch float64 and the
-    float backend equal both to 1e-9."""
+    """Exact fast path == naive reference (exactly, also in shape); PyTorch float64, the float
+    backend and the reference on float inputs equal both to 1e-9."""
     from kronconv.semantics import evaluate, get_backend, random_weights, reference_evaluate
     from kronconv.specs.architecture import parse_architecture
 
@@ -334,6 +334,8 @@ def test_every_window_op_matches_the_reference_and_pytorch(name: str) -> None:
     floats = evaluate(arch, x.astype(float), weights, get_backend("float"))
     assert floats.dtype == np.float64
     assert np.allclose(floats, expected, rtol=0, atol=1e-9)
+    ref_floats = np.stack([reference_evaluate(arch, xi, weights) for xi in x.astype(float)])
+    assert np.allclose(ref_floats.astype(float), expected, rtol=0, atol=1e-9)
 
 
 # -- node_sizes: every refusal, its exact message, and the size just on the accepted side --------
