@@ -230,6 +230,10 @@ TORCH_CASES: dict[str, tuple[int, int, tuple[int, ...], list[dict[str, object]]]
         {"op": "maxpool", "kernel_size": 3, "stride": 2, "ceil_mode": True}]),
     "maxpool ceil dropped": (1, 1, (5,), [
         {"op": "maxpool", "kernel_size": 3, "stride": 3, "padding": 1, "ceil_mode": True}]),
+    "maxpool ceil exact fit": (1, 1, (5,), [  # (5 - 3) / 1 whole: ceil adds no window
+        {"op": "maxpool", "kernel_size": 3, "stride": 1, "ceil_mode": True}]),
+    "avgpool ceil exact fit": (1, 1, (7,), [  # (7 - 3) / 2 whole: 3 windows, not 4
+        {"op": "avgpool", "kernel_size": 3, "stride": 2, "ceil_mode": True}]),
     "maxpool 2d padded": (2, 1, (5, 6), [
         {"op": "maxpool", "kernel_size": [3, 2], "stride": [2, 1], "padding": [1, 1]}]),
     "maxpool then unpool": (1, 2, (8,), [
