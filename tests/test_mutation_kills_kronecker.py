@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import sympy
 
+from kronconv.engines import ExactEngine
 from kronconv.errors import InvalidParameterError
 from kronconv.kronecker.identity import check_identity
 from kronconv.specs import Cascade
@@ -464,3 +465,50 @@ def test_unfolding_ranks_reshape_each_split() -> None:
     assert unfolding_ranks(outer) == [1, 1]
     assert unfolding_ranks(np.eye(3, dtype=int).reshape(3, 3, 1)) == [3, 1]
     assert unfolding_ranks(np.array([1, 2])) == []
+
+
+# -- multichannel.py and the time every identity result reports --------------------------------
+def _widening_cascade() -> Cascade:
+    """1 -> 2 -> 3 channels, kernel size 2, dilations 1 and 2 (a mixed-radix schedule)."""
+    return Cascade((Layer(dims=1, kernel_size=2, dilation=1, in_channels=1, out_channels=2),
+                    Layer(dims=1, kernel_size=2, dilation=2, in_channels=2, out_channels=3)))
+
+
+def test_matrix_product_prediction_of_a_widening_cascade() -> None:
+    """W has shape (out of the last layer, in of the first, extent) = (3, 1, 4). With K_0 =
+    [[1, 2]], [[3, 4]] (channel 0 and 1) and K_1 all ones, W[t0 + 2 t1] = K_1[t1] K_0[t0] sums
+    the two channels: 1 + 3 = 4 at tap 0 and 2 + 4 = 6 at tap 1, for every output channel."""
+    from kronconv.kronecker.multichannel import (
+        check_generalised_identity,
+        composite,
+        matrix_product_prediction,
+    )
+
+    cascade = _widening_cascade()
+    k0 = np.array([[[1, 2]], [[3, 4]]], dtype=object)
+    k1 = np.ones((3, 2, 2), dtype=object)
+    predicted = matrix_product_prediction([k0, k1], cascade)
+    assert predicted.shape == (3, 1, 4)
+    assert predicted[:, 0, :].tolist() == [[4, 6, 4, 6]] * 3
+    assert composite(ExactEngine(), [k0, k1], cascade).tolist() == predicted.tolist()
+    assert check_generalised_identity(cascade, "exact", seed=2) == (True,
+                                                                    "all 12 entries equal")
+    assert check_generalised_identity(cascade, "symbolic") == (True, "all 12 entries equal")
+
+
+@pytest.mark.parametrize("cascade", [
+    Cascade.from_schedule([2, 2], [1, 2], dims=1),
+    Cascade.from_schedule([2, 2], [1, 1], dims=1),
+    Cascade.from_schedule([2], [1], dims=1, channels=2),
+    Cascade.from_schedule([2, 2], [1, 2], dims=1, channels=2),
+    Cascade.from_schedule([2, 2], [1, 2], dims=1, nonlinearity="relu"),
+], ids=["linear", "failing", "one-layer-channels", "channels", "relu"])
+def test_identity_results_report_the_time_they_took(cascade: Cascade) -> None:
+    """The reported seconds lie between 0 and the time measured around the call (a logical
+    bound, not a timing threshold: the result's clock starts after ours and stops before)."""
+    import time
+
+    before = time.perf_counter()
+    result = check_identity(cascade, "exact")
+    elapsed = time.perf_counter() - before
+    assert 0 <= result.seconds <= elapsed
