@@ -512,3 +512,174 @@ def test_identity_results_report_the_time_they_took(cascade: Cascade) -> None:
     result = check_identity(cascade, "exact")
     elapsed = time.perf_counter() - before
     assert 0 <= result.seconds <= elapsed
+
+
+# -- identity.py: every field of the result, per engine and boundary ----------------------------
+def test_kronecker_factors_order_and_refusal() -> None:
+    from kronconv.kronecker.identity import kronecker_factors, kronecker_prediction
+
+    a, b, c = np.array([1, 2]), np.array([3]), np.array([5, 7])
+    assert [f.tolist() for f in kronecker_factors([a, b, c])] == [[5, 7], [3], [1, 2]]
+    assert [f.tolist() for f in kronecker_factors([a, b, c], "reversed")] == [[1, 2], [3], [5, 7]]
+    assert kronecker_prediction(ExactEngine(), [a, c]).tolist() == [5, 10, 7, 14]
+    with pytest.raises(InvalidParameterError, match="factor_order='backwards'"):
+        kronecker_factors([a], "backwards")
+
+
+@pytest.mark.parametrize("mixed", [
+    dict(convention="correlation"), dict(boundary="valid"),
+])
+def test_a_cascade_mixing_conventions_or_boundaries_is_refused(mixed: dict) -> None:
+    cascade = Cascade((Layer(dims=1, kernel_size=2), Layer(dims=1, kernel_size=2, dilation=2,
+                                                           **mixed)))
+    with pytest.raises(InvalidParameterError, match="layers='mixed conventions or boundaries' is "
+                       "invalid: expected one convention and one boundary handling for the "
+                       "whole cascade"):
+        check_identity(cascade, "exact")
+
+
+KRON_2_2 = Cascade.from_schedule([2, 2], [1, 2], dims=1)
+SZ = "Schwartz-Zippel error bound <= "
+
+
+@pytest.mark.parametrize(("engine", "kind", "detail_start", "detail_end", "comparison"), [
+    ("symbolic", "proof", "polynomial identity in the 4 kernel symbols", "for every kernel",
+     "all 4 entries equal (as generating functions C = Q)"),
+    ("exact", "randomized", "exact integer arithmetic at 1 random point", "; seed 3",
+     "all 4 entries equal: equal modulo 3 primes"),  # B = 4 * 2^62: 2B = 2^65 needs 3 primes
+    ("modular", "randomized", "2 random point(s) modulo p = 2^31 - 1; " + SZ + "(2/2147483647)^2",
+     "; seeds 3..4", "all 4 entries equal"),
+    ("float", "randomized", "float64 at 1 random point", "not an exact check; seed 3",
+     "all 4 entries within 2 gamma_6 |K_L| * ... * |K_0|"),  # n = 2 + 2 taps + 2 layers
+])
+def test_identity_result_fields_per_engine(engine: str, kind: str, detail_start: str,
+                                           detail_end: str, comparison: str) -> None:
+    result = check_identity(KRON_2_2, engine, seed=3)
+    assert (result.holds, result.engine, result.kind) == (True, engine, kind)
+    assert result.detail.startswith(detail_start) and result.detail.endswith(detail_end)
+    assert result.comparison.startswith(comparison)
+    assert (result.kernel_extent, result.predicted_extent) == ((4,), (4,))
+    assert result.extra["structure"] == "kronecker" and result.extra["kronecker_rank"] == 1
+    assert "counterexample" not in result.extra and "input_shape" not in result.extra
+    assert bool(result.error_bound) == (kind == "randomized")
+
+
+def test_modular_identity_with_three_trials_and_float_through_the_tolerance() -> None:
+    """Three trials name seeds 5..7; a three-layer float check is decided by the tolerance
+    (n = 9: 2 + 2 + 2 taps and 3 layers), not by exact equality of rounded products."""
+    from kronconv.engines import ModularEngine
+
+    result = check_identity(Cascade.from_schedule([2, 2, 2], [1, 2, 4], dims=1),
+                            ModularEngine(trials=3), seed=5)
+    assert result.holds and result.detail.endswith("; seeds 5..7")
+    assert "(3/2147483647)^3" in result.detail
+    floats = check_identity(Cascade.from_schedule([2, 2, 2], [1, 2, 4], dims=1), "float")
+    assert floats.holds and floats.comparison == ("all 8 entries within 2 gamma_9 "
+                                                  "|K_L| * ... * |K_0|")
+
+
+def test_failing_identity_in_every_engine_names_the_engine_and_a_counterexample() -> None:
+    """Kernel 2 at dilations 1, 1: composite of extent 3 against a product of extent 4."""
+    cascade = Cascade.from_schedule([2, 2], [1, 1], dims=1)
+    for engine, modulo in (("symbolic", ""), ("exact", " (modulo 2147483647)"),
+                           ("modular", ""), ("float", "")):
+        result = check_identity(cascade, engine)
+        assert not result.holds and result.evidence_kind == "counterexample"
+        assert result.comparison == "shapes differ: (3,) vs (4,)" + modulo
+        assert result.detail == (f"{engine} engine: shapes differ: (3,) vs (4,){modulo}; explicit "
+                                 "counterexample (exact integers, fast engine) re-checked by "
+                                 "the naive reference")
+        assert (result.kernel_extent, result.predicted_extent) == ((3,), (4,))
+        assert result.extra["structure"] == "not-kronecker"
+
+
+@pytest.mark.parametrize(("boundary", "engine", "holds", "has_relation"), [
+    ("valid", "symbolic", True, False), ("valid", "exact", True, False),
+    ("valid", "modular", True, False), ("same", "exact", False, True),
+    ("circular", "modular", True, True), ("circular", "symbolic", True, True),
+])
+def test_other_boundaries_compare_outputs_on_one_input(boundary: str, engine: str, holds: bool,
+                                                       has_relation: bool) -> None:
+    """Not 'full': outputs on one generic input of extent + 1 (here 5) entries; 'valid' keeps
+    the identity (both sides drop the same span 3), 'same' shifts it; 'same' and 'circular'
+    report the relation. A failure's detail is the comparison's."""
+    cascade = Cascade.from_schedule([2, 2], [1, 2], dims=1, boundary=boundary)
+    result = check_identity(cascade, engine, seed=1)
+    assert result.holds is holds
+    assert result.extra["input_shape"] == [5]
+    assert ("boundary" in result.extra) is has_relation
+    note = "; outputs compared on one generic input of shape [5]"
+    assert (note in result.detail) is holds
+    if has_relation:
+        assert result.extra["boundary"]["input_shape"] == [5]
+    given = check_identity(cascade, engine, seed=1, input_shape=[7])
+    assert given.extra["input_shape"] == [7] and given.holds is holds
+    assert ("of shape [7]" in given.detail) is holds
+
+
+def test_float_engine_is_refused_for_other_boundaries() -> None:
+    cascade = Cascade.from_schedule([2, 2], [1, 2], dims=1, boundary="valid")
+    with pytest.raises(InvalidParameterError, match="engine='float' is invalid: expected an exact "
+                       "engine for boundary 'valid' \\(symbolic, exact or modular\\)"):
+        check_identity(cascade, "float")
+
+
+def test_rank_keys_up_to_40000_composite_entries() -> None:
+    """An extent of 200 x 200 = 40,000 entries gets the rank of one instance; 40,001 (2 + 199
+    * 201 along one axis) does not (only the structure)."""
+    from kronconv.kronecker.identity import _structure_keys
+
+    at = _structure_keys(Cascade.from_schedule([(2, 2), (100, 100)], [(1, 1), (2, 2)], dims=2),
+                         0)
+    assert at["kronecker_rank"] == 1 and at["kronecker_rank_detail"]["upper_bound"] == 1
+    over = _structure_keys(Cascade.from_schedule([2, 200], [1, 201], dims=1), 0)
+    assert sorted(over) == ["structure", "structure_detail"]
+
+
+def test_counterexample_fields_and_shapes() -> None:
+    """'valid' boundary: the input has extent + 1 entries; the impulses come first, the last
+    layer's last tap first; 'full': a one-entry input. A holding identity has none."""
+    from kronconv.kronecker.identity import linear_counterexample
+
+    full = linear_counterexample(Cascade.from_schedule([2, 2], [1, 1], dims=1), tries=0)
+    assert full is not None and full["input"] == [1]
+    assert full["kernels"] == [[1, 0], [0, 1]]
+    assert full["kronecker_output"] == {"shape": [4], "nonzero": {"2": 1}}
+    assert full["found_by"] == "exact integers, fast engine (kronconv.engines.conv)"
+    assert full["rechecked_by"] == ("naive reference "
+                                    "(kronconv.engines.reference_dilated_conv)")
+    grid = linear_counterexample(Cascade.from_schedule([2, 2], [1, 1], dims=2), tries=0)
+    assert grid is not None and grid["input"] == [[1]]
+    assert grid["cascade_output"] == {"shape": [3, 3], "nonzero": {"1,1": 1}}
+    valid = linear_counterexample(Cascade.from_schedule([2, 2], [1, 1], dims=1,
+                                                        boundary="valid"), tries=3)
+    assert valid is not None and len(valid["input"]) == 4
+    assert valid["cascade_output"]["shape"] == [2] and valid["kronecker_output"]["shape"] == [1]
+    assert linear_counterexample(KRON_2_2, tries=2) is None
+
+
+def test_a_counterexample_the_reference_does_not_confirm_is_an_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The re-check can fail: a reference that sees no difference (all zeros), or one that
+    differs but with other values (off by one), is refused."""
+    from kronconv.kronecker import identity
+
+    cascade = Cascade.from_schedule([2, 2], [1, 1], dims=1)
+    for wrong in (lambda x, k, *args: np.zeros(3, dtype=object),
+                  lambda x, k, *args: ExactEngine().dilated_conv(x, k, *args) + 1):
+        monkeypatch.setattr(identity, "reference_dilated_conv", wrong)
+        with pytest.raises(AssertionError, match="the naive reference does not confirm"):
+            identity.linear_counterexample(cascade, tries=0)
+
+
+def test_difference_helpers() -> None:
+    from kronconv.kronecker.identity import _differ, _differ_in_common, _sparse
+
+    assert _differ(np.array([1, 2]), np.array([1, 2, 0]))
+    assert _differ(np.array([1, 2]), np.array([1, 3])) and not _differ(np.array([1]),
+                                                                        np.array([1]))
+    assert not _differ_in_common(np.array([1, 2]), np.array([1, 2, 5]))
+    assert _differ_in_common(np.array([[1, 2]]), np.array([[1, 3], [0, 0]]))
+    sparse = _sparse(np.array([[0, np.int64(3)], [-2, 0]], dtype=object))
+    assert sparse == {"shape": [2, 2], "nonzero": {"0,1": 3, "1,0": -2}}
+    assert all(type(v) is int for v in sparse["nonzero"].values())
