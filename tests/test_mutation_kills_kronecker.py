@@ -683,3 +683,210 @@ def test_difference_helpers() -> None:
     sparse = _sparse(np.array([[0, np.int64(3)], [-2, 0]], dtype=object))
     assert sparse == {"shape": [2, 2], "nonzero": {"0,1": 3, "1,0": -2}}
     assert all(type(v) is int for v in sparse["nonzero"].values())
+
+
+# -- nonlinear.py --------------------------------------------------------------------------------
+RELU_2 = Cascade.from_schedule([2, 2], [1, 2], dims=1, nonlinearity="relu")
+
+
+def test_named_activations_and_a_users_function() -> None:
+    from fractions import Fraction
+
+    from kronconv.kronecker.nonlinear import LEAKY_SLOPE, activation
+
+    assert Fraction(1, 100) == LEAKY_SLOPE
+    relu, leaky = activation("relu"), activation("leaky_relu")
+    assert (relu(-3), relu(0), relu(2)) == (0, 0, 2)
+    assert (leaky(-100), leaky(7)) == (-1, 7) and leaky(Fraction(-1)) == Fraction(-1, 100)
+    assert activation("tanh")(sympy.Integer(0)) == 0
+    assert float(activation("sigmoid")(sympy.Integer(0))) == 0.5
+
+    def mine(v: object) -> object:
+        return v
+
+    assert activation(mine) is mine
+    with pytest.raises(InvalidParameterError, match="nonlinearity='none' is invalid"):
+        activation("none")
+
+
+def test_nonlinear_cascade_outputs_and_hidden_values_by_hand() -> None:
+    """k0 = [1, -1], k1 = [1, 1] at dilations 1, 2 on x = [3, 5]: z0 = [3, 2, -5]; ReLU gives
+    [3, 2, 0] and the output [3, 2, 0] + [0, 0, 3, 2, 0] = [3, 2, 3, 2, 0]; leaky ReLU keeps
+    -5/100; no activation: the linear [3, 2, -2, 2, -5]; a user's 2v: [6, 4, -4, 4, -10]. The
+    naive reference agrees on every one."""
+    from fractions import Fraction
+
+    from kronconv.kronecker.nonlinear import apply_cascade
+
+    kernels = [np.array([1, -1], dtype=object), np.array([1, 1], dtype=object)]
+    x = np.array([3, 5], dtype=object)
+    cases = [(None, [3, 2, 3, 2, 0], [[3, 2, -5]]),
+             ("leaky_relu", [3, 2, 3 - Fraction(1, 20), 2, -Fraction(1, 20)], [[3, 2, -5]]),
+             ("none", [3, 2, -2, 2, -5], []),
+             (lambda v: 2 * v, [6, 4, -4, 4, -10], [[3, 2, -5]])]
+    for sigma, output, hidden in cases:
+        for reference in (False, True):
+            got, got_hidden = apply_cascade(x, kernels, RELU_2, sigma, reference=reference)
+            assert got.tolist() == output
+            assert [h.tolist() for h in got_hidden] == hidden
+    with pytest.raises(InvalidParameterError, match="nonlinearity='swish'"):
+        apply_cascade(x, kernels, RELU_2, "swish")
+
+
+def test_replace_nonlinearity_keeps_the_last_layer_linear() -> None:
+    from kronconv.kronecker.nonlinear import replace_nonlinearity
+
+    assert replace_nonlinearity(RELU_2, "relu") is RELU_2
+    tanh = replace_nonlinearity(RELU_2, "tanh")
+    assert [layer.nonlinearity for layer in tanh.layers] == ["tanh", "none"]
+    three = replace_nonlinearity(Cascade.from_schedule([2, 2, 2], [1, 2, 4], dims=1), "relu")
+    assert [layer.nonlinearity for layer in three.layers] == ["relu", "relu", "none"]
+
+
+def test_listing_helpers_keep_values_readable() -> None:
+    from fractions import Fraction
+
+    from kronconv.kronecker.nonlinear import _elementwise, _listed, _scalar, impulse_kernels
+
+    assert _scalar(Fraction(4, 2)) == 2 and type(_scalar(Fraction(4, 2))) is int
+    assert _scalar(Fraction(1, 3)) == "1/3"
+    assert _scalar(sympy.tanh(1)) == "tanh(1)"
+    assert _scalar(0.12345678) == 0.123457 and _scalar(np.int64(5)) == 5
+    assert type(_scalar(np.int64(5))) is int
+    assert _listed(np.array([[Fraction(1, 2), 3]], dtype=object)) == [["1/2", 3]]
+    doubled = _elementwise(lambda v: 2 * v, np.array([1.5, 2.0]))
+    assert doubled.dtype == np.float64 and doubled.tolist() == [3.0, 4.0]
+    kept = _elementwise(lambda v: v, np.array([Fraction(1, 2)], dtype=object))
+    assert kept.dtype == object and kept.tolist() == [Fraction(1, 2)]
+    kernels = impulse_kernels(Cascade.from_schedule([2, 3], [1, 2], dims=2))
+    assert [k.tolist() for k in kernels] == [[[1, 0], [0, 0]],
+                                             [[1, 0, 0], [0, 0, 0], [0, 0, 0]]]
+
+
+def test_outputs_differ_in_shape_value_and_symbolic_value() -> None:
+    from kronconv.kronecker.nonlinear import _outputs_differ
+
+    assert _outputs_differ(np.array([1, 2]), np.array([1, 2, 3]))
+    assert _outputs_differ(np.array([1, 2]), np.array([1, 3]))
+    assert not _outputs_differ(np.array([1, 2]), np.array([1, 2]))
+    two, one = sympy.Integer(2), sympy.Integer(1)
+    assert _outputs_differ(np.array([sympy.tanh(two)], dtype=object),
+                           np.array([2 * sympy.tanh(one)], dtype=object))
+    assert not _outputs_differ(np.array([2 * sympy.tanh(one)], dtype=object),
+                               np.array([sympy.tanh(one) + sympy.tanh(one)], dtype=object))
+
+
+def test_homogeneity_counterexamples_by_activation() -> None:
+    """Impulse kernels and an impulse input: ReLU fails at scale -1 (output 0 instead of -1)
+    but not at scale 2; tanh, odd, only at scale 2 (tanh 2 != 2 tanh 1); a linear or one-layer
+    cascade has none."""
+    from kronconv.kronecker.nonlinear import _violations, find_counterexample, impulse_kernels
+
+    kernels = impulse_kernels(RELU_2)
+    x = np.array([1], dtype=object)
+    found = _violations(x, kernels, RELU_2, "relu", reference=False)
+    assert [v[0] for v in found] == ["homogeneity (scale -1)"]
+    assert found[0][1] == {"x": x, "scale": -1}
+    assert [v.tolist() for v in found[0][2].values()] == [[0, 0, 0, 0], [-1, 0, 0, 0]]
+    tanh = _violations(x, kernels, RELU_2, "tanh", reference=True)
+    assert [v[0] for v in tanh] == ["homogeneity (scale 2)"]
+    sigmoid = _violations(x, kernels, RELU_2, "sigmoid", reference=False)
+    assert [v[0] for v in sigmoid] == ["homogeneity (scale -1)", "homogeneity (scale 2)"]
+    example = find_counterexample(RELU_2)
+    assert example is not None and example.property == "homogeneity (scale -1)"
+    assert example.kernels == [[1, 0], [1, 0]] and example.inputs == {"x": [1], "scale": -1}
+    assert example.outputs == {"cascade(scale*x)": [0, 0, 0, 0],
+                               "scale*cascade(x)": [-1, 0, 0, 0]}
+    assert example.found_by == "the semantics (kronconv.semantics.evaluate)"
+    assert example.rechecked_by == "naive reference (kronconv.engines.reference_dilated_conv)"
+    assert example.recheck()
+    floats = find_counterexample(RELU_2, "relu", exact=False)
+    assert floats is not None and floats.outputs["scale*cascade(x)"] == [-1.0, 0.0, 0.0, 0.0]
+    assert find_counterexample(Cascade.from_schedule([2, 2], [1, 2], dims=1)) is None
+    assert find_counterexample(Cascade.from_schedule([2], [1], dims=1), "relu") is None
+    assert find_counterexample(Cascade.from_schedule([2, 2], [1, 2], dims=1), "tanh") is not None
+
+
+@pytest.mark.parametrize("boundary", ["valid", "same", "circular"])
+@pytest.mark.parametrize("convention", ["convolution", "correlation"])
+def test_nonlinear_cascades_of_every_boundary_are_refuted(boundary: str,
+                                                          convention: str) -> None:
+    """Regression: with an impulse input at 0, 'valid' and 'same' convolutions cropped the
+    impulse out of every output (no counterexample, and check_identity then claimed the cascade
+    had no nonlinearity), and 'circular' refused the one-entry input. All ones on the extent
+    (here 4) is read by every output: ReLU(-1) = 0 differs from -ReLU(1) = -1."""
+    from kronconv.kronecker.nonlinear import find_counterexample
+
+    cascade = Cascade.from_schedule([2, 2], [1, 2], dims=1, nonlinearity="relu",
+                                    boundary=boundary, convention=convention)
+    example = find_counterexample(cascade)
+    assert example is not None and example.inputs == {"x": [1, 1, 1, 1], "scale": -1}
+    length = 1 if boundary == "valid" else 4
+    assert example.outputs["cascade(scale*x)"] == [0] * length
+    assert -1 in example.outputs["scale*cascade(x)"] and example.recheck()
+    result = check_identity(cascade, "exact")
+    assert not result.holds and result.comparison == "homogeneity (scale -1) violated"
+
+
+def test_an_unconfirmed_nonlinear_counterexample_is_an_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kronconv.kronecker import nonlinear
+
+    monkeypatch.setattr(nonlinear, "_reference_cascade",
+                        lambda x, kernels, cascade, sigma: (x, []))
+    with pytest.raises(AssertionError, match="did not confirm the homogeneity \\(scale -1\\)"):
+        nonlinear.find_counterexample(RELU_2)
+
+
+def test_z3_refutes_homogeneity_and_proves_the_relu_region() -> None:
+    """One hidden ReLU, full boundaries: the cone of nonnegative pre-activations is exactly
+    where the cascade agrees with the linear one (both directions proved)."""
+    from kronconv.kronecker.nonlinear import impulse_kernels, z3_not_linear, z3_region
+
+    kernels = [np.array([1, -1], dtype=object), np.array([1, 1], dtype=object)]
+    for sigma in ("relu", "leaky_relu"):
+        result = z3_not_linear(RELU_2, kernels, (2,), sigma)
+        assert result.status == "counterexample" and result.name == f"homogeneity/{sigma}"
+    with pytest.raises(InvalidParameterError, match="nonlinearity='tanh' is invalid: expected "
+                       "relu or leaky_relu for z3"):
+        z3_not_linear(RELU_2, kernels, (2,), "tanh")
+    region = z3_region(RELU_2, kernels, (2,))
+    assert sorted(region) == ["exact", "sufficient"]
+    assert region["sufficient"].proved and region["exact"].proved
+    assert region["exact"].name == "region-exact/relu"
+    assert region["sufficient"].name == "region-sufficient/relu"
+    assert list(z3_region(RELU_2, impulse_kernels(RELU_2), (1,), exact_direction=False)) == [
+        "sufficient"]
+
+
+def test_numeric_search_reports_the_first_violation() -> None:
+    from kronconv.kronecker.nonlinear import numeric_search
+
+    found = numeric_search(RELU_2, "relu", trials=3, seed=4)
+    assert found is not None and found["trial"] == 0 and found["seed"] == 4
+    assert found["max_violation"] > 1e-3
+    assert found["tolerance"] == "1e-9 * (|f(x)| + |f(y)| + |f(x+y)|) entrywise"
+    assert numeric_search(RELU_2, "none", trials=3) is None
+    assert numeric_search(RELU_2, "relu", trials=0) is None
+    assert numeric_search(RELU_2, lambda v: 3 * v, trials=2) is None
+
+
+def test_nonlinear_identity_result_fields() -> None:
+    import time
+
+    from kronconv.engines import SymbolicEngine
+    from kronconv.kronecker.nonlinear import identity_result
+
+    result = check_identity(RELU_2, "symbolic")
+    assert (result.holds, result.engine, result.kind) == (False, "symbolic", "counterexample")
+    assert result.detail == ("not a convolution with any kernel: homogeneity (scale -1) fails "
+                             "(every convolution is linear); found by the executable semantics, "
+                             "re-checked by the naive reference")
+    assert result.comparison == "homogeneity (scale -1) violated"
+    assert (result.kernel_extent, result.predicted_extent) == ((4,), (4,))
+    assert result.extra["structure"] == "nonlinear"
+    assert "homogeneity (scale -1)" in str(result.extra["counterexample"])
+    with pytest.raises(InvalidParameterError, match="nonlinearity='none' is invalid: expected a "
+                       "nonlinearity between at least two layers"):
+        identity_result(Cascade.from_schedule([2], [1], dims=1), SymbolicEngine(),
+                        time.perf_counter())
