@@ -890,3 +890,105 @@ def test_nonlinear_identity_result_fields() -> None:
                        "nonlinearity between at least two layers"):
         identity_result(Cascade.from_schedule([2], [1], dims=1), SymbolicEngine(),
                         time.perf_counter())
+
+
+# -- dof.py --------------------------------------------------------------------------------------
+def test_dof_refusals_name_the_first_nonlinearity() -> None:
+    from kronconv.kronecker.dof import check_scalar_linear
+
+    linear = Cascade.from_schedule([2, 2], [1, 2], dims=1)
+    assert check_scalar_linear(linear) is linear
+    with pytest.raises(InvalidParameterError, match=r"cascade=3 is invalid: expected a "
+                       r"kronconv\.Cascade"):
+        check_scalar_linear(3)  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="channels=2 is invalid: expected 1 for the "
+                       "degrees-of-freedom analysis"):
+        check_scalar_linear(Cascade.from_schedule([2, 2], [1, 2], dims=1, channels=2))
+    mixed = Cascade((Layer(dims=1, kernel_size=2, nonlinearity="tanh"),
+                     Layer(dims=1, kernel_size=2, nonlinearity="relu"),
+                     Layer(dims=1, kernel_size=2)))
+    with pytest.raises(InvalidParameterError, match="nonlinearity='relu' is invalid: expected "
+                       "'none' for the degrees-of-freedom analysis"):
+        check_scalar_linear(mixed)
+
+
+@pytest.mark.parametrize(("sizes", "dilations", "dims", "bound"), [
+    ([3, 3], [1, 3], 1, 5),      # P - L = 6 - 1, entries 9
+    ([2, 2, 2], [1, 2, 4], 1, 4),  # 6 - 2, entries 8
+    ([3], [1], 2, 9),            # one layer: P = 9 = entries
+    ([3, 3], [1, 1], 2, 17),     # 18 - 1, entries 25
+    ([1, 1], [1, 1], 1, 1),      # 2 - 1, entries 1
+])
+def test_dof_upper_bound(sizes: list, dilations: list, dims: int, bound: int) -> None:
+    from kronconv.kronecker.dof import RankResult, dof_upper_bound
+
+    cascade = _sched(sizes, dilations, dims)
+    assert dof_upper_bound(cascade) == bound
+    result = RankResult(cascade, bound, "m")
+    assert result.upper_bound == bound and result.proved
+    assert not RankResult(cascade, bound - 1, "m").proved
+    assert result.parameters == sum(a**dims for a in sizes)
+
+
+def test_full_convolution_and_dilation_helpers() -> None:
+    from kronconv.kronecker.dof import _dilate, _full_conv
+
+    assert _dilate(np.array([1, 2, 3]), (3,)).tolist() == [1, 0, 0, 2, 0, 0, 3]
+    assert _dilate(np.array([[1, 2]]), (2, 2)).tolist() == [[1, 0, 2]]
+    a, b = np.array([1, 2, 3]), np.array([4, 0, 5])
+    assert _full_conv(a, b, None).tolist() == np.convolve(a, b).tolist()
+    assert _full_conv(a, b, 7).tolist() == [v % 7 for v in np.convolve(a, b)]
+    grid = _full_conv(np.array([[1, 2]]), np.array([[1], [3]]), None)
+    assert grid.tolist() == [[1, 2], [3, 6]]
+
+
+def test_jacobian_columns_by_hand() -> None:
+    """k0 = [2, 3], k1 = [5, 7] at dilations 1, 2: C = [a0 b0, a1 b0, a0 b1, a1 b1], so the
+    columns (a0, a1, b0, b1) are [5,0,7,0], [0,5,0,7], [2,3,0,0], [0,0,2,3]; modulo 3 the
+    entries are reduced."""
+    from kronconv.kronecker.dof import jacobian
+
+    cascade = _sched([2, 2], [1, 2])
+    kernels = [np.array([2, 3]), np.array([5, 7])]
+    want = np.array([[5, 0, 7, 0], [0, 5, 0, 7], [2, 3, 0, 0], [0, 0, 2, 3]]).T
+    assert jacobian(cascade, kernels).tolist() == want.tolist()
+    assert jacobian(cascade, kernels, modulus=3).tolist() == (want % 3).tolist()
+    grid = jacobian(_sched([1, 2], [1, 1], dims=2), [np.array([[4]]), np.array([[1, 2], [3, 5]])])
+    assert grid.shape == (4, 5)
+    assert grid[:, 0].tolist() == [1, 2, 3, 5] and grid[:, 1:].tolist() == (4 * np.eye(4)).tolist()
+
+
+def test_modular_and_symbolic_ranks() -> None:
+    """[2, 2] at dilations 1, 2: rank 3 = P - L (< 4 entries), proved; at dilations 1, 1:
+    C = [a0 b0, a0 b1 + a1 b0, a1 b1], rank 3 = entries = P - L."""
+    from kronconv.kronecker.dof import modular_rank, symbolic_jacobian, symbolic_rank
+
+    for dilations in ([1, 2], [1, 1]):
+        cascade = _sched([2, 2], dilations)
+        result = modular_rank(cascade, seed=5)
+        assert (result.rank, result.seed, result.proved) == (3, 5, True)
+        assert result.method == "rank mod 2147483647 of the Jacobian at one random point"
+        assert modular_rank(cascade, p=5).method == "rank mod 5 of the Jacobian at one random point"
+        exact, euler = symbolic_rank(cascade)
+        assert (exact.rank, euler, exact.seed) == (3, True, None)
+        assert exact.method == "SymPy rank of the symbolic Jacobian (generic rank)"
+    jac, symbols = symbolic_jacobian(_sched([2, 2], [1, 2]))
+    a0, a1, b0, b1 = sympy.symbols("k_0_0 k_0_1 k_1_0 k_1_1")
+    assert symbols == [[a0, a1], [b0, b1]]
+    assert jac == sympy.Matrix([[b0, 0, a0, 0], [0, b0, a1, 0], [b1, 0, 0, a0], [0, b1, 0, a1]])
+    assert symbolic_rank(_sched([2, 2, 2], [1, 2, 4]))[0].rank == 4
+    assert symbolic_jacobian(_sched([1, 2], [1, 1], dims=2))[1][0] == [sympy.Symbol("k_0_0_0")]
+
+
+def test_euler_check_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Jacobian that is not the cascade's (the identity) has no Euler null vectors."""
+    from kronconv.kronecker import dof
+
+    cascade = _sched([2, 2, 2], [1, 2, 4])
+    jac, symbols = dof.symbolic_jacobian(cascade)
+    monkeypatch.setattr(dof, "symbolic_jacobian",
+                        lambda c: (sympy.eye(8)[:, :6], symbols))
+    assert dof.symbolic_rank(cascade)[1] is False
+    monkeypatch.setattr(dof, "symbolic_jacobian",
+                        lambda c: (jac.col_insert(0, sympy.zeros(8, 1))[:, :6], symbols))
+    assert dof.symbolic_rank(cascade)[1] is False
