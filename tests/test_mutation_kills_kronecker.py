@@ -992,3 +992,178 @@ def test_euler_check_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dof, "symbolic_jacobian",
                         lambda c: (jac.col_insert(0, sympy.zeros(8, 1))[:, :6], symbols))
     assert dof.symbolic_rank(cascade)[1] is False
+
+
+# -- multichannel.py -----------------------------------------------------------------------------
+TWO_CHANNELS = Cascade.from_schedule([2, 2], [1, 2], dims=1, channels=2)
+
+
+def test_multichannel_kernel_draws_and_names() -> None:
+    from kronconv.kronecker.multichannel import integer_kernels, symbolic_kernels
+
+    kernels = symbolic_kernels(TWO_CHANNELS)
+    assert [k.shape for k in kernels] == [(2, 2, 2), (2, 2, 2)]
+    assert str(kernels[0][1, 0, 1]) == "k_0_1_0_1" and str(kernels[1][0, 1, 0]) == "k_1_0_1_0"
+    assert kernels[0][0, 0, 0].ring == kernels[1][1, 1, 1].ring
+    drawn = integer_kernels(TWO_CHANNELS, seed=4, magnitude=3)
+    rng = np.random.default_rng(4)
+    assert [k.tolist() for k in drawn] == [rng.integers(-3, 3, (2, 2, 2)).tolist()
+                                           for _ in range(2)]
+    assert all(type(v) is int for k in drawn for v in k.flat)
+    wide = integer_kernels(_widening_cascade())
+    assert [k.shape for k in wide] == [(2, 1, 2), (3, 2, 2)]
+    assert max(abs(v) for k in wide for v in k.flat) <= 2**15
+
+
+def test_multichannel_refusals() -> None:
+    from kronconv.engines import ModularEngine
+    from kronconv.kronecker.multichannel import apply_cascade, semantics_backend
+
+    with pytest.raises(InvalidParameterError, match="engine='modular' is invalid: expected an "
+                       "engine without modular reduction"):
+        semantics_backend(ModularEngine())
+    kernels = [np.ones((2, 2, 2), dtype=object)] * 2
+    for shape in ((1, 3, 4), (1, 2), (1, 2, 4, 4)):
+        with pytest.raises(InvalidParameterError, match=r"x.shape=.* is invalid: expected "
+                           r"\(batch, 2 channels, 1 spatial axes\)"):
+            apply_cascade(ExactEngine(), np.ones(shape, dtype=object), kernels, TWO_CHANNELS)
+    assert apply_cascade(ExactEngine(), np.ones((1, 2, 4), dtype=object), kernels,
+                         TWO_CHANNELS).shape == (1, 2, 7)
+
+
+def test_multichannel_composite_does_not_depend_on_the_convention() -> None:
+    """W[o, i] for one channel: the convolution of the dilated kernels (np.convolve), the same
+    in the correlation convention (its impulse response read backwards, flipped back)."""
+    from kronconv.kronecker.multichannel import composite
+
+    k0, k1 = np.array([[[1, 2, 4]]], dtype=object), np.array([[[3, 5]]], dtype=object)
+    want = np.convolve([1, 2, 4], [3, 0, 0, 5]).tolist()
+    for convention in ("convolution", "correlation"):
+        cascade = Cascade.from_schedule([3, 2], [1, 3], dims=1, convention=convention)
+        assert composite(ExactEngine(), [k0, k1], cascade)[0, 0].tolist() == want
+
+
+def test_naive_channel_kronecker_and_tt_bounds_by_hand() -> None:
+    from kronconv.kronecker.multichannel import naive_channel_kronecker, tt_bound
+
+    naive = naive_channel_kronecker([np.array([[[1, 2]]]), np.array([[[3, 5]]])])
+    assert naive.shape == (1, 1, 4) and naive[0, 0].tolist() == [3, 6, 5, 10]
+    pairs = naive_channel_kronecker([np.arange(4).reshape(2, 2, 1) + 1,
+                                     np.arange(8).reshape(2, 2, 2)])
+    assert pairs[:, :, 0].tolist() == [[0, 4], [12, 24]]  # K_1[o, i, 0] K_0[o, i, 0]
+    assert pairs[:, :, 1].tolist() == [[1, 6], [15, 28]]
+    assert tt_bound([2, 4, 4, 2], 3) == [2, 3, 2]
+    assert tt_bound([5, 5], 9) == [5] and tt_bound([7], 2) == []
+
+
+def test_tt_tensor_digits_by_hand() -> None:
+    """Mixed radix 2, 2 layers: T[o, tau_1, tau_0, i] = W[o, i, tau_0 + 2 tau_1]; in 2D each
+    layer's mode joins its digit on both axes (x major)."""
+    from kronconv.kronecker.multichannel import tt_tensor
+
+    line = tt_tensor(np.arange(4).reshape(1, 1, 4), Cascade.from_schedule([2, 2], [1, 2], dims=1))
+    assert line.shape == (1, 2, 2, 1) and line[0, :, :, 0].tolist() == [[0, 1], [2, 3]]
+    w = np.arange(16).reshape(1, 1, 4, 4)
+    grid = tt_tensor(w, Cascade.from_schedule([2, 2], [1, 2], dims=2))
+    assert grid.shape == (1, 4, 4, 1)
+    for t1x, t1y, t0x, t0y in np.ndindex(2, 2, 2, 2):
+        assert grid[0, 2 * t1x + t1y, 2 * t0x + t0y, 0] == w[0, 0, t0x + 2 * t1x, t0y + 2 * t1y]
+    three = tt_tensor(np.arange(27).reshape(1, 1, 27),
+                      Cascade.from_schedule([3, 3, 3], [1, 3, 9], dims=1))
+    assert three[0, 2, 1, 0, 0] == 2 * 9 + 1 * 3 + 0
+
+
+@pytest.mark.parametrize(("sizes", "dilations"), [
+    ([(2, 3), (2, 2)], [(1, 1), (2, 2)]),   # anisotropic kernel
+    ([2, 2], [(1, 1), (2, 4)]),             # anisotropic dilation
+    ([2, 2], [1, 3]),                       # not the mixed radix 2
+    ([2, 2], [2, 4]),                       # the first dilation is not 1
+])
+def test_tt_tensor_refuses_other_schedules(sizes: list, dilations: list) -> None:
+    from kronconv.kronecker.multichannel import tt_tensor
+
+    cascade = Cascade.from_schedule(sizes, dilations, dims=2)
+    with pytest.raises(InvalidParameterError, match=r"expected a mixed-radix schedule d_l = "
+                       r"a_0 \.\.\. a_\(l-1\), isotropic, for TT ranks"):
+        tt_tensor(np.zeros((1, 1, *cascade.extent)), cascade)
+
+
+def test_tt_ranks_fields() -> None:
+    from kronconv.kronecker.multichannel import tt_ranks
+
+    ranks = tt_ranks(TWO_CHANNELS, seed=7)
+    assert ranks == {"ranks": [2, 2, 2], "bound": [2, 2, 2], "reaches_bound": True,
+                     "mode_sizes": [2, 2, 2, 2], "seed": 7,
+                     "method": "exact ranks over Q of the unfoldings of one seeded integer "
+                               "instance"}
+
+
+def test_multichannel_identity_result_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kronconv.kronecker import multichannel
+
+    exact = check_identity(TWO_CHANNELS, "exact", seed=1)
+    assert (exact.holds, exact.engine, exact.kind) == (False, "exact", "randomized")
+    assert exact.detail == ("scalar Kronecker identity refuted for C > 1 (counterexample "
+                            "re-checked by the naive reference); generalised identity holds "
+                            "(exact)")
+    assert exact.comparison == "all 16 entries equal"
+    assert (exact.kernel_extent, exact.predicted_extent) == ((4,), (4,))
+    assert exact.extra["structure"] == "matrix-product"
+    assert exact.extra["generalised_identity"] == {
+        "holds": True, "detail": "all 16 entries equal", "engine": "exact",
+        "statement": "W[sum_l d_l tau_l] = sum K_L[tau_L] ... K_0[tau_0] (channel matrices)"}
+    assert exact.extra["tt_ranks"]["seed"] == 1
+    symbolic = check_identity(TWO_CHANNELS, "symbolic")
+    assert symbolic.kind == "proof" and symbolic.detail.endswith("holds (symbolic)")
+    assert symbolic.extra["generalised_identity"]["engine"] == "symbolic"
+    overlapping = check_identity(Cascade.from_schedule([2, 2], [1, 1], dims=1, channels=2),
+                                 "exact")
+    assert "tt_ranks" not in overlapping.extra and overlapping.kernel_extent == (3,)
+    one = check_identity(Cascade.from_schedule([2], [1], dims=1, channels=2), "exact")
+    assert (one.holds, one.kind, one.comparison) == (True, "randomized", "all 8 entries equal")
+    assert one.detail == ("a single layer: its composite is its own kernel, the (one-factor) "
+                          "Kronecker product")
+    assert one.extra == {"structure": "kronecker"}
+    assert check_identity(Cascade.from_schedule([2], [1], dims=1, channels=2),
+                          "symbolic").kind == "proof"
+    monkeypatch.setattr(multichannel, "check_generalised_identity",
+                        lambda cascade, engine, seed: (False, "2 of 16 entries differ"))
+    failed = check_identity(TWO_CHANNELS, "exact")
+    assert failed.kind == "counterexample" and failed.detail.endswith("identity FAILS (exact)")
+    assert failed.comparison == "2 of 16 entries differ"
+
+
+@pytest.mark.parametrize(("layers", "channels", "dims", "power"), [
+    (2, 3, 1, [[1, 2, 1], [0, 1, 2], [0, 0, 1]]),
+    (3, 3, 1, [[1, 3, 3], [0, 1, 3], [0, 0, 1]]),
+    (2, 2, 2, [[1, 2], [0, 1]]),
+])
+def test_scalar_identity_counterexample_is_a_matrix_power(layers: int, channels: int, dims: int,
+                                                          power: list) -> None:
+    """M = I + N: the cascade's channel matrix at offset 0 is M^(L+1) (binomial entries), the
+    naive product keeps M."""
+    from kronconv.kronecker.multichannel import scalar_identity_counterexample
+
+    cascade = Cascade.from_schedule([2] * layers, [2**level for level in range(layers)],
+                                    dims=dims, channels=channels)
+    example = scalar_identity_counterexample(cascade)
+    shift = (np.eye(channels, dtype=int) + np.eye(channels, k=1, dtype=int)).tolist()
+    assert example["cascade_output_at_offset_0"] == power
+    assert example["naive_kronecker_at_offset_0"] == shift
+    assert example["kernels"] == (f"every layer: channel matrix at offset 0 = I + N {shift}, "
+                                  "zero elsewhere")
+    assert example["input"] == "unit impulse on each input channel"
+    assert example["found_by"] == "exact integers, fast engine"
+
+
+def test_scalar_identity_counterexample_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One layer (M^1 = M: nothing to refute), or a re-check that disagrees, is refused."""
+    from kronconv.kronecker import multichannel
+
+    with pytest.raises(AssertionError, match="multichannel counterexample was not confirmed"):
+        multichannel.scalar_identity_counterexample(Cascade.from_schedule([2], [1], dims=1,
+                                                                          channels=2))
+    monkeypatch.setattr(multichannel, "reference_dilated_conv",
+                        lambda x, k, d: np.zeros(x.shape, dtype=object))
+    with pytest.raises(AssertionError, match="multichannel counterexample was not confirmed"):
+        multichannel.scalar_identity_counterexample(TWO_CHANNELS)
