@@ -395,6 +395,9 @@ def test_peel_skips_a_kernel_with_leading_zero_and_needs_the_unit_core() -> None
     assert not _peel(np.array([0, 1]), {0: np.array([0, 1])}, [])
     assert _peel(np.array([1]), {}, []) and not _peel(np.array([3]), {}, [])
     assert not _peel(np.array([1, 0]), {}, [])
+    found = []
+    assert _peel(np.array([3]), {0: np.array([3])}, found)  # a scalar factor: padding 0
+    assert found == [(0, (1,), 0)]
 
 
 def test_rearrangement_rows_are_the_blocks() -> None:
