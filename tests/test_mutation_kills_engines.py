@@ -6,6 +6,7 @@ the code under test."""
 
 from __future__ import annotations
 
+import time
 from fractions import Fraction
 
 import numpy as np
@@ -432,12 +433,15 @@ X, Y, Z = z3.Ints("x y z")
 
 
 def test_prove_answers_proved_counterexample_and_unknown() -> None:
+    before = time.perf_counter()
     proved = prove("p", lambda: ([X > 0], X >= 1))
+    refuted = prove("r", lambda: ([X > 0], X >= 2))
+    elapsed = time.perf_counter() - before
+    assert 0 <= proved.seconds <= elapsed and 0 <= refuted.seconds <= elapsed
     assert (proved.status, proved.proved, proved.query) == (PROVED, True, "And(x > 0) ==> x >= 1")
     assert proved.rlimit == RLIMIT == 50_000_000 and proved.spent > 0 and proved.model == {}
     bare = prove("q", lambda: ([], X * X >= 0))
     assert bare.proved and bare.query == "x*x >= 0" and bare.name == "q"
-    refuted = prove("r", lambda: ([X > 0], X >= 2))
     assert (refuted.status, refuted.proved) == (COUNTEREXAMPLE, False)
     assert refuted.model == {"x": "1"} and refuted.spent > 0 and refuted.reason == ""
 
@@ -445,10 +449,14 @@ def test_prove_answers_proved_counterexample_and_unknown() -> None:
 def test_prove_reports_unknown_at_either_query_with_its_reason() -> None:
     """rlimit 1 stops the satisfiability guard; rlimit 320 lets the guard through and stops the
     query itself (Fermat's cubes), whose reason then has no guard prefix."""
+    before = time.perf_counter()
     guard = prove("g", lambda: ([X > 0], X >= 1), rlimit=1)
+    assert 0 <= guard.seconds <= time.perf_counter() - before  # the time it took, no more
     assert guard.status == UNKNOWN and guard.rlimit == 1 and guard.spent > 0
     assert guard.reason.startswith("satisfiability of the hypotheses: ")
+    before = time.perf_counter()
     fermat = prove("f", lambda: ([X > 0, Y > 0, Z > 0], X**3 + Y**3 != Z**3), rlimit=320)
+    assert 0 <= fermat.seconds <= time.perf_counter() - before
     assert fermat.status == UNKNOWN and not fermat.proved and fermat.rlimit == 320
     assert fermat.reason and not fermat.reason.startswith("satisfiability")
 

@@ -1170,3 +1170,34 @@ def test_scalar_identity_counterexample_can_fail(monkeypatch: pytest.MonkeyPatch
                         lambda x, k, d: np.zeros(x.shape, dtype=object))
     with pytest.raises(AssertionError, match="multichannel counterexample was not confirmed"):
         multichannel.scalar_identity_counterexample(TWO_CHANNELS)
+
+
+def test_kronecker_parameter_count_and_jacobian_memory_estimate() -> None:
+    """27 x 27 from 3 x 3 factors: log 27 / log 3 = 3 factors of 9 entries, 27 parameters. The
+    Jacobian of one 16385-tap layer has 16385^2 entries at 8 bytes: 2.0002 GiB, refused."""
+    from kronconv.errors import ResourceLimitError
+    from kronconv.kronecker.dof import jacobian, kronecker_parameters, low_rank_parameters
+
+    assert sympy.simplify(kronecker_parameters(sympy.Integer(3), sympy.Integer(27)) - 27) == 0
+    assert sympy.simplify(kronecker_parameters(sympy.Integer(2), sympy.Integer(64)) - 24) == 0
+    assert low_rank_parameters(sympy.Integer(2), sympy.Integer(5)) == 20
+    cascade = _sched([16385], [1])
+    with pytest.raises(ResourceLimitError, match=r"the Jacobian needs 2.68e\+08 entries "
+                       r"\(~2 GiB\), over the memory limit of 2 GiB"):
+        jacobian(cascade, [np.ones(16385, dtype=np.int64)])
+
+
+def test_numeric_search_draws_inputs_two_longer_than_the_extent() -> None:
+    """Extent 3 (kernel 2 twice, dilation 1): inputs of 5 entries. The first trial's violation
+    recomputed with the naive reference from the same draws (kernels, then x and y)."""
+    from kronconv.kronecker.nonlinear import apply_cascade, numeric_search
+
+    cascade = Cascade.from_schedule([2, 2], [1, 1], dims=1, nonlinearity="relu")
+    rng = np.random.default_rng(11)
+    kernels = [rng.standard_normal((2,)) for _ in range(2)]
+    x, y = rng.standard_normal((5,)), rng.standard_normal((5,))
+    f = [apply_cascade(v, kernels, cascade, "relu", reference=True)[0] for v in (x, y, x + y)]
+    gap = np.abs(f[2] - f[0] - f[1])
+    found = numeric_search(cascade, "relu", trials=1, seed=11)
+    assert gap.max() > 1e-6 and found is not None
+    assert found["max_violation"] == pytest.approx(float(gap.max()), rel=1e-12)
