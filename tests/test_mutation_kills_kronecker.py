@@ -1193,11 +1193,11 @@ def test_numeric_search_draws_inputs_two_longer_than_the_extent() -> None:
     from kronconv.kronecker.nonlinear import apply_cascade, numeric_search
 
     cascade = Cascade.from_schedule([2, 2], [1, 1], dims=1, nonlinearity="relu")
-    rng = np.random.default_rng(11)
+    rng = np.random.default_rng(12)
     kernels = [rng.standard_normal((2,)) for _ in range(2)]
     x, y = rng.standard_normal((5,)), rng.standard_normal((5,))
     f = [apply_cascade(v, kernels, cascade, "relu", reference=True)[0] for v in (x, y, x + y)]
     gap = np.abs(f[2] - f[0] - f[1])
-    found = numeric_search(cascade, "relu", trials=1, seed=11)
+    found = numeric_search(cascade, "relu", trials=1, seed=12)
     assert gap.max() > 1e-6 and found is not None
     assert found["max_violation"] == pytest.approx(float(gap.max()), rel=1e-12)
