@@ -157,10 +157,11 @@ def _violations(x: np.ndarray, kernels: list[np.ndarray], cascade: Cascade, sigm
 
 def find_counterexample(cascade: Cascade, sigma: str | Activation | None = None, *,
                         exact: bool = True) -> Counterexample | None:
-    """A homogeneity violation on impulse kernels and an impulse input (scales -1 and 2): found
-    with the executable semantics, re-checked with the naive reference. ``exact``: entries are
-    Python ints / Fractions / SymPy numbers (tanh(2) vs 2 tanh(1) is decided by SymPy's evalf at 50
-    digits); otherwise floats (a user function that cannot take exact values)."""
+    """A homogeneity violation on impulse kernels and an impulse input (all ones on the extent for
+    boundaries other than 'full'; scales -1 and 2): found with the executable semantics,
+    re-checked with the naive reference. ``exact``: entries are Python ints / Fractions / SymPy
+    numbers (tanh(2) vs 2 tanh(1) is decided by SymPy's evalf at 50 digits); otherwise floats
+    (a user function that cannot take exact values)."""
     name = sigma if sigma is not None else next(
         (layer.nonlinearity for layer in cascade.layers if layer.nonlinearity != "none"), "none")
     if name == "none" or len(cascade.layers) < 2:
@@ -168,11 +169,13 @@ def find_counterexample(cascade: Cascade, sigma: str | Activation | None = None,
     kernels = impulse_kernels(cascade)
     if not exact:
         kernels = [k.astype(float) for k in kernels]
-    x = np.zeros((1,) * cascade.dims, dtype=object if exact else float)
-    x[(0,) * cascade.dims] = 1 if exact else 1.0
-    if cascade.layers[0].boundary == "valid":
-        x = np.zeros(tuple(e for e in cascade.extent), dtype=x.dtype)
-        x[(0,) * cascade.dims] = 1
+    dtype = object if exact else float
+    x = np.zeros((1,) * cascade.dims, dtype=dtype)
+    x[(0,) * cascade.dims] = 1
+    if cascade.layers[0].boundary != "full":
+        # Impulse kernels shift the input; cropping or wrapping may move an impulse out of
+        # every output, so the input is all ones on the extent (each output reads a one).
+        x = np.ones(cascade.extent, dtype=dtype)
     found = _violations(x, kernels, cascade, name, reference=False)
     if not found:
         return None
