@@ -166,7 +166,7 @@ def init_module(module: str, shard: int, shards: int) -> int:
 
     session = _session(module, shard, shards)
     session.unlink(missing_ok=True)
-    subprocess.run(["cosmic-ray", "init", str(session.with_suffix(".toml")), str(session)],
+    subprocess.run(["cosmic-ray", "init", str(_config(module)), str(session)],
                    check=True, cwd=ROOT)
     with use_db(str(session), WorkDB.Mode.open) as db:
         return db.num_work_items
