@@ -1325,3 +1325,34 @@ def test_classes_proved_for_these_weights_join_h_as_cosets(
         ((0,), "respected", (0,)), ((1,), "respected", (1,))]
     assert result.respected == {(v,): (v,) for v in (0, 2, 4, 1, 3, 5)}
     assert list(result.respected) == [(0,), (2,), (4,), (1,), (3,), (5,)]
+
+
+def test_maxunpool_whose_pool_reads_padding_keeps_only_the_zero_shift():
+    """The unpooled values come from a branch that respects every shift (a stride-1 pool), but
+    the pool that gives the indices reads its zero padding, so its own shift is undefined: the
+    unpool keeps only 0 (an undefined pool shift never equals the values' shift)."""
+    from kronconv.equivariance.shifts import calculus
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "p", "op": "maxpool", "inputs": ["x"], "kernel_size": 2, "stride": 2,
+         "padding": 1},
+        {"id": "q", "op": "maxpool", "inputs": ["x"], "kernel_size": 4, "stride": 1},
+        {"id": "u", "op": "maxunpool", "inputs": ["q"], "indices": "p"}], "output": "u"},
+        source="<test>")
+    assert calculus(arch, 8).tables == ((0, None, None, None, None, None, None, None),)
+
+
+@pytest.mark.parametrize("count", [1, 3, np.int64(2), np.int32(4)])
+def test_live_weights_stop_at_the_count_of_any_integer_type(count) -> None:
+    """live_weights returns exactly ``count`` live draws, the first live seeds from 5 on (seed
+    6's signed draw has all-zero weights: a constant output, skipped), whatever integer type
+    the count has: a NumPy count too."""
+    from kronconv.equivariance.screening import live_weights
+    from kronconv.semantics import get_backend
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "layers": [{"op": "conv", "kernel_size": 3}]})
+    draws = live_weights(arch, (6,), 5, count, get_backend("exact"))
+    assert [seed for seed, _ in draws] == [5, 7, 8, 9][:int(count)]

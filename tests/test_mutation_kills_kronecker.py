@@ -1201,3 +1201,26 @@ def test_numeric_search_draws_inputs_two_longer_than_the_extent() -> None:
     found = numeric_search(cascade, "relu", trials=1, seed=12)
     assert gap.max() > 1e-6 and found is not None
     assert found["max_violation"] == pytest.approx(float(gap.max()), rel=1e-12)
+
+
+@pytest.mark.parametrize(("kernel_sizes", "dilations", "boundary"), [
+    ((2, 2), (2, 1), "valid"),
+    ((3, 2), (3, 1), "valid"),
+    ((2, 2, 2), (4, 2, 1), "valid"),
+])
+def test_random_linear_counterexamples_use_small_integers(kernel_sizes, dilations, boundary):
+    """When no unit impulse separates the cascade from the Kronecker prediction, the readable
+    counterexample is drawn from seeded small integers: kernel entries in [-2, 2], input entries
+    in [-3, 3] (every run the same draw), and it re-checks with the naive reference."""
+    from kronconv.kronecker.identity import linear_counterexample
+
+    cascade = Cascade.from_schedule(kernel_sizes=list(kernel_sizes), dilations=list(dilations),
+                                    boundary=boundary)
+    found = linear_counterexample(cascade)
+    assert found is not None
+    x = np.array(found["input"])
+    kernels = [np.array(k) for k in found["kernels"]]
+    assert x.min() >= -3 and x.max() <= 3 and x.size > 1
+    assert all(k.min() >= -2 and k.max() <= 2 for k in kernels)
+    assert np.count_nonzero(x) > 1  # not an impulse: the random candidates were needed
+    assert found == linear_counterexample(cascade)

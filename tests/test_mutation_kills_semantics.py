@@ -790,3 +790,14 @@ def test_z3_pooling_of_symbolic_inputs_agrees_with_the_exact_values_at_points() 
         at = [(s, z3.RealVal(int(v))) for s, v in zip(symbols, np.ravel(point), strict=True)]
         values = [Fraction(str(z3.simplify(z3.substitute(t, *at)))) for t in terms.flat]
         assert values == list(exact.flat)
+
+
+@pytest.mark.parametrize(("kernel", "dilation", "stride"), [(3, 3, 1), (4, 2, 2), (3, 2, 1)])
+def test_dilated_conv_transpose_with_padding_matches_the_reference(kernel, dilation, stride):
+    """A dilated conv_transpose whose right padding exceeds its output_padding: the uncropped
+    scatter canvas needs (n - 1) s + d (k - 1) + 1 entries, more than padding + output size,
+    so a canvas computed from d + (k - 1) would lose the last taps (when (d - 1)(k - 2) > 1)."""
+    x = np.random.default_rng(2).integers(-9, 10, (2, 1, 4))
+    fast, ref = _fast_and_reference([{"op": "conv_transpose", "kernel_size": kernel,
+                                      "dilation": dilation, "stride": stride, "padding": 1}], x)
+    assert fast.shape == ref.shape and (fast == ref).all()
