@@ -801,3 +801,38 @@ def test_dilated_conv_transpose_with_padding_matches_the_reference(kernel, dilat
     fast, ref = _fast_and_reference([{"op": "conv_transpose", "kernel_size": kernel,
                                       "dilation": dilation, "stride": stride, "padding": 1}], x)
     assert fast.shape == ref.shape and (fast == ref).all()
+
+
+@pytest.mark.parametrize(("value", "dtype"), [(2**30, np.int64), (2**31, object), (2**40, object)])
+def test_an_int64_product_leaves_int64_from_the_2_62_bound(value: int, dtype: type) -> None:
+    """mul keeps int64 while |a| |b| < INT64_SAFE = 2^62: x * x for x = 2^30 stays int64
+    (2^60), 2^31 gives 2^62 and 2^40 gives 2^80, both exact Python ints as in the reference."""
+    from kronconv.semantics import evaluate, get_backend, reference_evaluate
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"}, {"id": "m", "op": "mul", "inputs": ["x", "x"]}],
+        "output": "m"}, source="<test>")
+    x = np.full((1, 1, 3), value, dtype=np.int64)
+    fast = evaluate(arch, x, {}, get_backend("exact"))
+    assert fast.dtype == dtype and fast.ravel().tolist() == [value * value] * 3
+    assert (fast[0] == reference_evaluate(arch, x[0], {})).all()
+
+
+@pytest.mark.parametrize("unpool", [
+    {"kernel_size": 1, "stride": 2}, {"kernel_size": 3, "stride": 2},
+    {"kernel_size": 2, "stride": 1}, {"kernel_size": 2, "stride": 3},
+    {"kernel_size": 2, "stride": 2, "padding": 1}])
+def test_maxunpool_with_other_windows_than_its_pools_is_refused(unpool) -> None:
+    """A maxunpool's kernel, stride and padding must be its pool's (the indices refer to the
+    pool's windows): smaller ones are refused as well as larger ones."""
+    from kronconv.semantics.shapes import node_sizes
+    from kronconv.specs.architecture import parse_architecture
+
+    arch = parse_architecture({"dims": 1, "nodes": [
+        {"id": "x", "op": "input"},
+        {"id": "p", "op": "maxpool", "inputs": ["x"], "kernel_size": 2, "stride": 2},
+        {"id": "u", "op": "maxunpool", "inputs": ["p"], "indices": "p", **unpool}],
+        "output": "u"}, source="<test>")
+    with pytest.raises(InvalidParameterError, match="expected those of its pooling node 'p'"):
+        node_sizes(arch, 8)
