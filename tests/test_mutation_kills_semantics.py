@@ -836,3 +836,14 @@ def test_maxunpool_with_other_windows_than_its_pools_is_refused(unpool) -> None:
         "output": "u"}, source="<test>")
     with pytest.raises(InvalidParameterError, match="expected those of its pooling node 'p'"):
         node_sizes(arch, 8)
+
+
+@pytest.mark.parametrize("x", [np.array([1.5, -2.0]), np.array([1, 2], dtype=object),
+                               np.array([3, 4], dtype=np.int32)])
+def test_exact_guard_converts_only_int64_arrays(x: np.ndarray) -> None:
+    """Only an int64 array can overflow int64 arithmetic: the exact backend's guard returns any
+    other array itself (floats stay floats, object arrays are already exact), however large the
+    bound."""
+    from kronconv.semantics import get_backend
+
+    assert get_backend("exact").guard(x, 2**70) is x
