@@ -1224,3 +1224,16 @@ def test_random_linear_counterexamples_use_small_integers(kernel_sizes, dilation
     assert all(k.min() >= -2 and k.max() <= 2 for k in kernels)
     assert np.count_nonzero(x) > 1  # not an impulse: the random candidates were needed
     assert found == linear_counterexample(cascade)
+
+
+@pytest.mark.slow
+def test_kronecker_rank_certificate_above_256_blocks() -> None:
+    """A 258-tap layer (dilation 256) under a 2-tap layer (dilation 257), one axis: 257 blocks
+    of 257 on the natural grid, so the bound min(257 blocks, 258 rows, 257) = 257 exceeds the
+    small integers CPython shares, and the certificate (about a minute of symbolic Kronecker
+    products) still matches it by value."""
+    from kronconv.kronecker.structure import kronecker_rank_bound, kronecker_rank_certificate
+
+    cascade = Cascade.from_schedule(kernel_sizes=[258, 2], dilations=[256, 257], dims=1)
+    assert kronecker_rank_bound(cascade) == 257
+    assert kronecker_rank_certificate(cascade)
