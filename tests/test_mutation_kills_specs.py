@@ -902,3 +902,14 @@ def test_a_kernel_of_one_tap_makes_an_exponential_cascade_of_identities() -> Non
     c = Cascade.exponential(1, 3, dims=1)
     assert [layer.dilations for layer in c.layers] == [(1,), (1,), (1,)]
     assert c.extent == (1,) and c.parameters == 3
+
+
+@pytest.mark.parametrize("padding", [[[1, 1]], [1], [], [1, 2, 3]])
+def test_a_2d_padding_list_needs_one_entry_per_axis(padding: list[Any]) -> None:
+    """A 2-D node's padding list has exactly 2 entries (values or [before, after] pairs): one,
+    none or three are refused naming the field, not padded out or cut."""
+    from kronconv.specs.architecture import parse_architecture
+
+    with pytest.raises(ArchitectureError, match=r"field 'padding'.*2 values \(one per axis\)"):
+        parse_architecture({"dims": 2, "layers": [
+            {"op": "conv", "kernel_size": 3, "padding": padding}]}, source="<test>")
