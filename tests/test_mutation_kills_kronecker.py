@@ -1237,3 +1237,22 @@ def test_kronecker_rank_certificate_above_256_blocks() -> None:
     cascade = Cascade.from_schedule(kernel_sizes=[258, 2], dilations=[256, 257], dims=1)
     assert kronecker_rank_bound(cascade) == 257
     assert kronecker_rank_certificate(cascade)
+
+
+@pytest.mark.parametrize(("taps", "dtype"), [(2**16 - 1, np.int64), (2**16, object)])
+def test_exact_engine_input_leaves_int64_when_an_output_could_overflow(taps, dtype) -> None:
+    """One 1-D layer with a 'valid' boundary: the exact engine draws int64 kernels (their bound
+    taps * 2^31 fits), but an output entry reaches taps * 2^31 * 2^15 = taps * 2^46 with inputs
+    below 2^15, under INT64_SAFE = 2^62 only for taps < 2^16. From 2^16 taps the kernels, the
+    predicted kernel and the input are Python ints (equal values), else all int64."""
+    from kronconv.kronecker.identity import _integer_input
+
+    cascade = Cascade.from_schedule(kernel_sizes=[taps], dilations=[1], dims=1,
+                                    boundary="valid")
+    engine = ExactEngine()
+    kernels = engine.kernels(cascade)
+    assert kernels[0].dtype == np.int64
+    out, predicted, x = _integer_input(engine, cascade, kernels, kernels[0], (taps + 1,), 0)
+    assert out[0].dtype == predicted.dtype == x.dtype == dtype
+    assert (out[0] == kernels[0]).all() and x.min() >= 0 and x.max() < 2**15
+    assert all(type(v) is int for v in x[:3].tolist())

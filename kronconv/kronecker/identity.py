@@ -157,13 +157,26 @@ def _compare_on_input(engine: Engine, cascade: Cascade, kernels: Sequence[np.nda
         if isinstance(engine, FloatEngine):
             raise invalid("engine", "float", "an exact engine for boundary "
                           f"'{boundary}' (symbolic, exact or modular)")
-        # Input entries in [0, 2^15): residues for the modular engine, small integers otherwise;
-        # same dtype as the kernels (Python ints when int64 could overflow).
-        rng = np.random.default_rng(seed + 1)
-        x = rng.integers(0, 2**15, shape).astype(kernels[0].dtype)
+        kernels, predicted, x = _integer_input(engine, cascade, kernels, predicted, shape, seed)
     left = engine.apply_cascade(x, kernels, _dilations(cascade), boundary, convention)
     right = engine.dilated_conv(x, predicted, 1, boundary, convention)
     return engine.compare(left, right), shape
+
+
+INPUT_BOUND = 2**15
+
+
+def _integer_input(engine: Engine, cascade: Cascade, kernels: Sequence[np.ndarray],
+                   predicted: np.ndarray, shape: Sequence[int], seed: int
+                   ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """The seeded input, entries in [0, 2^15) (residues for the modular engine, small integers
+    otherwise), in the kernels' dtype. The exact engine chose int64 kernels from their own bound
+    B = prod_l taps_l R; an output entry is at most 2^15 B, so when that could overflow int64 the
+    kernels, the predicted kernel and the input all become Python ints."""
+    x = np.random.default_rng(seed + 1).integers(0, INPUT_BOUND, tuple(shape))
+    if isinstance(engine, ExactEngine) and not engine.fits_int64(cascade, INPUT_BOUND):
+        kernels, predicted = [k.astype(object) for k in kernels], predicted.astype(object)
+    return list(kernels), predicted, x.astype(kernels[0].dtype)
 
 
 # -- structure, Kronecker rank and counterexamples (where the identity fails) ----------------
