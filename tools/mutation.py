@@ -1,7 +1,7 @@
 """Seeded mutation testing with cosmic-ray (``make mutation``), and its report.
 
 A run over every mutant of the engines, the three subjects, the semantics and the loader (about
-twelve thousand, a few seconds of tests each) does not fit a session on two shared cores, so the
+eighteen thousand, seconds of tests each) does not fit a session on two shared cores, so the
 run is an honest random sample whose kill rate estimates the whole population's. For each target
 module cosmic-ray enumerates every mutant (``cosmic-ray init``); a total of ``--sample`` mutants
 is allocated to the modules in proportion to their mutant counts (largest remainders, at least one
@@ -19,7 +19,8 @@ mutants with its exact 95 % Clopper-Pearson interval, and every survivor, with t
 equivalent or the test that now kills it (``tools/mutation_notes.toml``, keyed by module,
 operator and occurrence; such a test is re-checked: the diff applied again, the test must fail).
 
-Usage: python tools/mutation.py [--sample N] [--seed S] [--only SUBSTRING] [--report-only]
+Usage: python tools/mutation.py [--sample N] [--seed S] [--only SUBSTRING] [--shard K/N]
+       python tools/mutation.py --report-only   (the sample and seed recorded by the run)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -452,9 +454,15 @@ def write_report(outcomes: list[Outcome], counts: dict[str, int], sample: int, s
     return "\n".join(lines) + "\n"
 
 
+def _run() -> dict[str, Any]:
+    """What the sample was drawn with: {"commit", "sample", "seed"} (build/mutation/run.json,
+    written when the run starts, read again by --report-only)."""
+    path = WORK / "run.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def _commit() -> str:
-    path = WORK / "commit.txt"
-    return path.read_text().strip() if path.exists() else "(not recorded)"
+    return str(_run().get("commit", "(not recorded)"))
 
 
 def _percent(part: int, whole: int) -> str:
@@ -485,7 +493,8 @@ def main() -> int:
         counts_file.write_text(json.dumps(counts, indent=1))
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                                 text=True, check=False, cwd=ROOT).stdout.strip()
-        (WORK / "commit.txt").write_text(commit or "unknown")
+        (WORK / "run.json").write_text(json.dumps(
+            {"commit": commit or "unknown", "sample": args.sample, "seed": args.seed}))
         sizes = allocate(counts, args.sample)
         lines, seconds = coverage_map()
         for module in modules:
@@ -496,7 +505,8 @@ def main() -> int:
         for session in _sessions(module):
             outcomes += read_session(session, module)
             pending += unfinished(session)
-    REPORT.write_text(write_report(outcomes, counts, args.sample, args.seed, pending))
+    run = _run()
+    REPORT.write_text(write_report(outcomes, counts, run["sample"], run["seed"], pending))
     print(REPORT.read_text().split("## Survivors")[0])
     return 0
 
